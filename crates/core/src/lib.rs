@@ -1,0 +1,21 @@
+//! Carnet's domain core: titles, revisions, diffs and three-way merges.
+//!
+//! Everything here is pure: no files, no database, no network. The store and the
+//! web front end call into it; it calls nothing of theirs. This keeps the logic that
+//! decides what a save does (and whether anything is lost) fast to test.
+
+mod diff;
+mod ids;
+mod merge;
+mod revision;
+mod save;
+mod text;
+mod title;
+
+pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
+pub use ids::{PageId, RevisionId};
+pub use merge::{MergeLabels, MergeOutcome, merge};
+pub use revision::{Author, AuthorError, Comment, CommentError, Revision, RevisionMeta};
+pub use save::{SaveDecision, decide_save};
+pub use text::{ContentHash, PageText, TextError, MAX_PAGE_BYTES};
+pub use title::{Namespace, Title, TitleError};

@@ -1,0 +1,171 @@
+//! Connections to either backend behind one type, a pool, and write transactions.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::R2D2Connection;
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::StoreError;
+
+/// One connection type for both backends, so every query is written once.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The database engine behind a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `postgres://` and `postgresql://` are PostgreSQL; `sqlite://PATH`, `sqlite:PATH`
+    /// or a plain file path are SQLite. Decided here, never by trial: a PostgreSQL URL
+    /// must not silently become a SQLite file when the server is down.
+    pub fn from_url(url: &str) -> (Backend, String) {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return (Backend::Postgres, url.to_owned());
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        (Backend::Sqlite, path.to_owned())
+    }
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// A lock id shared by every Carnet process, so that processes starting together on one
+/// PostgreSQL database migrate one at a time.
+const MIGRATION_LOCK_ID: i64 = 0x4361_726e_6574; // "Carnet"
+
+/// How long a SQLite connection waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Opens connections of the backend chosen from the URL, set up for Carnet.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+    target: String,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> Manager {
+        let (backend, target) = Backend::from_url(url);
+        Manager { backend, target }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn open(&self) -> Result<AnyConnection, ConnectError> {
+        match self.backend {
+            Backend::Postgres => Ok(AnyConnection::Postgresql(PgConnection::establish(
+                &self.target,
+            )?)),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target)?;
+                // busy_timeout first: the other pragmas may already need the lock.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {};
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA synchronous = NORMAL;",
+                    SQLITE_BUSY_TIMEOUT.as_millis()
+                ))?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    /// Prepares the database once, before the pool opens: WAL mode on SQLite (readers
+    /// never wait for the writer) and the schema migrations on both backends.
+    pub fn prepare(&self) -> Result<(), StoreError> {
+        let mut conn = self.open()?;
+        match &mut conn {
+            AnyConnection::Sqlite(conn) => {
+                conn.batch_execute("PRAGMA journal_mode = WAL;")?;
+                conn.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map_err(|e| StoreError::Migration(e.to_string()))?;
+            }
+            AnyConnection::Postgresql(conn) => {
+                conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_ID})"))?;
+                let migrated = conn
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|_| ())
+                    .map_err(|e| StoreError::Migration(e.to_string()));
+                conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_ID})"))?;
+                migrated?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<AnyConnection, ConnectError> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), ConnectError> {
+        conn.ping().map_err(ConnectError::Query)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// Runs `f` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`,
+/// taking the write lock up front: a deferred transaction that reads and then writes
+/// can fail with SQLITE_BUSY at once, whatever the busy timeout.
+pub fn write_transaction<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        }
+        AnyConnection::Postgresql(_) => {
+            <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)?;
+        }
+    }
+    match f(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The caller's error matters more than a failed rollback, which leaves the
+            // connection broken and r2d2 discards it.
+            let _ = <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(error)
+        }
+    }
+}

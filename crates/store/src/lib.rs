@@ -1,0 +1,115 @@
+//! Carnet's revision store: pages and their immutable revisions, on SQLite or
+//! PostgreSQL through one diesel code path.
+//!
+//! Every method blocks (diesel is synchronous): the web front end calls them from its
+//! blocking thread pool. What a save *does* is decided by [`carnet_core::decide_save`];
+//! this crate only reads the inputs and writes the outcome atomically.
+
+mod connection;
+mod pages;
+mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::time::Duration;
+
+use carnet_core::{Revision, TextError};
+
+pub use connection::{AnyConnection, Backend};
+pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
+
+use connection::{Manager, Pool};
+
+/// Connections kept open. SQLite has one writer at a time anyway; readers benefit.
+const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// Everything that can go wrong below the domain: none of it is the user's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] connection::ConnectError),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    /// The base revision of an edit does not exist or belongs to another page.
+    #[error("revision {0} is not a revision of this page")]
+    ForeignBase(i64),
+    /// The merged text exceeds the size limit.
+    #[error(transparent)]
+    Text(#[from] TextError),
+    /// Other writers kept winning the race for this page; the edit was not saved.
+    #[error("the page is being saved by others too often; try again")]
+    Busy,
+}
+
+/// Settings of a store.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// A `postgres://` URL, or a SQLite file path (optionally `sqlite://`).
+    pub url: String,
+    pub pool_size: u32,
+    /// Largest text accepted for a revision, in bytes.
+    pub max_page_bytes: usize,
+}
+
+impl StoreConfig {
+    pub fn new(url: &str) -> StoreConfig {
+        StoreConfig {
+            url: url.to_owned(),
+            pool_size: DEFAULT_POOL_SIZE,
+            max_page_bytes: carnet_core::MAX_PAGE_BYTES,
+        }
+    }
+}
+
+/// A handle on the database, cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    backend: Backend,
+    max_page_bytes: usize,
+}
+
+impl Store {
+    /// Connects, migrates the schema and opens the pool.
+    pub fn open(config: &StoreConfig) -> Result<Store, StoreError> {
+        let manager = Manager::new(&config.url);
+        let backend = manager.backend();
+        manager.prepare()?;
+        let pool = r2d2::Pool::builder()
+            .max_size(config.pool_size)
+            .connection_timeout(Duration::from_secs(30))
+            .build(manager)?;
+        Ok(Store {
+            pool,
+            backend,
+            max_page_bytes: config.max_page_bytes,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn max_page_bytes(&self) -> usize {
+        self.max_page_bytes
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
+        Ok(self.pool.get()?)
+    }
+}
+
+/// A revision with the title of its page (revisions are looked up by id alone).
+#[derive(Debug, Clone)]
+pub struct TitledRevision {
+    pub title: carnet_core::Title,
+    pub revision: Revision,
+    /// The page's current revision, to tell readers they are looking at an old one.
+    pub latest: Option<carnet_core::RevisionId>,
+}

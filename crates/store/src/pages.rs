@@ -1,0 +1,448 @@
+//! Pages and revisions: reading, history and saving.
+
+use carnet_core::{
+    Author, Comment, ContentHash, MergeLabels, Namespace, PageId, PageText, Revision, RevisionId,
+    RevisionMeta, SaveDecision, Title, decide_save,
+};
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::connection::{AnyConnection, write_transaction};
+use crate::schema::{pages, revisions};
+use crate::{Store, StoreError, TitledRevision};
+
+/// How many times a save is retried when another process won the race for the page.
+/// Each retry re-reads and re-merges, so a retry is as correct as a first try.
+const MAX_SAVE_ATTEMPTS: usize = 8;
+
+/// A save request: what the writer typed and the revision they started from.
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub title: Title,
+    pub text: PageText,
+    /// The revision the writer's text is based on; `None` to create the page.
+    pub base: Option<RevisionId>,
+    pub author: Author,
+    pub comment: Comment,
+    pub minor: bool,
+    /// Translated labels for conflict markers.
+    pub labels: MergeLabels,
+}
+
+/// What a save did.
+#[derive(Debug, Clone)]
+pub enum SaveOutcome {
+    /// The page did not exist and now has its first revision.
+    Created(RevisionMeta),
+    /// A new revision was stored; `merged` when concurrent changes were merged in.
+    Saved { revision: RevisionMeta, merged: bool },
+    /// The text was already the current text: no revision was created.
+    Unchanged(RevisionMeta),
+    /// Overlapping changes: nothing was stored.
+    Conflict {
+        current: Revision,
+        with_markers: String,
+        conflicts: usize,
+    },
+}
+
+/// A page and its current revision's metadata.
+#[derive(Debug, Clone)]
+pub struct PageSummary {
+    pub id: PageId,
+    pub title: Title,
+    pub latest: RevisionMeta,
+}
+
+/// One line of a page's history.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub meta: RevisionMeta,
+    /// Size change in bytes against the previous revision.
+    pub delta: i64,
+}
+
+/// A slice of history, newest first.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    pub page: PageSummary,
+    pub entries: Vec<HistoryEntry>,
+    /// Pass as `before` to get the next (older) slice; `None` at the first revision.
+    pub older: Option<RevisionId>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = pages)]
+struct PageRow {
+    id: i64,
+    namespace: i32,
+    name: String,
+    latest_revision_id: Option<i64>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = revisions)]
+struct MetaRow {
+    id: i64,
+    page_id: i64,
+    parent_id: Option<i64>,
+    author: String,
+    created_at: NaiveDateTime,
+    comment: String,
+    minor: bool,
+    size: i64,
+    sha256: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = revisions)]
+struct NewRevision<'a> {
+    page_id: i64,
+    parent_id: Option<i64>,
+    author: &'a str,
+    created_at: NaiveDateTime,
+    comment: &'a str,
+    minor: bool,
+    size: i64,
+    sha256: &'a str,
+    text: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = pages)]
+struct NewPage<'a> {
+    namespace: i32,
+    name: &'a str,
+    latest_revision_id: Option<i64>,
+    created_at: NaiveDateTime,
+    touched_at: NaiveDateTime,
+}
+
+impl MetaRow {
+    fn into_meta(self) -> Result<RevisionMeta, StoreError> {
+        let size = usize::try_from(self.size)
+            .map_err(|_| StoreError::Corrupt(format!("revision {} has size {}", self.id, self.size)))?;
+        Ok(RevisionMeta {
+            id: RevisionId(self.id),
+            page: PageId(self.page_id),
+            parent: self.parent_id.map(RevisionId),
+            author: Author::from_stored(self.author),
+            timestamp: self.created_at.and_utc(),
+            comment: Comment::from_stored(self.comment),
+            minor: self.minor,
+            size,
+            hash: ContentHash::from_stored(self.sha256),
+        })
+    }
+}
+
+impl PageRow {
+    fn title(&self) -> Result<Title, StoreError> {
+        let namespace = Namespace::from_id(self.namespace).ok_or_else(|| {
+            StoreError::Corrupt(format!("page {} has namespace {}", self.id, self.namespace))
+        })?;
+        Title::from_parts(namespace, &self.name)
+            .map_err(|e| StoreError::Corrupt(format!("page {} has title {:?}: {e}", self.id, self.name)))
+    }
+}
+
+/// Internal failure of one save attempt: `Retry` rolls the transaction back and tries
+/// again from a fresh read.
+enum AttemptError {
+    Store(StoreError),
+    Retry,
+}
+
+impl From<DieselError> for AttemptError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+            | DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                AttemptError::Retry
+            }
+            other => AttemptError::Store(StoreError::Database(other)),
+        }
+    }
+}
+
+impl From<StoreError> for AttemptError {
+    fn from(error: StoreError) -> Self {
+        AttemptError::Store(error)
+    }
+}
+
+// Reading.
+impl Store {
+    /// The page with this title and its current revision (with text).
+    pub fn page(&self, title: &Title) -> Result<Option<(PageSummary, Revision)>, StoreError> {
+        let mut conn = self.conn()?;
+        let Some(page) = find_page(&mut conn, title)? else {
+            return Ok(None);
+        };
+        let Some(latest) = page.latest_revision_id else {
+            return Ok(None);
+        };
+        let revision = load_revision(&mut conn, latest)?
+            .ok_or_else(|| StoreError::Corrupt(format!("page {} lost revision {latest}", page.id)))?;
+        let summary = PageSummary {
+            id: PageId(page.id),
+            title: page.title()?,
+            latest: revision.meta.clone(),
+        };
+        Ok(Some((summary, revision)))
+    }
+
+    /// A revision by id, with its page's title.
+    pub fn revision(&self, id: RevisionId) -> Result<Option<TitledRevision>, StoreError> {
+        let mut conn = self.conn()?;
+        let Some(revision) = load_revision(&mut conn, id.0)? else {
+            return Ok(None);
+        };
+        let page: PageRow = pages::table
+            .find(revision.meta.page.0)
+            .select(PageRow::as_select())
+            .first(&mut conn)?;
+        Ok(Some(TitledRevision {
+            title: page.title()?,
+            latest: page.latest_revision_id.map(RevisionId),
+            revision,
+        }))
+    }
+
+    /// Up to `limit` revisions of a page, newest first, older than `before` if given.
+    pub fn history(
+        &self,
+        title: &Title,
+        limit: usize,
+        before: Option<RevisionId>,
+    ) -> Result<Option<HistoryPage>, StoreError> {
+        let mut conn = self.conn()?;
+        let Some(page) = find_page(&mut conn, title)? else {
+            return Ok(None);
+        };
+        let Some(latest_id) = page.latest_revision_id else {
+            return Ok(None);
+        };
+        let latest = load_meta(&mut conn, latest_id)?
+            .ok_or_else(|| StoreError::Corrupt(format!("page {} lost revision {latest_id}", page.id)))?;
+        // One extra row gives the size before the oldest shown revision.
+        let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        let mut query = revisions::table
+            .filter(revisions::page_id.eq(page.id))
+            .order(revisions::id.desc())
+            .limit(fetch)
+            .select(MetaRow::as_select())
+            .into_boxed();
+        if let Some(before) = before {
+            query = query.filter(revisions::id.lt(before.0));
+        }
+        let rows: Vec<MetaRow> = query.load(&mut conn)?;
+        let mut metas = rows
+            .into_iter()
+            .map(MetaRow::into_meta)
+            .collect::<Result<Vec<_>, _>>()?;
+        let extra = if metas.len() > limit { metas.pop() } else { None };
+        let older = extra.as_ref().and(metas.last().map(|meta| meta.id));
+        let mut entries = Vec::with_capacity(metas.len());
+        let previous_sizes = metas
+            .iter()
+            .skip(1)
+            .map(|meta| Some(meta.size))
+            .chain(std::iter::once(extra.map(|meta| meta.size)));
+        for (meta, previous) in metas.iter().zip(previous_sizes) {
+            let delta = signed(meta.size) - previous.map(signed).unwrap_or(0);
+            entries.push(HistoryEntry {
+                meta: meta.clone(),
+                delta,
+            });
+        }
+        Ok(Some(HistoryPage {
+            page: PageSummary {
+                id: PageId(page.id),
+                title: page.title()?,
+                latest,
+            },
+            entries,
+            older,
+        }))
+    }
+}
+
+// Writing.
+impl Store {
+    /// Saves an edit: a new revision, a merge with what changed meanwhile, or a
+    /// conflict that stores nothing. An accepted save is never overwritten: the page
+    /// pointer only moves forward from the revision the decision was based on.
+    pub fn save(&self, edit: &Edit) -> Result<SaveOutcome, StoreError> {
+        let mut conn = self.conn()?;
+        for _ in 0..MAX_SAVE_ATTEMPTS {
+            match write_transaction(&mut conn, |conn| self.attempt_save(conn, edit)) {
+                Ok(outcome) => return Ok(outcome),
+                Err(AttemptError::Retry) => continue,
+                Err(AttemptError::Store(error)) => return Err(error),
+            }
+        }
+        Err(StoreError::Busy)
+    }
+
+    fn attempt_save(
+        &self,
+        conn: &mut AnyConnection,
+        edit: &Edit,
+    ) -> Result<SaveOutcome, AttemptError> {
+        let page = find_page(conn, &edit.title)?;
+        let current = match page.as_ref().and_then(|page| page.latest_revision_id) {
+            Some(id) => Some(load_revision(conn, id)?.ok_or_else(|| {
+                StoreError::Corrupt(format!("page {} lost revision {id}", edit.title))
+            })?),
+            None => None,
+        };
+        let base = match (edit.base, &current) {
+            (None, _) => None,
+            (Some(base), Some(current)) if base == current.meta.id => Some(current.clone()),
+            (Some(base), _) => {
+                let page_id = page.as_ref().map(|page| page.id);
+                let revision = load_revision(conn, base.0)?
+                    .filter(|revision| Some(revision.meta.page.0) == page_id)
+                    .ok_or(StoreError::ForeignBase(base.0))?;
+                Some(revision)
+            }
+        };
+        let decision = decide_save(
+            base.as_ref().map(|revision| (revision.meta.id, &revision.text)),
+            current.as_ref().map(|revision| (revision.meta.id, &revision.text)),
+            edit.text.clone(),
+            self.max_page_bytes,
+            &edit.labels,
+        )
+        .map_err(StoreError::Text)?;
+        let (text, merged) = match decision {
+            SaveDecision::Unchanged => {
+                let current = current.ok_or_else(|| {
+                    StoreError::Corrupt("a null edit on a missing page".to_owned())
+                })?;
+                return Ok(SaveOutcome::Unchanged(current.meta));
+            }
+            SaveDecision::Conflict {
+                with_markers,
+                conflicts,
+            } => {
+                let current = current.ok_or_else(|| {
+                    StoreError::Corrupt("a conflict on a missing page".to_owned())
+                })?;
+                return Ok(SaveOutcome::Conflict {
+                    current,
+                    with_markers,
+                    conflicts,
+                });
+            }
+            SaveDecision::Save { text, merged } => (text, merged),
+        };
+        let now = Utc::now().naive_utc();
+        let page_id = match &page {
+            Some(page) => page.id,
+            None => diesel::insert_into(pages::table)
+                .values(NewPage {
+                    namespace: edit.title.namespace().id(),
+                    name: edit.title.name(),
+                    latest_revision_id: None,
+                    created_at: now,
+                    touched_at: now,
+                })
+                .returning(pages::id)
+                .get_result::<i64>(conn)?,
+        };
+        let parent_id = current.as_ref().map(|revision| revision.meta.id.0);
+        let hash = text.hash();
+        let size = i64::try_from(text.size())
+            .map_err(|_| StoreError::Corrupt("text size overflows".to_owned()))?;
+        let new_id: i64 = diesel::insert_into(revisions::table)
+            .values(NewRevision {
+                page_id,
+                parent_id,
+                author: edit.author.as_str(),
+                created_at: now,
+                comment: edit.comment.as_str(),
+                minor: edit.minor,
+                size,
+                sha256: hash.as_str(),
+                text: text.as_str(),
+            })
+            .returning(revisions::id)
+            .get_result(conn)?;
+        // Compare-and-set: only move the pointer from the revision we merged against.
+        // A concurrent writer that moved it first makes this update match no row.
+        let target = pages::table.filter(pages::id.eq(page_id));
+        let values = (
+            pages::latest_revision_id.eq(Some(new_id)),
+            pages::touched_at.eq(now),
+        );
+        let updated = match parent_id {
+            Some(parent) => diesel::update(target.filter(pages::latest_revision_id.eq(parent)))
+                .set(values)
+                .execute(conn)?,
+            None => diesel::update(target.filter(pages::latest_revision_id.is_null()))
+                .set(values)
+                .execute(conn)?,
+        };
+        if updated != 1 {
+            return Err(AttemptError::Retry);
+        }
+        let meta = RevisionMeta {
+            id: RevisionId(new_id),
+            page: PageId(page_id),
+            parent: parent_id.map(RevisionId),
+            author: edit.author.clone(),
+            timestamp: now.and_utc(),
+            comment: edit.comment.clone(),
+            minor: edit.minor,
+            size: text.size(),
+            hash,
+        };
+        Ok(match current {
+            None => SaveOutcome::Created(meta),
+            Some(_) => SaveOutcome::Saved {
+                revision: meta,
+                merged,
+            },
+        })
+    }
+}
+
+fn find_page(conn: &mut AnyConnection, title: &Title) -> Result<Option<PageRow>, StoreError> {
+    Ok(pages::table
+        .filter(pages::namespace.eq(title.namespace().id()))
+        .filter(pages::name.eq(title.name()))
+        .select(PageRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn load_meta(conn: &mut AnyConnection, id: i64) -> Result<Option<RevisionMeta>, StoreError> {
+    let row: Option<MetaRow> = revisions::table
+        .find(id)
+        .select(MetaRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(MetaRow::into_meta).transpose()
+}
+
+fn load_revision(conn: &mut AnyConnection, id: i64) -> Result<Option<Revision>, StoreError> {
+    let row: Option<(MetaRow, String)> = revisions::table
+        .find(id)
+        .select((MetaRow::as_select(), revisions::text))
+        .first(conn)
+        .optional()?;
+    let Some((meta, text)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Revision {
+        meta: meta.into_meta()?,
+        text: PageText::from_stored(text),
+    }))
+}
+
+fn signed(size: usize) -> i64 {
+    i64::try_from(size).unwrap_or(i64::MAX)
+}

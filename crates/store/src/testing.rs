@@ -1,0 +1,131 @@
+//! A database per test: a temporary SQLite file, or, when `CARNET_TEST_DATABASE_URL`
+//! names a PostgreSQL server, a fresh database on it, dropped afterwards.
+//!
+//! The same test suite thus runs on both backends: CI sets the variable for its second
+//! pass.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::Connection;
+
+use crate::{Store, StoreConfig, StoreError};
+
+/// The environment variable that points tests at PostgreSQL.
+pub const TEST_DATABASE_URL: &str = "CARNET_TEST_DATABASE_URL";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A migrated, empty database that disappears when dropped.
+pub struct TestDb {
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// Creates the database. Panics with a clear message when it cannot: a test
+    /// without its database has nothing to test.
+    pub fn new() -> TestDb {
+        match std::env::var(TEST_DATABASE_URL) {
+            Ok(admin_url) if !admin_url.is_empty() => TestDb::postgres(&admin_url),
+            _ => TestDb::sqlite(),
+        }
+    }
+
+    fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("cannot create a temp dir: {e}"));
+        let url = dir.path().join("carnet.db").to_string_lossy().into_owned();
+        TestDb {
+            url,
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    fn postgres(admin_url: &str) -> TestDb {
+        let mut random = [0u8; 4];
+        getrandom::fill(&mut random).unwrap_or_else(|e| panic!("no randomness: {e}"));
+        let name = format!(
+            "carnet_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            u32::from_le_bytes(random)
+        );
+        let mut admin = PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin_url}: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
+        let url = replace_database(admin_url, &name);
+        TestDb {
+            url,
+            _dir: None,
+            postgres: Some((admin_url.to_owned(), name)),
+        }
+    }
+
+    /// The URL to give the store or the server.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Opens a store on this database (migrating it).
+    pub fn store(&self) -> Result<Store, StoreError> {
+        let mut config = StoreConfig::new(&self.url);
+        config.pool_size = 12;
+        Store::open(&config)
+    }
+}
+
+impl Default for TestDb {
+    fn default() -> Self {
+        TestDb::new()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.postgres
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            // FORCE ends the pool's connections, still open if the store outlives us.
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// `postgres://user@host:port/db?opts` with the database part replaced by `name`.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let (prefix, rest) = base.split_at(scheme_end);
+    let host = rest.split_once('/').map(|(host, _)| host).unwrap_or(rest);
+    let mut out = format!("{prefix}{host}/{name}");
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_database;
+
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            replace_database("postgres://carnet@127.0.0.1:5433/postgres", "t1"),
+            "postgres://carnet@127.0.0.1:5433/t1"
+        );
+        assert_eq!(
+            replace_database("postgres://localhost:5433?sslmode=disable", "t2"),
+            "postgres://localhost:5433/t2?sslmode=disable"
+        );
+    }
+}

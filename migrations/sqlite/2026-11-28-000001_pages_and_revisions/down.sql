@@ -1,0 +1,3 @@
+DROP INDEX revisions_page_id_id;
+DROP TABLE revisions;
+DROP TABLE pages;

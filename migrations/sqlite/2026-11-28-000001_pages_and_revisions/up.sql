@@ -1,0 +1,27 @@
+-- Pages point at their current revision; revisions are immutable and point at their page
+-- and at the revision they were saved on top of.
+CREATE TABLE pages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    namespace INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    latest_revision_id BIGINT REFERENCES revisions (id),
+    created_at TIMESTAMP NOT NULL,
+    touched_at TIMESTAMP NOT NULL,
+    UNIQUE (namespace, name)
+);
+
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    page_id BIGINT NOT NULL REFERENCES pages (id),
+    parent_id BIGINT REFERENCES revisions (id),
+    author TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    comment TEXT NOT NULL,
+    minor BOOLEAN NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+
+-- History of one page, newest first, without scanning other pages' revisions.
+CREATE INDEX revisions_page_id_id ON revisions (page_id, id);
