@@ -15,7 +15,10 @@ mod title;
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
 pub use ids::{PageId, RevisionId};
 pub use merge::{MergeLabels, MergeOutcome, merge};
-pub use revision::{Author, AuthorError, Comment, CommentError, Revision, RevisionMeta};
+pub use revision::{
+    Author, AuthorError, Comment, CommentError, MAX_AUTHOR_CHARS, MAX_COMMENT_CHARS, Revision,
+    RevisionMeta,
+};
 pub use save::{SaveDecision, decide_save};
 pub use text::{ContentHash, PageText, TextError, MAX_PAGE_BYTES};
-pub use title::{Namespace, Title, TitleError};
+pub use title::{MAX_TITLE_BYTES, Namespace, Title, TitleError};

@@ -5,7 +5,27 @@
 
 use std::fmt;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use unicode_normalization::UnicodeNormalization;
+
+/// Characters left readable in URL paths, as MediaWiki does: `Catégorie:Parcs/Nord`
+/// stays `Cat%C3%A9gorie:Parcs/Nord`, while `?`, `#`, `%`, `&`, `+`, `"` are encoded.
+const URL_PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'*')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'$')
+    .remove(b'\'');
 
 /// The longest title, in bytes of UTF-8, namespace prefix excluded (MediaWiki's limit).
 pub const MAX_TITLE_BYTES: usize = 255;
@@ -191,6 +211,11 @@ impl Title {
     /// The form used in URLs, before percent-encoding: spaces become underscores.
     pub fn url_form(&self) -> String {
         self.to_string().replace(' ', "_")
+    }
+
+    /// The URL form, percent-encoded for use in a path (`/wiki/{this}`).
+    pub fn url_encoded(&self) -> String {
+        utf8_percent_encode(&self.url_form(), URL_PATH_KEEP).to_string()
     }
 
     /// The talk page of this page (itself for a talk page).
@@ -425,6 +450,14 @@ mod tests {
         let title = Title::parse("Portail:Vie du quartier").unwrap();
         assert_eq!(title.url_form(), "Portail:Vie_du_quartier");
         assert_eq!(Title::parse(&title.url_form()).unwrap(), title);
+    }
+
+    #[test]
+    fn url_encoding_keeps_paths_readable() {
+        let title = Title::parse("Catégorie:Parcs/Nord & sud?").unwrap();
+        assert_eq!(title.url_encoded(), "Cat%C3%A9gorie:Parcs/Nord_%26_sud%3F");
+        let title = Title::parse("100 % bio + \"local\"").unwrap();
+        assert_eq!(title.url_encoded(), "100_%25_bio_%2B_%22local%22");
     }
 
     #[test]
