@@ -1,1 +1,112 @@
-fn main() {}
+//! The `carnet` command: runs the wiki.
+//!
+//! `carnet serve` opens (or creates) the database, migrates it, writes the welcome page
+//! on first start and serves HTTP until stopped.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use carnet_store::{Store, StoreConfig};
+use carnet_web::{AppState, WebConfig};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "carnet", version, about = "Carnet, le wiki du territoire")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the wiki over HTTP.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "CARNET_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Folder for Carnet's data (the SQLite database lives here).
+    #[arg(long, env = "CARNET_DATA", default_value = "./data")]
+    data: PathBuf,
+    /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CARNET_WORKERS")]
+    workers: Option<usize>,
+}
+
+fn main() -> anyhow::Result<()> {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let url = match args.database_url.filter(|url| !url.trim().is_empty()) {
+        Some(url) => url,
+        None => {
+            std::fs::create_dir_all(&args.data)
+                .with_context(|| format!("cannot create the data folder {}", args.data.display()))?;
+            args.data.join("carnet.db").to_string_lossy().into_owned()
+        }
+    };
+    let store = Store::open(&StoreConfig::new(&url))
+        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    if carnet_web::seed_welcome_page(&store).context("cannot write the welcome page")? {
+        log::info!("welcome page created");
+    }
+    let listener = TcpListener::bind(&args.bind)
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr().context("no local address")?;
+    let state = AppState::new(store).map_err(anyhow::Error::msg)?;
+    let config = WebConfig {
+        workers: args.workers,
+    };
+    println!("Carnet est prêt : http://{address}/ (base : {})", redact(&url));
+    actix_web::rt::System::new().block_on(async move {
+        carnet_web::server(listener, state, &config)
+            .context("cannot start the HTTP server")?
+            .await
+            .context("the HTTP server stopped with an error")
+    })
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = url.get(scheme_end + 3..at).unwrap_or_default();
+            match credentials.split_once(':') {
+                Some((user, _)) => format!(
+                    "{}{user}:***{}",
+                    url.get(..scheme_end + 3).unwrap_or_default(),
+                    url.get(at..).unwrap_or_default()
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://carnet:secret@db:5432/wiki"),
+            "postgres://carnet:***@db:5432/wiki"
+        );
+        assert_eq!(redact("postgres://carnet@db/wiki"), "postgres://carnet@db/wiki");
+        assert_eq!(redact("data/carnet.db"), "data/carnet.db");
+    }
+}

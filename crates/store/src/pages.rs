@@ -210,6 +210,23 @@ impl Store {
         }))
     }
 
+    /// The revision saved right after `id` on the same page, for "next edit" links.
+    pub fn next_revision(
+        &self,
+        page: PageId,
+        id: RevisionId,
+    ) -> Result<Option<RevisionId>, StoreError> {
+        let mut conn = self.conn()?;
+        let next: Option<i64> = revisions::table
+            .filter(revisions::page_id.eq(page.0))
+            .filter(revisions::id.gt(id.0))
+            .order(revisions::id.asc())
+            .select(revisions::id)
+            .first(&mut conn)
+            .optional()?;
+        Ok(next.map(RevisionId))
+    }
+
     /// Up to `limit` revisions of a page, newest first, older than `before` if given.
     pub fn history(
         &self,

@@ -1,1 +1,171 @@
-//! placeholder
+//! Carnet's web front end: server-rendered HTML views (usable without JavaScript), the
+//! JSON API v1, and the translations of the interface.
+//!
+//! The route table is [`configure`]; every handler reads its request, validates it
+//! into domain types, calls the store off the async threads, and renders.
+
+mod api;
+mod csrf;
+mod i18n;
+mod paths;
+mod problem;
+mod templates;
+mod views;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::error::UrlencodedError;
+use actix_web::http::header;
+use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use carnet_core::{Author, Comment, MergeLabels, PageText, Title};
+use carnet_store::{Edit, SaveOutcome, Store, StoreError};
+
+pub use i18n::{I18n, Lang};
+
+/// The stylesheet, compiled in so the binary is self-contained.
+const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
+/// The welcome page written on first start.
+const WELCOME_TEXT: &str = include_str!("../../../web/seed/Accueil.md");
+
+/// Settings of the front end.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Worker threads; actix's default is one per core.
+    pub workers: Option<usize>,
+}
+
+/// What every handler shares.
+pub struct AppState {
+    pub store: Store,
+    pub i18n: I18n,
+    pub main_page: Title,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Result<AppState, String> {
+        Ok(AppState {
+            store,
+            i18n: I18n::new()?,
+            main_page: Title::parse(paths::MAIN_PAGE).map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+/// Creates the French welcome page if the wiki has none. Returns whether it did.
+pub fn seed_welcome_page(store: &Store) -> Result<bool, StoreError> {
+    let title = Title::parse(paths::MAIN_PAGE).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if store.page(&title)?.is_some() {
+        return Ok(false);
+    }
+    let edit = Edit {
+        title,
+        text: PageText::new(WELCOME_TEXT, store.max_page_bytes())?,
+        base: None,
+        author: Author::new("Carnet").map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        comment: Comment::new("Page d'accueil").map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        minor: false,
+        labels: MergeLabels::default(),
+    };
+    Ok(matches!(store.save(&edit)?, SaveOutcome::Created(_)))
+}
+
+/// The route table: every URL Carnet answers.
+pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
+    // Form fields are percent-encoded (up to 3 bytes per byte of text), JSON strings
+    // escaped (up to 6 per byte for control characters; 2 covers real text).
+    let form_limit = max_page_bytes.saturating_mul(3).saturating_add(64 * 1024);
+    let json_limit = max_page_bytes.saturating_mul(2).saturating_add(64 * 1024);
+    cfg.app_data(
+        web::FormConfig::default()
+            .limit(form_limit)
+            .error_handler(form_error),
+    )
+    .app_data(
+        web::JsonConfig::default()
+            .limit(json_limit)
+            .content_type_required(true)
+            .error_handler(api::json_error),
+    )
+    .route("/", web::get().to(views::root))
+    .route("/static/carnet.css", web::get().to(stylesheet))
+    .route("/language/{code}", web::get().to(views::choose_language))
+    .service(
+        web::resource("/wiki/{title:.*}")
+            .route(web::get().to(views::page_get))
+            .route(web::head().to(views::page_get))
+            .route(web::post().to(views::page_post)),
+    )
+    .service(
+        web::scope("/api/v1")
+            .service(
+                web::resource("/pages/{title:.*}")
+                    .route(web::get().to(api::get_page))
+                    .route(web::put().to(api::put_page)),
+            )
+            .route("/revisions/{id}", web::get().to(api::get_revision))
+            .route("/diff", web::get().to(api::get_diff))
+            .default_service(web::to(api::api_not_found)),
+    )
+    .default_service(web::to(not_found));
+}
+
+/// Starts the HTTP server on `listener`.
+pub fn server(listener: TcpListener, state: AppState, config: &WebConfig) -> std::io::Result<Server> {
+    let max_page_bytes = state.store.max_page_bytes();
+    let state = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .wrap(security_headers())
+            .wrap(Compress::default())
+            .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/static/carnet.css"))
+            .configure(|cfg| configure(cfg, max_page_bytes))
+    })
+    .listen(listener)?;
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}
+
+/// Headers that keep pages from being framed, sniffed or scripted from elsewhere.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
+             script-src 'self'; object-src 'none'; frame-ancestors 'none'; \
+             form-action 'self'; base-uri 'none'",
+        ))
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+/// Unknown URLs: a translated 404 page.
+async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    views::Ctx::new(&req, &state).problem(problem::Problem::PageNotFound)
+}
+
+/// Form bodies that cannot be read: too large, wrong type or malformed.
+fn form_error(error: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    let problem = match &error {
+        UrlencodedError::Overflow { limit, .. } => problem::Problem::PayloadTooLarge(*limit),
+        UrlencodedError::ContentType => problem::Problem::ContentType,
+        _ => problem::Problem::BadParameter("form"),
+    };
+    let response = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => views::Ctx::new(req, state).problem(problem),
+        None => HttpResponse::build(problem.status()).finish(),
+    };
+    actix_web::error::InternalError::from_response(error, response).into()
+}

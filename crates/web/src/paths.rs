@@ -1,0 +1,73 @@
+//! The URLs of Carnet, built in one place so links and routes agree.
+
+use carnet_core::Title;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::i18n::Lang;
+
+/// The title of the page `/` leads to.
+pub const MAIN_PAGE: &str = "Accueil";
+
+
+/// `/wiki/Title`.
+pub fn page(title: &Title) -> String {
+    format!("/wiki/{}", title.url_encoded())
+}
+
+/// `/wiki/Title?action=…`.
+pub fn action(title: &Title, action: &str) -> String {
+    format!("/wiki/{}?action={action}", title.url_encoded())
+}
+
+/// An old revision of a page.
+pub fn old_revision(title: &Title, id: i64) -> String {
+    format!("/wiki/{}?oldid={id}", title.url_encoded())
+}
+
+/// The diff between two revisions of a page.
+pub fn diff(title: &Title, from: i64, to: i64) -> String {
+    format!("/wiki/{}?action=diff&from={from}&to={to}", title.url_encoded())
+}
+
+/// A page with a notice shown after a save.
+pub fn with_notice(title: &Title, notice: &str) -> String {
+    format!("/wiki/{}?notice={notice}", title.url_encoded())
+}
+
+/// The language switcher, coming back to `return_to`.
+pub fn language_switch(lang: Lang, return_to: &str) -> String {
+    format!(
+        "/language/{}?return={}",
+        lang.code(),
+        utf8_percent_encode(return_to, NON_ALPHANUMERIC)
+    )
+}
+
+/// Only local paths may be redirected to (no open redirect to another site).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_encoded() {
+        let title = Title::parse("Café & co").unwrap();
+        assert_eq!(page(&title), "/wiki/Caf%C3%A9_%26_co");
+        assert_eq!(action(&title, "edit"), "/wiki/Caf%C3%A9_%26_co?action=edit");
+        assert_eq!(
+            language_switch(Lang::En, "/wiki/A?action=edit"),
+            "/language/en?return=%2Fwiki%2FA%3Faction%3Dedit"
+        );
+    }
+
+    #[test]
+    fn only_local_redirects() {
+        assert!(is_local_path("/wiki/Accueil"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("/\\evil.example"));
+    }
+}

@@ -1,0 +1,184 @@
+//! Every way a request can be refused, with its HTTP status and a message in the
+//! reader's language. Handlers return `Result<_, Problem>`; the HTML views and the
+//! JSON API each turn a `Problem` into their own response shape.
+
+use actix_web::http::StatusCode;
+use carnet_core::{AuthorError, CommentError, TextError, TitleError};
+use carnet_store::StoreError;
+use fluent_bundle::FluentValue;
+
+use crate::i18n::Tr;
+
+#[derive(Debug)]
+pub enum Problem {
+    PageNotFound,
+    RevisionNotFound(i64),
+    BadTitle(TitleError),
+    Text(TextError),
+    Author(AuthorError),
+    Comment(CommentError),
+    ForeignBase(i64),
+    Csrf,
+    CrossOrigin,
+    BadParameter(&'static str),
+    UnknownAction(String),
+    BadJson(String),
+    ContentType,
+    PayloadTooLarge(usize),
+    SpecialPage,
+    Busy,
+    Conflict,
+    MethodNotAllowed,
+    /// Details are logged, never shown: they may reveal internals.
+    Internal,
+}
+
+impl Problem {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Problem::PageNotFound | Problem::RevisionNotFound(_) => StatusCode::NOT_FOUND,
+            Problem::BadTitle(_)
+            | Problem::Author(_)
+            | Problem::Comment(_)
+            | Problem::ForeignBase(_)
+            | Problem::BadParameter(_)
+            | Problem::UnknownAction(_)
+            | Problem::BadJson(_) => StatusCode::BAD_REQUEST,
+            Problem::Text(TextError::TooLarge { .. }) | Problem::PayloadTooLarge(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            Problem::Text(TextError::NulCharacter) => StatusCode::BAD_REQUEST,
+            Problem::Csrf | Problem::CrossOrigin | Problem::SpecialPage => StatusCode::FORBIDDEN,
+            Problem::ContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Problem::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Problem::Conflict => StatusCode::CONFLICT,
+            Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable machine-readable code for the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::PageNotFound => "page_not_found",
+            Problem::RevisionNotFound(_) => "revision_not_found",
+            Problem::BadTitle(_) => "bad_title",
+            Problem::Text(TextError::TooLarge { .. }) => "text_too_large",
+            Problem::Text(TextError::NulCharacter) => "bad_text",
+            Problem::Author(_) => "bad_author",
+            Problem::Comment(_) => "bad_comment",
+            Problem::ForeignBase(_) => "bad_base_revision",
+            Problem::Csrf => "csrf",
+            Problem::CrossOrigin => "cross_origin",
+            Problem::BadParameter(_) => "bad_parameter",
+            Problem::UnknownAction(_) => "unknown_action",
+            Problem::BadJson(_) => "bad_json",
+            Problem::ContentType => "unsupported_media_type",
+            Problem::PayloadTooLarge(_) => "payload_too_large",
+            Problem::SpecialPage => "special_page",
+            Problem::Busy => "busy",
+            Problem::Conflict => "conflict",
+            Problem::MethodNotAllowed => "method_not_allowed",
+            Problem::Internal => "internal",
+        }
+    }
+
+    /// What a person reads.
+    pub fn message(&self, tr: Tr<'_>) -> String {
+        match self {
+            Problem::PageNotFound => tr.t("error-not-found"),
+            Problem::RevisionNotFound(id) => tr.t1("error-revision-not-found", "revision", &id.to_string()),
+            Problem::BadTitle(error) => {
+                let reason = match error {
+                    TitleError::Empty => tr.t("title-error-empty"),
+                    TitleError::TooLong => tr.t("title-error-too-long"),
+                    TitleError::ForbiddenCharacter(c) => {
+                        tr.t1("title-error-forbidden", "char", &c.to_string())
+                    }
+                    TitleError::ControlCharacter => tr.t("title-error-control"),
+                    TitleError::RelativePath => tr.t("title-error-relative"),
+                    TitleError::PercentEncoded => tr.t("title-error-percent"),
+                };
+                tr.t1("error-bad-title", "reason", &reason)
+            }
+            Problem::Text(TextError::TooLarge { size, limit }) => tr.t_with(
+                "error-text-too-large",
+                &[
+                    ("size", FluentValue::from(size.to_string())),
+                    ("limit", FluentValue::from(limit.to_string())),
+                ],
+            ),
+            Problem::Text(TextError::NulCharacter) => tr.t("error-text-nul"),
+            Problem::Author(AuthorError::TooLong) => tr.t("error-author-too-long"),
+            Problem::Author(AuthorError::ForbiddenCharacter) => tr.t("error-author-forbidden"),
+            Problem::Author(AuthorError::LooksLikeIpAddress) => tr.t("error-author-ip"),
+            Problem::Comment(CommentError::TooLong) => tr.t("error-comment-too-long"),
+            Problem::ForeignBase(id) => tr.t1("error-foreign-base", "revision", &id.to_string()),
+            Problem::Csrf => tr.t("error-csrf"),
+            Problem::CrossOrigin => tr.t("error-cross-origin"),
+            Problem::BadParameter(name) => tr.t1("error-bad-parameter", "name", name),
+            Problem::UnknownAction(action) => tr.t1("error-unknown-action", "action", action),
+            Problem::BadJson(detail) => tr.t1("error-bad-json", "detail", detail),
+            Problem::ContentType => tr.t("error-content-type"),
+            Problem::PayloadTooLarge(limit) => {
+                tr.t1("error-payload-too-large", "limit", &limit.to_string())
+            }
+            Problem::SpecialPage => tr.t("error-special-page"),
+            Problem::Busy => tr.t("error-busy"),
+            Problem::Conflict => tr.t("error-conflict"),
+            Problem::MethodNotAllowed => tr.t("error-method"),
+            Problem::Internal => tr.t("error-internal"),
+        }
+    }
+
+    /// Logs an unexpected failure and hides its details from the reader.
+    pub fn internal(error: impl std::fmt::Display) -> Problem {
+        log::error!("internal error: {error}");
+        Problem::Internal
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(error: StoreError) -> Problem {
+        match error {
+            StoreError::ForeignBase(id) => Problem::ForeignBase(id),
+            StoreError::Text(error) => Problem::Text(error),
+            StoreError::Busy => Problem::Busy,
+            StoreError::Pool(error) => {
+                log::warn!("database pool exhausted: {error}");
+                Problem::Busy
+            }
+            other => Problem::internal(other),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for Problem {
+    fn from(error: actix_web::error::BlockingError) -> Problem {
+        Problem::internal(error)
+    }
+}
+
+impl From<TitleError> for Problem {
+    fn from(error: TitleError) -> Problem {
+        Problem::BadTitle(error)
+    }
+}
+
+impl From<TextError> for Problem {
+    fn from(error: TextError) -> Problem {
+        Problem::Text(error)
+    }
+}
+
+impl From<AuthorError> for Problem {
+    fn from(error: AuthorError) -> Problem {
+        Problem::Author(error)
+    }
+}
+
+impl From<CommentError> for Problem {
+    fn from(error: CommentError) -> Problem {
+        Problem::Comment(error)
+    }
+}

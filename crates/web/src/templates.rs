@@ -1,0 +1,293 @@
+//! The HTML views' data, shaped for askama templates in `web/templates/`.
+//!
+//! Everything a template shows is computed here (URLs, translated labels), so templates
+//! stay free of logic and of UI text.
+
+use askama::Template;
+use carnet_core::{Diff, DiffLine, LineKind, Title};
+
+use crate::i18n::{Lang, Tr};
+use crate::paths;
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub page_title: String,
+    pub main_page_href: String,
+    pub lang_links: Vec<LangLink>,
+}
+
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+impl Chrome {
+    /// `return_to` is the local URL the language switcher comes back to.
+    pub fn new(tr: Tr<'_>, main_page: &Title, page_title: String, return_to: &str) -> Chrome {
+        let lang_links = Lang::ALL
+            .iter()
+            .map(|lang| LangLink {
+                code: lang.code(),
+                name: lang.native_name(),
+                href: paths::language_switch(*lang, return_to),
+                current: *lang == tr.lang(),
+            })
+            .collect();
+        Chrome {
+            page_title,
+            main_page_href: main_page.url_encoded(),
+            lang_links,
+        }
+    }
+}
+
+/// The Read / Edit / History tabs of a page.
+pub struct Tabs {
+    pub title: String,
+    pub view_href: String,
+    pub edit_href: String,
+    pub history_href: String,
+    pub exists: bool,
+    pub editable: bool,
+    pub active: &'static str,
+}
+
+impl Tabs {
+    pub fn new(title: &Title, exists: bool, active: &'static str) -> Tabs {
+        Tabs {
+            title: title.to_string(),
+            view_href: paths::page(title),
+            edit_href: paths::action(title, "edit"),
+            history_href: paths::action(title, "history"),
+            exists,
+            editable: title.namespace().is_editable(),
+            active,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "page.html")]
+pub struct PageView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub tabs: Tabs,
+    pub html: String,
+    pub notice: Option<String>,
+    pub last_modified: String,
+    pub old: Option<OldRevision>,
+    pub csrf: String,
+}
+
+/// The banner and actions shown on an old revision.
+pub struct OldRevision {
+    pub banner: String,
+    pub oldid: i64,
+    pub current_href: String,
+    pub diff_href: String,
+    pub restore_action: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "missing.html")]
+pub struct MissingView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub tabs: Tabs,
+}
+
+#[derive(Template)]
+#[template(path = "edit.html")]
+pub struct EditView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub tabs: Tabs,
+    pub heading: String,
+    pub form_action: String,
+    pub csrf: String,
+    pub base_revision: String,
+    pub text: String,
+    pub summary: String,
+    pub author: String,
+    pub minor: bool,
+    pub problem: Option<String>,
+    pub preview_html: Option<String>,
+    pub old_warning: bool,
+    pub conflict: Option<ConflictView>,
+}
+
+pub struct ConflictView {
+    pub explanation: String,
+    pub theirs_heading: String,
+    pub theirs_text: String,
+    pub mine_text: String,
+    pub diff: DiffView,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+pub struct HistoryView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub tabs: Tabs,
+    pub heading: String,
+    pub rows: Vec<HistoryRow>,
+    pub older_href: Option<String>,
+    pub newest_href: Option<String>,
+}
+
+pub struct HistoryRow {
+    pub id: i64,
+    pub date: String,
+    pub old_href: String,
+    pub cur_href: Option<String>,
+    pub prev_href: Option<String>,
+    pub author: String,
+    pub size_label: String,
+    pub delta_label: String,
+    pub delta_class: &'static str,
+    pub minor: bool,
+    pub comment: String,
+    pub from_checked: bool,
+    pub to_checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "diff.html")]
+pub struct DiffPageView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub tabs: Tabs,
+    pub heading: String,
+    pub from_label: String,
+    pub from_href: String,
+    pub from_comment: Option<String>,
+    pub to_label: String,
+    pub to_href: String,
+    pub to_comment: Option<String>,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+    pub side_href: String,
+    pub inline_href: String,
+    pub diff: DiffView,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub message: String,
+}
+
+/// A diff ready to print, in one of the two layouts.
+#[derive(Clone)]
+pub struct DiffView {
+    pub side_by_side: bool,
+    pub counts: String,
+    pub hunks: Vec<HunkView>,
+}
+
+#[derive(Clone)]
+pub struct HunkView {
+    pub label: String,
+    /// Side-by-side rows.
+    pub rows: Vec<RowView>,
+    /// Inline lines.
+    pub lines: Vec<LineView>,
+}
+
+#[derive(Clone)]
+pub struct RowView {
+    pub left: Option<LineView>,
+    pub right: Option<LineView>,
+}
+
+#[derive(Clone)]
+pub struct LineView {
+    pub old_number: String,
+    pub new_number: String,
+    pub class: &'static str,
+    pub marker: &'static str,
+    pub segments: Vec<SegmentView>,
+}
+
+#[derive(Clone)]
+pub struct SegmentView {
+    pub text: String,
+    pub emphasized: bool,
+}
+
+impl DiffView {
+    pub fn new(tr: Tr<'_>, diff: &Diff, side_by_side: bool) -> DiffView {
+        let (inserted, deleted) = diff.line_counts();
+        let counts = tr.t_with(
+            "diff-counts",
+            &[
+                ("inserted", fluent_bundle::FluentValue::from(inserted)),
+                ("deleted", fluent_bundle::FluentValue::from(deleted)),
+            ],
+        );
+        let hunks = diff
+            .hunks
+            .iter()
+            .map(|hunk| HunkView {
+                label: tr.t_with(
+                    "diff-hunk",
+                    &[
+                        ("old", fluent_bundle::FluentValue::from(hunk.old_start)),
+                        ("new", fluent_bundle::FluentValue::from(hunk.new_start)),
+                    ],
+                ),
+                rows: if side_by_side {
+                    hunk.side_by_side()
+                        .iter()
+                        .map(|row| RowView {
+                            left: row.left.as_ref().map(LineView::new),
+                            right: row.right.as_ref().map(LineView::new),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                lines: if side_by_side {
+                    Vec::new()
+                } else {
+                    hunk.lines.iter().map(LineView::new).collect()
+                },
+            })
+            .collect();
+        DiffView {
+            side_by_side,
+            counts,
+            hunks,
+        }
+    }
+}
+
+impl LineView {
+    fn new(line: &DiffLine) -> LineView {
+        let (class, marker) = match line.kind {
+            LineKind::Context => ("context", " "),
+            LineKind::Deleted => ("deleted", "−"),
+            LineKind::Inserted => ("inserted", "+"),
+        };
+        let number = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+        LineView {
+            old_number: number(line.old_number),
+            new_number: number(line.new_number),
+            class,
+            marker,
+            segments: line
+                .segments
+                .iter()
+                .map(|segment| SegmentView {
+                    text: segment.text.clone(),
+                    emphasized: segment.emphasized,
+                })
+                .collect(),
+        }
+    }
+}

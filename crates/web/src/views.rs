@@ -1,0 +1,825 @@
+//! The HTML views: read, edit, history, diff, raw text and restore — all usable
+//! without JavaScript.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use carnet_core::{
+    Author, Comment, Diff, MergeLabels, Namespace, PageText, Revision, RevisionId, Title,
+};
+use carnet_render::text_to_html;
+use carnet_store::{Edit, HistoryPage, SaveOutcome, TitledRevision};
+use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use serde::Deserialize;
+
+use crate::csrf::{self, CsrfToken};
+use crate::i18n::{LANG_COOKIE, Lang, Tr};
+use crate::paths;
+use crate::problem::Problem;
+use crate::templates::{
+    Chrome, ConflictView, DiffPageView, DiffView, EditView, ErrorView, HistoryRow, HistoryView,
+    MissingView, OldRevision, PageView, Tabs,
+};
+use crate::AppState;
+
+/// The cookie that remembers the name a writer signs with.
+const AUTHOR_COOKIE: &str = "carnet_author";
+const DEFAULT_HISTORY_LIMIT: usize = 50;
+const MAX_HISTORY_LIMIT: usize = 500;
+
+/// What every HTML handler needs about its request.
+pub struct Ctx<'a> {
+    pub req: &'a HttpRequest,
+    pub state: &'a AppState,
+    pub tr: Tr<'a>,
+    pub csrf: CsrfToken,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(req: &'a HttpRequest, state: &'a AppState) -> Ctx<'a> {
+        Ctx {
+            req,
+            state,
+            tr: Tr::new(&state.i18n, Lang::of_request(req)),
+            csrf: CsrfToken::of_request(req),
+        }
+    }
+
+    fn chrome(&self, page_title: String) -> Chrome {
+        let here = match self.req.uri().path_and_query() {
+            Some(path) => path.as_str().to_owned(),
+            None => "/".to_owned(),
+        };
+        Chrome::new(self.tr, &self.state.main_page, page_title, &here)
+    }
+
+    /// An HTML response; sets the CSRF cookie when this reader had none.
+    fn html(&self, status: StatusCode, view: &impl Template) -> HttpResponse {
+        let body = match view.render() {
+            Ok(body) => body,
+            Err(error) => return self.problem(Problem::internal(error)),
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type("text/html; charset=utf-8");
+        // The Vary header keeps caches from serving one language to another reader.
+        response.insert_header((header::VARY, "Accept-Language, Cookie"));
+        if let Some(cookie) = self.csrf.cookie(csrf::is_https(self.req)) {
+            response.cookie(cookie);
+        }
+        response.body(body)
+    }
+
+    /// The error page for a problem, in the reader's language.
+    pub fn problem(&self, problem: Problem) -> HttpResponse {
+        let view = ErrorView {
+            tr: self.tr,
+            chrome: self.chrome(self.tr.t("error-heading")),
+            message: problem.message(self.tr),
+        };
+        match view.render() {
+            Ok(body) => HttpResponse::build(problem.status())
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+            Err(error) => {
+                log::error!("error page failed to render: {error}");
+                HttpResponse::build(problem.status())
+                    .content_type("text/plain; charset=utf-8")
+                    .body(problem.message(self.tr))
+            }
+        }
+    }
+
+    fn labels(&self) -> MergeLabels {
+        MergeLabels {
+            base: self.tr.t("merge-label-base"),
+            theirs: self.tr.t("merge-label-theirs"),
+            mine: self.tr.t("merge-label-mine"),
+        }
+    }
+
+    fn author_from_cookie(&self) -> String {
+        self.req
+            .cookie(AUTHOR_COOKIE)
+            .map(|cookie| percent_decode_str(cookie.value()).decode_utf8_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Query parameters of `/wiki/{title}`. Numbers are parsed by hand so a bad one gets a
+/// clear message naming it.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    action: Option<String>,
+    oldid: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<String>,
+    before: Option<String>,
+    mode: Option<String>,
+    notice: Option<String>,
+}
+
+fn parse_id(value: Option<&String>, name: &'static str) -> Result<Option<i64>, Problem> {
+    match value.map(|v| v.trim()) {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or(Problem::BadParameter(name)),
+    }
+}
+
+/// The title in `/wiki/{title}`, read from the raw path so that percent-encoding is
+/// decoded exactly once.
+pub fn title_from_path(req: &HttpRequest, prefix: &str) -> Result<Title, Problem> {
+    let raw = req.uri().path().strip_prefix(prefix).unwrap_or_default();
+    let decoded = percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| Problem::BadParameter("title"))?;
+    Ok(Title::parse(&decoded)?)
+}
+
+/// `GET /wiki/{title}` and its actions.
+pub async fn page_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let ctx = Ctx::new(&req, &state);
+    match page_get_inner(&ctx).await {
+        Ok(response) => response,
+        Err(problem) => ctx.problem(problem),
+    }
+}
+
+async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
+    let title = title_from_path(ctx.req, "/wiki/")?;
+    // One URL per page: `/wiki/place du marché` goes to `/wiki/Place_du_march%C3%A9`.
+    let canonical = paths::page(&title);
+    if ctx.req.uri().path() != canonical {
+        let location = match ctx.req.uri().query() {
+            Some(query) => format!("{canonical}?{query}"),
+            None => canonical,
+        };
+        return Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, location))
+            .finish());
+    }
+    let query = web::Query::<PageQuery>::from_query(ctx.req.query_string())
+        .map_err(|_| Problem::BadParameter("query"))?
+        .into_inner();
+    match query.action.as_deref().unwrap_or("view") {
+        "view" => view(ctx, title, &query).await,
+        "edit" => edit_form(ctx, title, &query).await,
+        "history" => history(ctx, title, &query).await,
+        "diff" => diff(ctx, title, &query).await,
+        "raw" => raw(ctx, title, &query).await,
+        other => Err(Problem::UnknownAction(other.to_owned())),
+    }
+}
+
+async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+    if title.namespace() == Namespace::Special {
+        return Err(Problem::PageNotFound);
+    }
+    let store = ctx.state.store.clone();
+    if let Some(oldid) = parse_id(query.oldid.as_ref(), "oldid")? {
+        let found = web::block(move || {
+            store.revision(RevisionId(oldid)).map(|found| {
+                found.map(|found| {
+                    let html = text_to_html(found.revision.text.as_str());
+                    (found, html)
+                })
+            })
+        })
+        .await??;
+        let Some((found, html)) = found else {
+            return Err(Problem::RevisionNotFound(oldid));
+        };
+        if found.title != title {
+            return Ok(redirect(&paths::old_revision(&found.title, oldid)));
+        }
+        return Ok(old_revision_view(ctx, &title, &found, html));
+    }
+    let page_title = title.clone();
+    let found = web::block(move || {
+        store.page(&page_title).map(|found| {
+            found.map(|(summary, revision)| {
+                let html = text_to_html(revision.text.as_str());
+                (summary, revision, html)
+            })
+        })
+    })
+    .await??;
+    let Some((_, revision, html)) = found else {
+        let view = MissingView {
+            tr: ctx.tr,
+            chrome: ctx.chrome(title.to_string()),
+            tabs: Tabs::new(&title, false, "read"),
+        };
+        return Ok(ctx.html(StatusCode::NOT_FOUND, &view));
+    };
+    let notice = query.notice.as_deref().and_then(|notice| match notice {
+        "created" | "saved" | "merged" | "unchanged" | "restored" => {
+            Some(ctx.tr.t(&format!("notice-{notice}")))
+        }
+        _ => None,
+    });
+    let view = PageView {
+        tr: ctx.tr,
+        chrome: ctx.chrome(title.to_string()),
+        tabs: Tabs::new(&title, true, "read"),
+        html,
+        notice,
+        last_modified: last_modified(ctx.tr, &revision),
+        old: None,
+        csrf: ctx.csrf.value().to_owned(),
+    };
+    Ok(ctx.html(StatusCode::OK, &view))
+}
+
+fn old_revision_view(
+    ctx: &Ctx<'_>,
+    title: &Title,
+    found: &TitledRevision,
+    html: String,
+) -> HttpResponse {
+    let meta = &found.revision.meta;
+    let is_current = found.latest == Some(meta.id);
+    let old = (!is_current).then(|| OldRevision {
+        banner: ctx.tr.t_with(
+            "oldid-banner",
+            &[
+                ("date", ctx.tr.date(&meta.timestamp).into()),
+                ("author", meta.author.as_str().to_owned().into()),
+            ],
+        ),
+        oldid: meta.id.0,
+        current_href: paths::page(title),
+        diff_href: found
+            .latest
+            .map(|latest| paths::diff(title, meta.id.0, latest.0))
+            .unwrap_or_else(|| paths::page(title)),
+        restore_action: title
+            .namespace()
+            .is_editable()
+            .then(|| paths::action(title, "restore")),
+    });
+    let view = PageView {
+        tr: ctx.tr,
+        chrome: ctx.chrome(title.to_string()),
+        tabs: Tabs::new(title, true, "read"),
+        html,
+        notice: None,
+        last_modified: last_modified(ctx.tr, &found.revision),
+        old,
+        csrf: ctx.csrf.value().to_owned(),
+    };
+    ctx.html(StatusCode::OK, &view)
+}
+
+fn last_modified(tr: Tr<'_>, revision: &Revision) -> String {
+    tr.t_with(
+        "page-last-modified",
+        &[
+            ("date", tr.date(&revision.meta.timestamp).into()),
+            ("author", revision.meta.author.as_str().to_owned().into()),
+        ],
+    )
+}
+
+/// The state of an edit form, whether fresh, previewed, refused or in conflict.
+struct EditState {
+    text: String,
+    summary: String,
+    author: String,
+    minor: bool,
+    base: Option<RevisionId>,
+    problem: Option<Problem>,
+    preview: bool,
+    old_warning: bool,
+    conflict: Option<(Revision, String)>,
+}
+
+fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> HttpResponse {
+    let status = state
+        .problem
+        .as_ref()
+        .map(Problem::status)
+        .or(state.conflict.as_ref().map(|_| StatusCode::CONFLICT))
+        .unwrap_or(StatusCode::OK);
+    let heading_key = if exists {
+        "edit-heading-edit"
+    } else {
+        "edit-heading-create"
+    };
+    let conflict = state.conflict.as_ref().map(|(current, mine)| {
+        let author = current.meta.author.as_str();
+        ConflictView {
+            explanation: ctx.tr.t1("conflict-explanation", "author", author),
+            theirs_heading: ctx.tr.t1("conflict-theirs", "author", author),
+            theirs_text: current.text.as_str().to_owned(),
+            mine_text: mine.clone(),
+            diff: DiffView::new(ctx.tr, &Diff::between(current.text.as_str(), mine), false),
+        }
+    });
+    let text = state.text;
+    let view = EditView {
+        tr: ctx.tr,
+        chrome: ctx.chrome(ctx.tr.t1(heading_key, "title", &title.to_string())),
+        tabs: Tabs::new(title, exists, "edit"),
+        heading: ctx.tr.t1(heading_key, "title", &title.to_string()),
+        form_action: paths::action(title, "edit"),
+        csrf: ctx.csrf.value().to_owned(),
+        base_revision: state.base.map(|id| id.0.to_string()).unwrap_or_default(),
+        preview_html: state.preview.then(|| text_to_html(&text)),
+        text,
+        summary: state.summary,
+        author: state.author,
+        minor: state.minor,
+        problem: state.problem.map(|problem| problem.message(ctx.tr)),
+        old_warning: state.old_warning,
+        conflict,
+    };
+    ctx.html(status, &view)
+}
+
+async fn edit_form(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+    if !title.namespace().is_editable() {
+        return Err(Problem::SpecialPage);
+    }
+    let store = ctx.state.store.clone();
+    let oldid = parse_id(query.oldid.as_ref(), "oldid")?;
+    let page_title = title.clone();
+    let (current, old) = web::block(move || -> Result<_, carnet_store::StoreError> {
+        let current = store.page(&page_title)?;
+        let old = match oldid {
+            Some(id) => store.revision(RevisionId(id))?,
+            None => None,
+        };
+        Ok((current, old))
+    })
+    .await??;
+    if let Some(id) = oldid
+        && old.as_ref().is_none_or(|old| old.title != title)
+    {
+        return Err(Problem::RevisionNotFound(id));
+    }
+    let exists = current.is_some();
+    let base = current.as_ref().map(|(_, revision)| revision.meta.id);
+    let (text, old_warning) = match (&old, &current) {
+        (Some(old), Some((_, current))) if old.revision.meta.id != current.meta.id => {
+            (old.revision.text.as_str().to_owned(), true)
+        }
+        (_, Some((_, current))) => (current.text.as_str().to_owned(), false),
+        (_, None) => (String::new(), false),
+    };
+    Ok(edit_view(
+        ctx,
+        &title,
+        exists,
+        EditState {
+            text,
+            summary: String::new(),
+            author: ctx.author_from_cookie(),
+            minor: false,
+            base,
+            problem: None,
+            preview: false,
+            old_warning,
+            conflict: None,
+        },
+    ))
+}
+
+/// The fields of the edit form.
+#[derive(Debug, Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    base_revision: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    minor: Option<String>,
+    #[serde(default, rename = "do")]
+    intent: Option<String>,
+    #[serde(default)]
+    oldid: Option<String>,
+}
+
+/// `POST /wiki/{title}?action=edit|restore`.
+pub async fn page_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<EditForm>,
+) -> HttpResponse {
+    let ctx = Ctx::new(&req, &state);
+    let result = async {
+        let title = title_from_path(&req, "/wiki/")?;
+        let query = web::Query::<PageQuery>::from_query(req.query_string())
+            .map_err(|_| Problem::BadParameter("query"))?
+            .into_inner();
+        if !title.namespace().is_editable() {
+            return Err(Problem::SpecialPage);
+        }
+        match query.action.as_deref() {
+            Some("edit") => Ok(save(&ctx, title, form.into_inner()).await),
+            Some("restore") => restore(&ctx, title, form.into_inner()).await,
+            Some(other) => Err(Problem::UnknownAction(other.to_owned())),
+            None => Err(Problem::MethodNotAllowed),
+        }
+    }
+    .await;
+    match result {
+        Ok(response) => response,
+        Err(problem) => ctx.problem(problem),
+    }
+}
+
+/// Saves an edit form. Whatever happens, the writer's text is either saved or shown
+/// back to them in the form: never lost.
+async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
+    let base = parse_id(Some(&form.base_revision), "base_revision");
+    let exists_hint = !form.base_revision.trim().is_empty();
+    let mut state = EditState {
+        text: form.text.clone(),
+        summary: form.summary.clone(),
+        author: form.author.clone(),
+        minor: form.minor.is_some(),
+        base: base.as_ref().ok().copied().flatten().map(RevisionId),
+        problem: None,
+        preview: false,
+        old_warning: false,
+        conflict: None,
+    };
+    if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
+        state.problem = Some(if csrf::same_origin(ctx.req) {
+            Problem::Csrf
+        } else {
+            Problem::CrossOrigin
+        });
+        return edit_view(ctx, &title, exists_hint, state);
+    }
+    let checked = (|| -> Result<_, Problem> {
+        let base = base?.map(RevisionId);
+        let text = PageText::new(&form.text, ctx.state.store.max_page_bytes())?;
+        let author = Author::new(&form.author)?;
+        let comment = Comment::new(&form.summary)?;
+        Ok((base, text, author, comment))
+    })();
+    let (base, text, author, comment) = match checked {
+        Ok(checked) => checked,
+        Err(problem) => {
+            state.problem = Some(problem);
+            return edit_view(ctx, &title, exists_hint, state);
+        }
+    };
+    if form.intent.as_deref() == Some("preview") {
+        state.preview = true;
+        return edit_view(ctx, &title, exists_hint, state);
+    }
+    let edit = Edit {
+        title: title.clone(),
+        text,
+        base,
+        author: author.clone(),
+        comment,
+        minor: form.minor.is_some(),
+        labels: ctx.labels(),
+    };
+    let store = ctx.state.store.clone();
+    let outcome = match web::block(move || store.save(&edit)).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(error)) => {
+            state.problem = Some(error.into());
+            return edit_view(ctx, &title, exists_hint, state);
+        }
+        Err(error) => {
+            state.problem = Some(error.into());
+            return edit_view(ctx, &title, exists_hint, state);
+        }
+    };
+    let notice = match outcome {
+        SaveOutcome::Created(_) => "created",
+        SaveOutcome::Saved { merged: true, .. } => "merged",
+        SaveOutcome::Saved { merged: false, .. } => "saved",
+        SaveOutcome::Unchanged(_) => "unchanged",
+        SaveOutcome::Conflict {
+            current,
+            with_markers,
+            ..
+        } => {
+            state.base = Some(current.meta.id);
+            state.text = with_markers;
+            state.conflict = Some((current, form.text));
+            return edit_view(ctx, &title, true, state);
+        }
+    };
+    let mut response = HttpResponse::SeeOther();
+    response.insert_header((header::LOCATION, paths::with_notice(&title, notice)));
+    if author.as_str() != Author::ANONYMOUS {
+        response.cookie(
+            Cookie::build(
+                AUTHOR_COOKIE,
+                utf8_percent_encode(author.as_str(), NON_ALPHANUMERIC).to_string(),
+            )
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(csrf::is_https(ctx.req))
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .finish(),
+        );
+    }
+    response.finish()
+}
+
+/// Restores an old revision: a new revision whose text is the old one.
+async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResponse, Problem> {
+    if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
+        return Err(if csrf::same_origin(ctx.req) {
+            Problem::Csrf
+        } else {
+            Problem::CrossOrigin
+        });
+    }
+    let oldid = parse_id(form.oldid.as_ref(), "oldid")?.ok_or(Problem::BadParameter("oldid"))?;
+    let author = Author::new(&ctx.author_from_cookie()).or_else(|_| Author::new(""))?;
+    let store = ctx.state.store.clone();
+    let page_title = title.clone();
+    let found = web::block(move || -> Result<_, carnet_store::StoreError> {
+        Ok((store.revision(RevisionId(oldid))?, store.page(&page_title)?))
+    })
+    .await??;
+    let (Some(old), Some((_, current))) = found else {
+        return Err(Problem::RevisionNotFound(oldid));
+    };
+    if old.title != title {
+        return Err(Problem::ForeignBase(oldid));
+    }
+    let comment = ctx.tr.t_with(
+        "restore-comment",
+        &[
+            ("revision", oldid.to_string().into()),
+            ("date", ctx.tr.date(&old.revision.meta.timestamp).into()),
+            ("author", old.revision.meta.author.as_str().to_owned().into()),
+        ],
+    );
+    let edit = Edit {
+        title: title.clone(),
+        text: old.revision.text.clone(),
+        base: Some(current.meta.id),
+        author,
+        comment: Comment::new(&comment)?,
+        minor: false,
+        labels: ctx.labels(),
+    };
+    let store = ctx.state.store.clone();
+    let outcome = web::block(move || store.save(&edit)).await??;
+    let notice = match outcome {
+        SaveOutcome::Saved { .. } | SaveOutcome::Created(_) => "restored",
+        SaveOutcome::Unchanged(_) => "unchanged",
+        SaveOutcome::Conflict { .. } => return Err(Problem::Conflict),
+    };
+    Ok(redirect(&paths::with_notice(&title, notice)))
+}
+
+async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+    let limit = match query.limit.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_HISTORY_LIMIT,
+        Some(limit) => limit
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_HISTORY_LIMIT).contains(n))
+            .ok_or(Problem::BadParameter("limit"))?,
+    };
+    let before = parse_id(query.before.as_ref(), "before")?.map(RevisionId);
+    let store = ctx.state.store.clone();
+    let page_title = title.clone();
+    let found = web::block(move || store.history(&page_title, limit, before)).await??;
+    let Some(HistoryPage {
+        page,
+        entries,
+        older,
+    }) = found
+    else {
+        return Err(Problem::PageNotFound);
+    };
+    let latest = page.latest.id;
+    let rows = entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let meta = &entry.meta;
+            let (delta_label, delta_class) = match entry.delta {
+                d if d > 0 => (format!("+{d}"), "grew"),
+                d if d < 0 => (format!("−{}", d.unsigned_abs()), "shrank"),
+                _ => ("0".to_owned(), "same"),
+            };
+            HistoryRow {
+                id: meta.id.0,
+                date: ctx.tr.date(&meta.timestamp),
+                old_href: paths::old_revision(&title, meta.id.0),
+                cur_href: (meta.id != latest).then(|| paths::diff(&title, meta.id.0, latest.0)),
+                prev_href: meta.parent.map(|parent| paths::diff(&title, parent.0, meta.id.0)),
+                author: meta.author.as_str().to_owned(),
+                size_label: ctx
+                    .tr
+                    .tn("history-bytes", "size", i64::try_from(meta.size).unwrap_or(i64::MAX)),
+                delta_label,
+                delta_class,
+                minor: meta.minor,
+                comment: meta.comment.as_str().to_owned(),
+                from_checked: index == 1 || entries.len() == 1,
+                to_checked: index == 0,
+            }
+        })
+        .collect();
+    let base = paths::action(&title, "history");
+    let view = HistoryView {
+        tr: ctx.tr,
+        chrome: ctx.chrome(ctx.tr.t1("history-heading", "title", &title.to_string())),
+        tabs: Tabs::new(&title, true, "history"),
+        heading: ctx.tr.t1("history-heading", "title", &title.to_string()),
+        rows,
+        older_href: older.map(|older| format!("{base}&before={}&limit={limit}", older.0)),
+        newest_href: before.map(|_| format!("{base}&limit={limit}")),
+    };
+    Ok(ctx.html(StatusCode::OK, &view))
+}
+
+async fn diff(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+    let from = parse_id(query.from.as_ref(), "from")?;
+    let to = parse_id(query.to.as_ref(), "to")?;
+    let side_by_side = match query.mode.as_deref() {
+        None | Some("side") => true,
+        Some("inline") => false,
+        Some(_) => return Err(Problem::BadParameter("mode")),
+    };
+    let store = ctx.state.store.clone();
+    let page_title = title.clone();
+    let loaded = web::block(move || -> Result<_, Problem> {
+        // `to` defaults to the current revision, `from` to the parent of `to`.
+        let to = match to {
+            Some(id) => store
+                .revision(RevisionId(id))?
+                .ok_or(Problem::RevisionNotFound(id))?,
+            None => {
+                let (_, current) = store.page(&page_title)?.ok_or(Problem::PageNotFound)?;
+                store
+                    .revision(current.meta.id)?
+                    .ok_or(Problem::RevisionNotFound(current.meta.id.0))?
+            }
+        };
+        let from = match from.or(to.revision.meta.parent.map(|parent| parent.0)) {
+            Some(id) => Some(
+                store
+                    .revision(RevisionId(id))?
+                    .ok_or(Problem::RevisionNotFound(id))?,
+            ),
+            None => None,
+        };
+        let next = store.next_revision(to.revision.meta.page, to.revision.meta.id)?;
+        let diff = Diff::between(
+            from.as_ref().map(|from| from.revision.text.as_str()).unwrap_or(""),
+            to.revision.text.as_str(),
+        );
+        Ok((from, to, next, diff))
+    })
+    .await??;
+    let (from, to, next, diff) = loaded;
+    let describe = |found: &TitledRevision| {
+        let meta = &found.revision.meta;
+        ctx.tr.t_with(
+            "diff-revision",
+            &[
+                ("revision", meta.id.0.to_string().into()),
+                ("date", ctx.tr.date(&meta.timestamp).into()),
+                ("author", meta.author.as_str().to_owned().into()),
+            ],
+        )
+    };
+    let comment = |found: &TitledRevision| {
+        let comment = found.revision.meta.comment.as_str();
+        (!comment.is_empty()).then(|| comment.to_owned())
+    };
+    let from_id = from.as_ref().map(|from| from.revision.meta.id.0).unwrap_or(0);
+    let to_id = to.revision.meta.id.0;
+    let mode_href = |mode: &str| {
+        format!(
+            "{}&mode={mode}",
+            paths::diff(&to.title, from_id, to_id)
+        )
+    };
+    let view = DiffPageView {
+        tr: ctx.tr,
+        chrome: ctx.chrome(ctx.tr.t1("diff-heading", "title", &title.to_string())),
+        tabs: Tabs::new(&title, true, "history"),
+        heading: ctx.tr.t1("diff-heading", "title", &to.title.to_string()),
+        from_label: from.as_ref().map(describe).unwrap_or_default(),
+        from_href: from
+            .as_ref()
+            .map(|from| paths::old_revision(&from.title, from_id))
+            .unwrap_or_default(),
+        from_comment: from.as_ref().and_then(comment),
+        to_label: describe(&to),
+        to_href: paths::old_revision(&to.title, to_id),
+        to_comment: comment(&to),
+        previous_href: from.as_ref().and_then(|from| {
+            from.revision
+                .meta
+                .parent
+                .map(|parent| paths::diff(&from.title, parent.0, from_id))
+        }),
+        next_href: next.map(|next| paths::diff(&to.title, to_id, next.0)),
+        side_href: mode_href("side"),
+        inline_href: mode_href("inline"),
+        diff: DiffView::new(ctx.tr, &diff, side_by_side),
+    };
+    Ok(ctx.html(StatusCode::OK, &view))
+}
+
+async fn raw(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+    let oldid = parse_id(query.oldid.as_ref(), "oldid")?;
+    let store = ctx.state.store.clone();
+    let page_title = title.clone();
+    let text = web::block(move || -> Result<_, Problem> {
+        match oldid {
+            Some(id) => {
+                let found = store
+                    .revision(RevisionId(id))?
+                    .filter(|found| found.title == page_title)
+                    .ok_or(Problem::RevisionNotFound(id))?;
+                Ok(found.revision.text)
+            }
+            None => {
+                let (_, current) = store.page(&page_title)?.ok_or(Problem::PageNotFound)?;
+                Ok(current.text)
+            }
+        }
+    })
+    .await;
+    match text {
+        Ok(Ok(text)) => Ok(HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(text.into_string())),
+        Ok(Err(problem)) => Ok(HttpResponse::build(problem.status())
+            .content_type("text/plain; charset=utf-8")
+            .body(problem.message(ctx.tr))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `GET /` → the main page.
+pub async fn root(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, paths::page(&state.main_page)))
+        .finish()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LanguageQuery {
+    #[serde(rename = "return")]
+    return_to: Option<String>,
+}
+
+/// `GET /language/{code}?return=…`: remembers the reader's language.
+pub async fn choose_language(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    query: web::Query<LanguageQuery>,
+) -> HttpResponse {
+    let Some(lang) = Lang::from_code(&code) else {
+        let ctx = Ctx::new(&req, &state);
+        return ctx.problem(Problem::BadParameter("lang"));
+    };
+    let target = query
+        .return_to
+        .as_deref()
+        .filter(|path| paths::is_local_path(path))
+        .map(str::to_owned)
+        .unwrap_or_else(|| paths::page(&state.main_page));
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, target))
+        .cookie(
+            Cookie::build(LANG_COOKIE, lang.code())
+                .path("/")
+                .same_site(SameSite::Lax)
+                .secure(csrf::is_https(&req))
+                .max_age(actix_web::cookie::time::Duration::days(365))
+                .finish(),
+        )
+        .finish()
+}
+
+fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}

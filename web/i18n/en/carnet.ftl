@@ -1,0 +1,143 @@
+# Carnet — English interface.
+# Every key also exists in ../fr/carnet.ftl; a test checks it.
+
+site-name = Carnet
+site-tagline = The community wiki
+nav-main-page = Main page
+nav-skip = Skip to content
+nav-language = Language
+tab-read = Read
+tab-edit = Edit
+tab-create = Create
+tab-history = History
+tab-raw = Raw text
+footer-license = Text is available under the Creative Commons Attribution-ShareAlike 4.0 licence (CC BY-SA 4.0).
+footer-software = Powered by Carnet, free software under the AGPL-3.0-or-later.
+
+date-format = { $month } { $day }, { $year } at { $time } UTC
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+page-last-modified = Last edited on { $date } by { $author }.
+page-missing-heading = This page does not exist yet
+page-missing-body = Nobody has written the page “{ $title }” yet. You can be the first!
+page-missing-create = Create the page “{ $title }”
+oldid-banner = This is an old revision of this page, saved on { $date } by { $author }. It may differ a lot from the current revision.
+oldid-current-link = View the current revision
+oldid-diff-link = Changes since this revision
+restore-button = Restore this revision
+restore-comment = Restored revision { $revision } of { $date } by { $author }
+
+notice-created = The page was created. Thank you!
+notice-saved = Your edit was saved. Thank you!
+notice-merged = Someone edited the page while you were writing: your changes were merged with theirs and nothing was lost. Please review the result.
+notice-unchanged = Nothing was saved: the text was the same as the current revision.
+notice-restored = The old revision was restored; it is now the current revision.
+
+edit-heading-create = Creating “{ $title }”
+edit-heading-edit = Editing “{ $title }”
+edit-help = Just write. A few hints: “## Title” for a section, **bold**, *italic*, “- ” at the start of a line for a list, [[Other page]] to link to a wiki page.
+edit-text-label = Page text
+edit-summary-label = Edit summary
+edit-summary-hint = In a few words, what you changed (optional).
+edit-minor-label = Minor edit (spelling, formatting)
+edit-author-label = Your name or nickname, shown in the history
+edit-author-hint = Optional. Your IP address is never shown.
+edit-save = Publish
+edit-preview = Preview
+edit-cancel = Cancel
+edit-preview-heading = Preview — this text is not saved yet
+edit-old-revision-warning = You are starting from an old revision of this page. When you publish, this text becomes the current revision.
+edit-license = By publishing, you agree to release your text under the CC BY-SA 4.0 licence.
+
+conflict-heading = Edit conflict: nothing is lost
+conflict-explanation = While you were writing, { $author } changed the same parts of this page. Your text is not saved yet. The text box holds both versions between the “<<<<<<<” and “>>>>>>>” markers: keep what should stay, remove the markers, then publish.
+conflict-theirs = Revision saved meanwhile by { $author }
+conflict-mine = Your version
+conflict-changes = What differs between the saved revision and yours
+merge-label-base = starting revision
+merge-label-theirs = saved revision
+merge-label-mine = your version
+
+history-heading = History of “{ $title }”
+history-help = Pick two revisions and “Compare” to see their differences. Click a date to read that revision.
+history-compare = Compare selected revisions
+history-from = From
+history-to = To
+history-date = Date
+history-author = Author
+history-size = Size
+history-summary = Summary
+history-links = Links
+history-current = cur
+history-previous = prev
+history-minor = m
+history-minor-title = minor edit
+history-bytes = { $size ->
+    [one] { $size } byte
+   *[other] { $size } bytes
+}
+history-older = Older revisions →
+history-newest = ← Newest revisions
+
+diff-heading = Differences between two revisions of “{ $title }”
+diff-old = Older revision
+diff-new = Newer revision
+diff-revision = Revision { $revision } of { $date } by { $author }
+diff-side-by-side = Side by side
+diff-inline = Inline
+diff-no-change = Both revisions have exactly the same text.
+diff-counts = { $inserted ->
+    [one] { $inserted } line added
+   *[other] { $inserted } lines added
+}, { $deleted ->
+    [one] { $deleted } line removed
+   *[other] { $deleted } lines removed
+}
+diff-hunk = Lines { $old } (old) and { $new } (new)
+diff-deleted = removed
+diff-inserted = added
+diff-previous = ← Previous edit
+diff-next = Next edit →
+
+error-heading = Something went wrong
+error-back = Back to the main page
+error-not-found = This page does not exist.
+error-revision-not-found = Revision { $revision } does not exist.
+error-bad-title = This title is not valid: { $reason }
+title-error-empty = the title is empty.
+title-error-too-long = the title is longer than 255 bytes.
+title-error-forbidden = the character “{ $char }” is not allowed in a title.
+title-error-control = the title contains an invisible or control character.
+title-error-relative = a title cannot be “.” or “..” nor contain them as a path.
+title-error-percent = a title cannot contain a “%XX” sequence.
+error-text-too-large = The text is { $size } bytes, over the limit of { $limit } bytes. Shorten it or split it into several pages; your text is kept below.
+error-text-nul = The text contains a NUL character, which is not allowed.
+error-author-too-long = The name is too long (85 characters at most).
+error-author-forbidden = The name contains a character that is not allowed (< > [ ] | { "{" } { "}" } #).
+error-author-ip = Do not use an IP address as your name: pick a nickname.
+error-comment-too-long = The summary is too long (500 characters at most).
+error-foreign-base = The base revision { $revision } does not belong to this page.
+error-csrf = The form could not be verified (the page was open for a long time, or cookies are disabled). Nothing was saved, but your text is kept below: publish again.
+error-cross-origin = Request refused: it comes from another site.
+error-bad-request = Invalid request: { $detail }
+error-bad-parameter = The parameter “{ $name }” is invalid.
+error-unknown-action = Unknown action: “{ $action }”.
+error-bad-json = The request body is not valid JSON: { $detail }
+error-content-type = The request body must be JSON (Content-Type: application/json).
+error-payload-too-large = The request is too large (limit: { $limit } bytes).
+error-special-page = Special pages are generated by Carnet and cannot be edited.
+error-busy = Many people are editing this page at once; nothing was saved. Try again in a moment.
+error-internal = An internal error occurred; nothing was saved. Try again in a moment.
+error-method = This method is not allowed here.
+error-conflict = The page changed since your base revision and the changes overlap: nothing was saved.

@@ -1,0 +1,143 @@
+# Carnet — interface en français (langue par défaut).
+# Chaque clé existe aussi dans ../en/carnet.ftl ; un test le vérifie.
+
+site-name = Carnet
+site-tagline = Le wiki du territoire
+nav-main-page = Accueil
+nav-skip = Aller au contenu
+nav-language = Langue
+tab-read = Lire
+tab-edit = Modifier
+tab-create = Créer
+tab-history = Historique
+tab-raw = Texte brut
+footer-license = Le texte est disponible sous licence Creative Commons Attribution – Partage dans les mêmes conditions 4.0 (CC BY-SA 4.0).
+footer-software = Propulsé par Carnet, logiciel libre sous licence AGPL-3.0-or-later.
+
+date-format = { $day } { $month } { $year } à { $time } UTC
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+page-last-modified = Dernière modification le { $date } par { $author }.
+page-missing-heading = Cette page n'existe pas encore
+page-missing-body = Personne n'a encore écrit la page « { $title } ». Vous pouvez être la première personne à le faire !
+page-missing-create = Créer la page « { $title } »
+oldid-banner = Ceci est une ancienne version de cette page, enregistrée le { $date } par { $author }. Elle peut être très différente de la version actuelle.
+oldid-current-link = Voir la version actuelle
+oldid-diff-link = Différences avec la version actuelle
+restore-button = Restaurer cette version
+restore-comment = Restauration de la version { $revision } du { $date } par { $author }
+
+notice-created = La page a été créée. Merci !
+notice-saved = Votre modification a été enregistrée. Merci !
+notice-merged = Quelqu'un a modifié la page pendant que vous écriviez : vos modifications ont été fusionnées avec les siennes, rien n'a été perdu. Relisez le résultat.
+notice-unchanged = Rien n'a été enregistré : le texte était identique à la version actuelle.
+notice-restored = L'ancienne version a été restaurée ; elle est maintenant la version actuelle.
+
+edit-heading-create = Création de « { $title } »
+edit-heading-edit = Modification de « { $title } »
+edit-help = Écrivez simplement. Quelques repères : « ## Titre » pour une section, **gras**, *italique*, « - » en début de ligne pour une liste, [[Autre page]] pour un lien vers une page du wiki.
+edit-text-label = Texte de la page
+edit-summary-label = Résumé de la modification
+edit-summary-hint = En quelques mots, ce que vous avez changé (facultatif).
+edit-minor-label = Modification mineure (orthographe, mise en forme)
+edit-author-label = Votre nom ou pseudonyme, affiché dans l'historique
+edit-author-hint = Facultatif. Votre adresse IP n'est jamais affichée.
+edit-save = Publier
+edit-preview = Prévisualiser
+edit-cancel = Annuler
+edit-preview-heading = Prévisualisation — ce texte n'est pas encore enregistré
+edit-old-revision-warning = Vous partez d'une ancienne version de cette page. En publiant, ce texte deviendra la version actuelle.
+edit-license = En publiant, vous acceptez de placer votre texte sous licence CC BY-SA 4.0.
+
+conflict-heading = Conflit de modification : rien n'est perdu
+conflict-explanation = Pendant que vous écriviez, { $author } a modifié les mêmes passages de cette page. Votre texte n'est pas encore enregistré. La zone de saisie contient les deux versions entre les marqueurs « <<<<<<< » et « >>>>>>> » : gardez ce qui doit l'être, supprimez les marqueurs, puis publiez.
+conflict-theirs = Version enregistrée entre-temps par { $author }
+conflict-mine = Votre version
+conflict-changes = Ce qui diffère entre la version enregistrée et la vôtre
+merge-label-base = version de départ
+merge-label-theirs = version enregistrée
+merge-label-mine = votre version
+
+history-heading = Historique de « { $title } »
+history-help = Choisissez deux versions puis « Comparer » pour voir leurs différences. Cliquez sur une date pour lire cette version.
+history-compare = Comparer les versions sélectionnées
+history-from = Depuis
+history-to = Jusqu'à
+history-date = Date
+history-author = Auteur ou autrice
+history-size = Taille
+history-summary = Résumé
+history-links = Liens
+history-current = actuelle
+history-previous = préc.
+history-minor = m
+history-minor-title = modification mineure
+history-bytes = { $size ->
+    [one] { $size } octet
+   *[other] { $size } octets
+}
+history-older = Versions plus anciennes →
+history-newest = ← Versions les plus récentes
+
+diff-heading = Différences entre deux versions de « { $title } »
+diff-old = Ancienne version
+diff-new = Nouvelle version
+diff-revision = Version { $revision } du { $date } par { $author }
+diff-side-by-side = Côte à côte
+diff-inline = Ligne par ligne
+diff-no-change = Les deux versions ont exactement le même texte.
+diff-counts = { $inserted ->
+    [one] { $inserted } ligne ajoutée
+   *[other] { $inserted } lignes ajoutées
+}, { $deleted ->
+    [one] { $deleted } ligne supprimée
+   *[other] { $deleted } lignes supprimées
+}
+diff-hunk = Lignes { $old } (ancienne) et { $new } (nouvelle)
+diff-deleted = supprimé
+diff-inserted = ajouté
+diff-previous = ← Modification précédente
+diff-next = Modification suivante →
+
+error-heading = Un problème est survenu
+error-back = Retour à l'accueil
+error-not-found = Cette page n'existe pas.
+error-revision-not-found = La version { $revision } n'existe pas.
+error-bad-title = Ce titre n'est pas valide : { $reason }
+title-error-empty = le titre est vide.
+title-error-too-long = le titre dépasse 255 octets.
+title-error-forbidden = le caractère « { $char } » n'est pas permis dans un titre.
+title-error-control = le titre contient un caractère invisible ou de contrôle.
+title-error-relative = un titre ne peut pas être « . » ou « .. » ni en contenir comme chemin.
+title-error-percent = un titre ne peut pas contenir de séquence « %XX ».
+error-text-too-large = Le texte fait { $size } octets, plus que la limite de { $limit } octets. Raccourcissez-le ou découpez-le en plusieurs pages ; votre texte est conservé ci-dessous.
+error-text-nul = Le texte contient un caractère nul, qui n'est pas permis.
+error-author-too-long = Le nom est trop long (85 caractères au plus).
+error-author-forbidden = Le nom contient un caractère non permis (< > [ ] | { "{" } { "}" } #).
+error-author-ip = N'utilisez pas une adresse IP comme nom : choisissez un pseudonyme.
+error-comment-too-long = Le résumé est trop long (500 caractères au plus).
+error-foreign-base = La version de départ { $revision } n'appartient pas à cette page.
+error-csrf = Le formulaire n'a pas pu être vérifié (page ouverte depuis longtemps, ou cookies désactivés). Rien n'a été enregistré, mais votre texte est conservé ci-dessous : publiez à nouveau.
+error-cross-origin = Requête refusée : elle provient d'un autre site.
+error-bad-request = Requête invalide : { $detail }
+error-bad-parameter = Le paramètre « { $name } » est invalide.
+error-unknown-action = Action inconnue : « { $action } ».
+error-bad-json = Le corps de la requête n'est pas un JSON valide : { $detail }
+error-content-type = Le corps de la requête doit être du JSON (Content-Type: application/json).
+error-payload-too-large = La requête est trop volumineuse (limite : { $limit } octets).
+error-special-page = Les pages spéciales sont produites par Carnet et ne peuvent pas être modifiées.
+error-busy = La page est modifiée par beaucoup de monde en même temps ; rien n'a été enregistré. Réessayez dans un instant.
+error-internal = Une erreur interne est survenue ; rien n'a été enregistré. Réessayez dans un instant.
+error-method = Cette méthode n'est pas permise ici.
+error-conflict = La page a changé depuis votre version de départ et les modifications se chevauchent : rien n'a été enregistré.
