@@ -1,1 +1,397 @@
+//! End-to-end test harness: a real Carnet HTTP server on a real database (a temporary
+//! SQLite file, or a fresh PostgreSQL database when `CARNET_TEST_DATABASE_URL` is set),
+//! listening on a loopback port, driven by a plain HTTP client.
 
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use carnet_store::testing::TestDb;
+use carnet_store::{Store, StoreConfig};
+use carnet_web::{AppState, WebConfig};
+
+/// A running server and the database behind it; both go away on drop.
+pub struct TestServer {
+    pub base: String,
+    agent: ureq::Agent,
+    handle: Option<actix_web::dev::ServerHandle>,
+    thread: Option<JoinHandle<()>>,
+    store: Store,
+    _db: TestDb,
+}
+
+/// An HTTP response, fully read.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        TestServer::start_with(carnet_core_limit())
+    }
+
+    /// Starts a server whose page size limit is `max_page_bytes`.
+    pub fn start_with(max_page_bytes: usize) -> TestServer {
+        let db = TestDb::new();
+        let mut config = StoreConfig::new(db.url());
+        config.max_page_bytes = max_page_bytes;
+        config.pool_size = 12;
+        let store = Store::open(&config).unwrap();
+        if max_page_bytes >= carnet_core_limit() {
+            carnet_web::seed_welcome_page(&store).unwrap();
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(store.clone()).unwrap();
+        let (sender, receiver) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let system = actix_web::rt::System::new();
+            system.block_on(async move {
+                let server =
+                    carnet_web::server(listener, state, &WebConfig { workers: Some(2) }).unwrap();
+                sender.send(server.handle()).unwrap();
+                server.await.unwrap();
+            });
+        });
+        let handle = receiver.recv_timeout(Duration::from_secs(30)).unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        TestServer {
+            base,
+            agent,
+            handle: Some(handle),
+            thread: Some(thread),
+            store,
+            _db: db,
+        }
+    }
+
+    /// The store behind the server, to check what really got saved.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.get_with(path, &[])
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(&self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Reply::from(request.call().unwrap())
+    }
+
+    /// Sends a raw body with any method and headers.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(body.to_owned()).unwrap();
+        Reply::from(self.agent.run(request).unwrap())
+    }
+
+    /// `PUT` a JSON value to the API.
+    pub fn put_json(&self, path: &str, body: &serde_json::Value) -> Reply {
+        self.send(
+            "PUT",
+            path,
+            &[("Content-Type", "application/json")],
+            &body.to_string(),
+        )
+    }
+
+    /// A client that keeps cookies, like a browser.
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            server: self,
+            cookies: BTreeMap::new(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            // The stop command is sent when `stop` is called; the future only waits.
+            drop(handle.stop(false));
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn carnet_core_limit() -> usize {
+    2 * 1024 * 1024
+}
+
+impl From<ureq::http::Response<ureq::Body>> for Reply {
+    fn from(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// `name=value` pairs of every `Set-Cookie`.
+    pub fn set_cookies(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next())
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+            .collect()
+    }
+
+    /// The raw `Set-Cookie` header for `name`, with its attributes.
+    pub fn set_cookie_line(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_str())
+            .find(|v| v.starts_with(&format!("{name}=")))
+    }
+
+    /// The value of the form field `name` (an input's value or a textarea's text).
+    pub fn field(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\"");
+        let at = self.body.find(&marker)?;
+        let tag_start = self.body.get(..at)?.rfind('<')?;
+        let rest = self.body.get(tag_start..)?;
+        if rest.starts_with("<textarea") {
+            let open_end = rest.find('>')?;
+            let close = rest.find("</textarea>")?;
+            return Some(html_unescape(rest.get(open_end + 1..close)?));
+        }
+        let tag = rest.get(..rest.find('>')?)?;
+        let value_at = tag.find("value=\"")?;
+        let value = tag.get(value_at + 7..)?;
+        Some(html_unescape(value.get(..value.find('"')?)?))
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Reply {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        self
+    }
+
+    /// The HTML body with entities decoded, for text assertions.
+    pub fn text(&self) -> String {
+        html_unescape(&self.body)
+    }
+}
+
+/// Decodes the entities askama writes.
+pub fn html_unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|end| *end <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "amp" => Some('&'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A cookie-keeping client.
+pub struct Browser<'a> {
+    server: &'a TestServer,
+    cookies: BTreeMap<String, String>,
+    headers: Vec<(String, String)>,
+}
+
+impl Browser<'_> {
+    /// Adds a header to every request (e.g. `Accept-Language`).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    pub fn forget_cookies(&mut self) {
+        self.cookies.clear();
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember(&mut self, reply: &Reply) {
+        for (name, value) in reply.set_cookies() {
+            self.cookies.insert(name, value);
+        }
+    }
+
+    pub fn get(&mut self, path: &str) -> Reply {
+        let cookie = self.cookie_header();
+        let mut headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        if !cookie.is_empty() {
+            headers.push(("Cookie", cookie.as_str()));
+        }
+        let reply = self.server.get_with(path, &headers);
+        self.remember(&reply);
+        reply
+    }
+
+    /// Posts a urlencoded form.
+    pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_form_with(path, fields, &[])
+    }
+
+    pub fn post_form_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        extra_headers: &[(&str, &str)],
+    ) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(n, v)| format!("{}={}", encode(n), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let cookie = self.cookie_header();
+        let mut headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        headers.push(("Content-Type", "application/x-www-form-urlencoded"));
+        if !cookie.is_empty() {
+            headers.push(("Cookie", cookie.as_str()));
+        }
+        headers.extend_from_slice(extra_headers);
+        let reply = self.server.send("POST", path, &headers, &body);
+        self.remember(&reply);
+        reply
+    }
+
+    /// Opens the edit form of `title_path` and submits `text`, as a person would:
+    /// keeps the form's hidden fields (CSRF token, base revision).
+    pub fn edit(&mut self, title_path: &str, text: &str, summary: &str) -> Reply {
+        let form = self.get(&format!("/wiki/{title_path}?action=edit"));
+        assert_eq!(form.status / 100, if form.status == 404 { 4 } else { 2 });
+        let token = form.field("csrf_token").unwrap();
+        let base = form.field("base_revision").unwrap_or_default();
+        self.post_form(
+            &format!("/wiki/{title_path}?action=edit"),
+            &[
+                ("csrf_token", &token),
+                ("base_revision", &base),
+                ("text", text),
+                ("summary", summary),
+                ("author", "Testeuse"),
+                ("do", "save"),
+            ],
+        )
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for byte in s.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(byte))
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}

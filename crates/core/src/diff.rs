@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use similar::{ChangeTag, TextDiff};
+use similar::{ChangeTag, InlineChangeOptions, TextDiff};
 
 /// Lines of unchanged context shown around each change.
 const CONTEXT_LINES: usize = 3;
@@ -76,6 +76,10 @@ impl Diff {
         let text_diff = TextDiff::configure()
             .timeout(DIFF_TIMEOUT)
             .diff_lines(old.as_str(), new.as_str());
+        // Refine every replaced block word by word, however different: a reader
+        // looks for the changed words, and a fully emphasized line says "rewritten".
+        let mut inline_options = InlineChangeOptions::new();
+        inline_options.min_ratio(0.0).semantic_cleanup(true);
         let mut hunks = Vec::new();
         for group in text_diff.grouped_ops(CONTEXT_LINES) {
             let (Some(first), Some(last)) = (group.first(), group.last()) else {
@@ -85,7 +89,7 @@ impl Diff {
             let new_range = first.new_range().start..last.new_range().end;
             let mut lines = Vec::new();
             for op in &group {
-                for change in text_diff.iter_inline_changes(op) {
+                for change in text_diff.iter_inline_changes_with_options(op, inline_options) {
                     let kind = match change.tag() {
                         ChangeTag::Equal => LineKind::Context,
                         ChangeTag::Delete => LineKind::Deleted,
@@ -240,6 +244,15 @@ mod tests {
             "Le marché a lieu le mardi.\nFin",
             "Le marché a lieu le jeudi.\nFin",
             "@@ -1,2 +1,2 @@\n-Le marché a lieu le [mardi.]\n+Le marché a lieu le [jeudi.]\n Fin\n",
+        );
+    }
+
+    #[test]
+    fn lines_replaced_by_several_are_refined_word_by_word() {
+        check(
+            "titre\nConstruit en 1850.\nfin",
+            "titre\nConstruit en 1852 par la ville.\nRénové en 1990.\nfin",
+            "@@ -1,3 +1,4 @@\n titre\n-Construit en [1850.]\n+Construit en [1852 par la ville.]\n+[Rénové en 1990.]\n fin\n",
         );
     }
 
