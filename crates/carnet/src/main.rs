@@ -52,8 +52,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let url = match args.database_url.filter(|url| !url.trim().is_empty()) {
         Some(url) => url,
         None => {
-            std::fs::create_dir_all(&args.data)
-                .with_context(|| format!("cannot create the data folder {}", args.data.display()))?;
+            std::fs::create_dir_all(&args.data).with_context(|| {
+                format!("cannot create the data folder {}", args.data.display())
+            })?;
             args.data.join("carnet.db").to_string_lossy().into_owned()
         }
     };
@@ -62,14 +63,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if carnet_web::seed_welcome_page(&store).context("cannot write the welcome page")? {
         log::info!("welcome page created");
     }
-    let listener = TcpListener::bind(&args.bind)
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let listener =
+        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr().context("no local address")?;
     let state = AppState::new(store).map_err(anyhow::Error::msg)?;
     let config = WebConfig {
         workers: args.workers,
     };
-    println!("Carnet est prêt : http://{address}/ (base : {})", redact(&url));
+    println!(
+        "Carnet est prêt : http://{address}/ (base : {})",
+        redact(&url)
+    );
     actix_web::rt::System::new().block_on(async move {
         carnet_web::server(listener, state, &config)
             .context("cannot start the HTTP server")?
@@ -106,7 +110,10 @@ mod tests {
             redact("postgres://carnet:secret@db:5432/wiki"),
             "postgres://carnet:***@db:5432/wiki"
         );
-        assert_eq!(redact("postgres://carnet@db/wiki"), "postgres://carnet@db/wiki");
+        assert_eq!(
+            redact("postgres://carnet@db/wiki"),
+            "postgres://carnet@db/wiki"
+        );
         assert_eq!(redact("data/carnet.db"), "data/carnet.db");
     }
 }

@@ -150,17 +150,18 @@ impl Hunk {
         let mut rows = Vec::new();
         let mut deleted: Vec<DiffLine> = Vec::new();
         let mut inserted: Vec<DiffLine> = Vec::new();
-        let flush = |rows: &mut Vec<DiffRow>, deleted: &mut Vec<DiffLine>, inserted: &mut Vec<DiffLine>| {
-            let count = deleted.len().max(inserted.len());
-            let mut left = deleted.drain(..);
-            let mut right = inserted.drain(..);
-            for _ in 0..count {
-                rows.push(DiffRow {
-                    left: left.next(),
-                    right: right.next(),
-                });
-            }
-        };
+        let flush =
+            |rows: &mut Vec<DiffRow>, deleted: &mut Vec<DiffLine>, inserted: &mut Vec<DiffLine>| {
+                let count = deleted.len().max(inserted.len());
+                let mut left = deleted.drain(..);
+                let mut right = inserted.drain(..);
+                for _ in 0..count {
+                    rows.push(DiffRow {
+                        left: left.next(),
+                        right: right.next(),
+                    });
+                }
+            };
         for line in &self.lines {
             match line.kind {
                 LineKind::Deleted => {
@@ -188,7 +189,10 @@ impl Hunk {
 impl DiffLine {
     /// The whole line without highlights.
     pub fn text(&self) -> String {
-        self.segments.iter().map(|segment| segment.text.as_str()).collect()
+        self.segments
+            .iter()
+            .map(|segment| segment.text.as_str())
+            .collect()
     }
 }
 

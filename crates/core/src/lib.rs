@@ -20,5 +20,5 @@ pub use revision::{
     RevisionMeta,
 };
 pub use save::{SaveDecision, decide_save};
-pub use text::{ContentHash, PageText, TextError, MAX_PAGE_BYTES};
+pub use text::{ContentHash, MAX_PAGE_BYTES, PageText, TextError};
 pub use title::{MAX_TITLE_BYTES, Namespace, Title, TitleError};

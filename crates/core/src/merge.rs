@@ -100,7 +100,12 @@ mod tests {
 
     #[test]
     fn identical_changes_merge_cleanly() {
-        check("a\nb", "a\nB", "a\nB", MergeOutcome::Clean("a\nB".to_owned()));
+        check(
+            "a\nb",
+            "a\nB",
+            "a\nB",
+            MergeOutcome::Clean("a\nB".to_owned()),
+        );
     }
 
     #[test]
@@ -124,12 +129,20 @@ mod tests {
     #[test]
     fn both_appending_at_the_end_conflicts() {
         let outcome = merge("a", "a\nb", "a\nc", &MergeLabels::default());
-        assert!(matches!(outcome, MergeOutcome::Conflicted { conflicts: 1, .. }));
+        assert!(matches!(
+            outcome,
+            MergeOutcome::Conflicted { conflicts: 1, .. }
+        ));
     }
 
     #[test]
     fn missing_final_newline_is_not_a_change() {
-        check("a\nb\n", "a\nb", "A\nb\n", MergeOutcome::Clean("A\nb".to_owned()));
+        check(
+            "a\nb\n",
+            "a\nb",
+            "A\nb\n",
+            MergeOutcome::Clean("A\nb".to_owned()),
+        );
     }
 
     #[test]

@@ -121,10 +121,19 @@ mod tests {
 
     #[test]
     fn author_names() {
-        assert_eq!(Author::new("  Marie   Curie ").unwrap().as_str(), "Marie Curie");
+        assert_eq!(
+            Author::new("  Marie   Curie ").unwrap().as_str(),
+            "Marie Curie"
+        );
         assert_eq!(Author::new("").unwrap().as_str(), Author::ANONYMOUS);
-        assert_eq!(Author::new("192.168.1.20"), Err(AuthorError::LooksLikeIpAddress));
-        assert_eq!(Author::new("2001:db8::1"), Err(AuthorError::LooksLikeIpAddress));
+        assert_eq!(
+            Author::new("192.168.1.20"),
+            Err(AuthorError::LooksLikeIpAddress)
+        );
+        assert_eq!(
+            Author::new("2001:db8::1"),
+            Err(AuthorError::LooksLikeIpAddress)
+        );
         assert_eq!(Author::new("a<b"), Err(AuthorError::ForbiddenCharacter));
         assert_eq!(Author::new(&"x".repeat(86)), Err(AuthorError::TooLong));
     }

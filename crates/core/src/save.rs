@@ -78,11 +78,7 @@ mod tests {
         PageText::new(s, MAX_PAGE_BYTES).unwrap()
     }
 
-    fn decide(
-        base: Option<(i64, &str)>,
-        current: Option<(i64, &str)>,
-        mine: &str,
-    ) -> SaveDecision {
+    fn decide(base: Option<(i64, &str)>, current: Option<(i64, &str)>, mine: &str) -> SaveDecision {
         let base = base.map(|(id, s)| (RevisionId(id), text(s)));
         let current = current.map(|(id, s)| (RevisionId(id), text(s)));
         decide_save(
@@ -128,7 +124,11 @@ mod tests {
     #[test]
     fn stale_base_merges() {
         assert_eq!(
-            decide(Some((1, "a\nb\nc\nd")), Some((2, "A\nb\nc\nd")), "a\nb\nc\nD"),
+            decide(
+                Some((1, "a\nb\nc\nd")),
+                Some((2, "A\nb\nc\nd")),
+                "a\nb\nc\nD"
+            ),
             SaveDecision::Save {
                 text: text("A\nb\nc\nD"),
                 merged: true
@@ -155,8 +155,7 @@ mod tests {
     #[test]
     fn creating_a_page_someone_just_created_conflicts() {
         assert!(matches!(
-            decide(None, Some((7, "leur texte"))
-                , "mon texte"),
+            decide(None, Some((7, "leur texte")), "mon texte"),
             SaveDecision::Conflict { .. }
         ));
     }
@@ -172,6 +171,12 @@ mod tests {
             20,
             &MergeLabels::default(),
         );
-        assert_eq!(res, Err(TextError::TooLarge { size: 21, limit: 20 }));
+        assert_eq!(
+            res,
+            Err(TextError::TooLarge {
+                size: 21,
+                limit: 20
+            })
+        );
     }
 }

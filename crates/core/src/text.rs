@@ -75,11 +75,13 @@ pub struct ContentHash(String);
 impl ContentHash {
     pub fn of(text: &str) -> ContentHash {
         let digest = Sha256::digest(text.as_bytes());
-        let hex = digest.iter().fold(String::with_capacity(64), |mut hex, byte| {
-            // Writing to a String cannot fail.
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        });
+        let hex = digest
+            .iter()
+            .fold(String::with_capacity(64), |mut hex, byte| {
+                // Writing to a String cannot fail.
+                let _ = write!(hex, "{byte:02x}");
+                hex
+            });
         ContentHash(hex)
     }
 

@@ -126,10 +126,15 @@ mod tests {
 
     #[test]
     fn gfm_extensions() {
-        let html = text_to_html("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] fait\n- [ ] à faire\n\n~~barré~~ https://example.org");
+        let html = text_to_html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] fait\n- [ ] à faire\n\n~~barré~~ https://example.org",
+        );
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<td>1</td>"), "{html}");
-        assert!(html.contains(r#"<li><input checked="" disabled="" type="checkbox"> fait</li>"#), "{html}");
+        assert!(
+            html.contains(r#"<li><input checked="" disabled="" type="checkbox"> fait</li>"#),
+            "{html}"
+        );
         assert!(html.contains("<del>barré</del>"), "{html}");
         assert!(html.contains(r#"<a href="https://example.org""#), "{html}");
     }
@@ -148,7 +153,10 @@ mod tests {
             r#"<p><a href="/wiki/Place_du_march%C3%A9" rel="nofollow noopener noreferrer">Place du marché</a></p>"#,
         );
         let html = text_to_html("[[portal:Patrimoine#Les églises|églises]]");
-        assert!(html.contains(r#"href="/wiki/Portail:Patrimoine#Les_%C3%A9glises""#), "{html}");
+        assert!(
+            html.contains(r#"href="/wiki/Portail:Patrimoine#Les_%C3%A9glises""#),
+            "{html}"
+        );
         assert!(html.contains(">églises</a>"), "{html}");
         let html = text_to_html("[[#Histoire du quartier]]");
         assert!(html.contains(r##"href="#Histoire_du_quartier""##), "{html}");
@@ -163,13 +171,22 @@ mod tests {
     #[test]
     fn scripts_are_removed() {
         check("<script>alert(1)</script>", "");
-        check("a <img src=x onerror=alert(1)>", r#"<p>a <img src="x"></p>"#);
+        check(
+            "a <img src=x onerror=alert(1)>",
+            r#"<p>a <img src="x"></p>"#,
+        );
     }
 
     #[test]
     fn javascript_urls_are_removed() {
-        check("[x](javascript:alert(1))", r#"<p><a rel="nofollow noopener noreferrer">x</a></p>"#);
-        check("<a href=\"jAvAsCrIpT:alert(1)\">x</a>", r#"<p><a rel="nofollow noopener noreferrer">x</a></p>"#);
+        check(
+            "[x](javascript:alert(1))",
+            r#"<p><a rel="nofollow noopener noreferrer">x</a></p>"#,
+        );
+        check(
+            "<a href=\"jAvAsCrIpT:alert(1)\">x</a>",
+            r#"<p><a rel="nofollow noopener noreferrer">x</a></p>"#,
+        );
     }
 
     #[test]
@@ -184,14 +201,20 @@ mod tests {
 
     #[test]
     fn unknown_classes_are_removed() {
-        check("<span class=\"carnet-admin\">x</span>", "<p><span>x</span></p>");
+        check(
+            "<span class=\"carnet-admin\">x</span>",
+            "<p><span>x</span></p>",
+        );
     }
 
     /// Every payload of a public XSS list renders without script, handler or
     /// `javascript:` URL.
     #[test]
     fn xss_corpus_is_neutralised() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora/xss/xss_alert.txt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/corpora/xss/xss_alert.txt"
+        );
         let Ok(corpus) = std::fs::read_to_string(path) else {
             eprintln!("skipping: {path} is absent (shared corpora not beside the project)");
             return;
@@ -200,9 +223,15 @@ mod tests {
         for payload in corpus.lines().filter(|line| !line.trim().is_empty()) {
             let html = text_to_html(payload).to_lowercase();
             // Text is escaped, so `<` only ever opens a tag the sanitizer let through.
-            for tag in html.split('<').skip(1).filter_map(|tag| tag.split('>').next()) {
+            for tag in html
+                .split('<')
+                .skip(1)
+                .filter_map(|tag| tag.split('>').next())
+            {
                 let name = tag.split_whitespace().next().unwrap_or_default();
-                for forbidden in ["script", "iframe", "svg", "object", "embed", "style", "form"] {
+                for forbidden in [
+                    "script", "iframe", "svg", "object", "embed", "style", "form",
+                ] {
                     assert_ne!(name, forbidden, "{payload:?} → {html}");
                 }
                 // The sanitizer writes every attribute value in double quotes: even

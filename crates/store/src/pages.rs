@@ -36,7 +36,10 @@ pub enum SaveOutcome {
     /// The page did not exist and now has its first revision.
     Created(RevisionMeta),
     /// A new revision was stored; `merged` when concurrent changes were merged in.
-    Saved { revision: RevisionMeta, merged: bool },
+    Saved {
+        revision: RevisionMeta,
+        merged: bool,
+    },
     /// The text was already the current text: no revision was created.
     Unchanged(RevisionMeta),
     /// Overlapping changes: nothing was stored.
@@ -121,8 +124,9 @@ struct NewPage<'a> {
 
 impl MetaRow {
     fn into_meta(self) -> Result<RevisionMeta, StoreError> {
-        let size = usize::try_from(self.size)
-            .map_err(|_| StoreError::Corrupt(format!("revision {} has size {}", self.id, self.size)))?;
+        let size = usize::try_from(self.size).map_err(|_| {
+            StoreError::Corrupt(format!("revision {} has size {}", self.id, self.size))
+        })?;
         Ok(RevisionMeta {
             id: RevisionId(self.id),
             page: PageId(self.page_id),
@@ -142,8 +146,9 @@ impl PageRow {
         let namespace = Namespace::from_id(self.namespace).ok_or_else(|| {
             StoreError::Corrupt(format!("page {} has namespace {}", self.id, self.namespace))
         })?;
-        Title::from_parts(namespace, &self.name)
-            .map_err(|e| StoreError::Corrupt(format!("page {} has title {:?}: {e}", self.id, self.name)))
+        Title::from_parts(namespace, &self.name).map_err(|e| {
+            StoreError::Corrupt(format!("page {} has title {:?}: {e}", self.id, self.name))
+        })
     }
 }
 
@@ -183,8 +188,9 @@ impl Store {
         let Some(latest) = page.latest_revision_id else {
             return Ok(None);
         };
-        let revision = load_revision(&mut conn, latest)?
-            .ok_or_else(|| StoreError::Corrupt(format!("page {} lost revision {latest}", page.id)))?;
+        let revision = load_revision(&mut conn, latest)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("page {} lost revision {latest}", page.id))
+        })?;
         let summary = PageSummary {
             id: PageId(page.id),
             title: page.title()?,
@@ -241,8 +247,9 @@ impl Store {
         let Some(latest_id) = page.latest_revision_id else {
             return Ok(None);
         };
-        let latest = load_meta(&mut conn, latest_id)?
-            .ok_or_else(|| StoreError::Corrupt(format!("page {} lost revision {latest_id}", page.id)))?;
+        let latest = load_meta(&mut conn, latest_id)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("page {} lost revision {latest_id}", page.id))
+        })?;
         // One extra row gives the size before the oldest shown revision.
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
         let mut query = revisions::table
@@ -259,7 +266,11 @@ impl Store {
             .into_iter()
             .map(MetaRow::into_meta)
             .collect::<Result<Vec<_>, _>>()?;
-        let extra = if metas.len() > limit { metas.pop() } else { None };
+        let extra = if metas.len() > limit {
+            metas.pop()
+        } else {
+            None
+        };
         let older = extra.as_ref().and(metas.last().map(|meta| meta.id));
         let mut entries = Vec::with_capacity(metas.len());
         let previous_sizes = metas
@@ -308,6 +319,7 @@ impl Store {
         conn: &mut AnyConnection,
         edit: &Edit,
     ) -> Result<SaveOutcome, AttemptError> {
+        lock_page(conn, &edit.title)?;
         let page = find_page(conn, &edit.title)?;
         let current = match page.as_ref().and_then(|page| page.latest_revision_id) {
             Some(id) => Some(load_revision(conn, id)?.ok_or_else(|| {
@@ -327,8 +339,11 @@ impl Store {
             }
         };
         let decision = decide_save(
-            base.as_ref().map(|revision| (revision.meta.id, &revision.text)),
-            current.as_ref().map(|revision| (revision.meta.id, &revision.text)),
+            base.as_ref()
+                .map(|revision| (revision.meta.id, &revision.text)),
+            current
+                .as_ref()
+                .map(|revision| (revision.meta.id, &revision.text)),
             edit.text.clone(),
             self.max_page_bytes,
             &edit.labels,
@@ -425,6 +440,22 @@ impl Store {
             },
         })
     }
+}
+
+/// Serialises writers of one page. SQLite's `BEGIN IMMEDIATE` already holds the
+/// database's single write lock; on PostgreSQL, concurrent writers would otherwise all
+/// merge against the same revision and all but one would lose the compare-and-set and
+/// retry, over and over under load. Locking the page row makes them queue instead.
+fn lock_page(conn: &mut AnyConnection, title: &Title) -> Result<(), DieselError> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        pages::table
+            .filter(pages::namespace.eq(title.namespace().id()))
+            .filter(pages::name.eq(title.name()))
+            .select(pages::id)
+            .for_update()
+            .load::<i64>(pg)?;
+    }
+    Ok(())
 }
 
 fn find_page(conn: &mut AnyConnection, title: &Title) -> Result<Option<PageRow>, StoreError> {

@@ -1,9 +1,11 @@
+#![allow(clippy::unwrap_used, reason = "tests fail loudly on setup errors")]
+
 //! The store on a real database: SQLite by default, PostgreSQL when
 //! `CARNET_TEST_DATABASE_URL` is set (CI runs both).
 
 use std::sync::{Arc, Barrier};
 
-use carnet_core::{Author, Comment, MergeLabels, PageText, RevisionId, Title, MAX_PAGE_BYTES};
+use carnet_core::{Author, Comment, MAX_PAGE_BYTES, MergeLabels, PageText, RevisionId, Title};
 use carnet_store::testing::TestDb;
 use carnet_store::{Edit, SaveOutcome, Store, StoreError};
 
@@ -74,7 +76,10 @@ fn null_edit_creates_no_revision() {
     let db = TestDb::new();
     let store = db.store().unwrap();
     let first = created(&store, "Accueil", "Texte\n");
-    match store.save(&edit("Accueil", "Texte\r\n\r\n", Some(first))).unwrap() {
+    match store
+        .save(&edit("Accueil", "Texte\r\n\r\n", Some(first)))
+        .unwrap()
+    {
         SaveOutcome::Unchanged(meta) => assert_eq!(meta.id, first),
         other => panic!("expected Unchanged, got {other:?}"),
     }
@@ -96,12 +101,19 @@ fn stale_base_merges_or_conflicts() {
     let (mine, merged) = saved(&store, "Réunion", "titre\n\nun\n\ndeux\n\nTROIS", base);
     assert!(merged);
     let merged_revision = store.revision(mine).unwrap().unwrap().revision;
-    assert_eq!(merged_revision.text.as_str(), "TITRE\n\nun\n\ndeux\n\nTROIS");
+    assert_eq!(
+        merged_revision.text.as_str(),
+        "TITRE\n\nun\n\ndeux\n\nTROIS"
+    );
     assert_eq!(merged_revision.meta.parent, Some(theirs));
 
     // An overlapping change conflicts and stores nothing.
     match store
-        .save(&edit("Réunion", "Titre modifié\n\nun\n\ndeux\n\ntrois", Some(base)))
+        .save(&edit(
+            "Réunion",
+            "Titre modifié\n\nun\n\ndeux\n\ntrois",
+            Some(base),
+        ))
         .unwrap()
     {
         SaveOutcome::Conflict {
@@ -177,7 +189,10 @@ fn history_is_paged_with_byte_deltas() {
     let last_page = store.history(&title, 10, Some(ids[2])).unwrap().unwrap();
     let shown: Vec<_> = last_page.entries.iter().map(|e| e.meta.id).collect();
     assert_eq!(shown, vec![ids[1], ids[0]]);
-    assert_eq!(last_page.entries[1].delta, 1, "first revision's delta is its size");
+    assert_eq!(
+        last_page.entries[1].delta, 1,
+        "first revision's delta is its size"
+    );
     assert_eq!(last_page.older, None);
 }
 
@@ -188,8 +203,17 @@ fn merged_text_over_the_size_limit_is_refused() {
     config.max_page_bytes = 40;
     let store = Store::open(&config).unwrap();
     let base = created(&store, "Limite", "a\n\nb\n\nc");
-    saved(&store, "Limite", &format!("{}\n\nb\n\nc", "a".repeat(20)), base);
-    let res = store.save(&edit("Limite", &format!("a\n\nb\n\n{}", "c".repeat(20)), Some(base)));
+    saved(
+        &store,
+        "Limite",
+        &format!("{}\n\nb\n\nc", "a".repeat(20)),
+        base,
+    );
+    let res = store.save(&edit(
+        "Limite",
+        &format!("a\n\nb\n\n{}", "c".repeat(20)),
+        Some(base),
+    ));
     assert!(matches!(res, Err(StoreError::Text(_))), "{res:?}");
 }
 
@@ -252,7 +276,10 @@ fn concurrent_saves_lose_nothing() {
         .chain(std::iter::once(first))
         .collect();
     landed_ids.sort();
-    assert_eq!(history_ids, landed_ids, "history holds exactly the landed saves");
+    assert_eq!(
+        history_ids, landed_ids,
+        "history holds exactly the landed saves"
+    );
     // Each writer's last landed value is in the final text: nothing was overwritten.
     let (_, current) = store.page(&title).unwrap().unwrap();
     let final_lines: Vec<&str> = current.text.as_str().split("\n\n").collect();

@@ -4,9 +4,7 @@
 use actix_web::error::JsonPayloadError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use carnet_core::{
-    Author, Comment, Diff, LineKind, PageText, RevisionId, RevisionMeta, Title,
-};
+use carnet_core::{Author, Comment, Diff, LineKind, PageText, RevisionId, RevisionMeta, Title};
 use carnet_store::{Edit, HistoryPage, SaveOutcome};
 use serde::{Deserialize, Serialize};
 
@@ -50,9 +48,8 @@ pub fn problem_response(req: &HttpRequest, problem: &Problem) -> HttpResponse {
 pub fn json_error(error: JsonPayloadError, req: &HttpRequest) -> actix_web::Error {
     let problem = match &error {
         JsonPayloadError::ContentType => Problem::ContentType,
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            Problem::PayloadTooLarge(*limit)
-        }
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => Problem::PayloadTooLarge(*limit),
         JsonPayloadError::Deserialize(error) => Problem::BadJson(error.to_string()),
         other => Problem::BadJson(other.to_string()),
     };
@@ -78,7 +75,9 @@ impl From<&RevisionMeta> for RevisionJson {
             id: meta.id.0,
             parent: meta.parent.map(|parent| parent.0),
             author: meta.author.as_str().to_owned(),
-            timestamp: meta.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            timestamp: meta
+                .timestamp
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             comment: meta.comment.as_str().to_owned(),
             minor: meta.minor,
             size: meta.size,
@@ -255,7 +254,9 @@ async fn history(
     let before = match query.before.as_deref() {
         None => None,
         Some(before) => Some(RevisionId(
-            before.parse().map_err(|_| Problem::BadParameter("before"))?,
+            before
+                .parse()
+                .map_err(|_| Problem::BadParameter("before"))?,
         )),
     };
     let store = state.store.clone();
@@ -316,7 +317,10 @@ pub async fn put_page(
         let title_text = title.to_string();
         Ok(match outcome {
             SaveOutcome::Created(meta) => HttpResponse::Created()
-                .insert_header((header::LOCATION, format!("{API_PAGES}{}", title.url_encoded())))
+                .insert_header((
+                    header::LOCATION,
+                    format!("{API_PAGES}{}", title.url_encoded()),
+                ))
                 .insert_header((header::CONTENT_LOCATION, paths::page(&title)))
                 .json(SavedJson {
                     title: title_text,
@@ -416,7 +420,9 @@ pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         })
         .await??;
         let diff = Diff::between(
-            from.as_ref().map(|from| from.revision.text.as_str()).unwrap_or(""),
+            from.as_ref()
+                .map(|from| from.revision.text.as_str())
+                .unwrap_or(""),
             to.revision.text.as_str(),
         );
         let (inserted, deleted) = diff.line_counts();

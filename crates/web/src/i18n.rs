@@ -184,7 +184,10 @@ impl<'a> Tr<'a> {
                 ("day", FluentValue::from(timestamp.day().to_string())),
                 ("month", FluentValue::from(month)),
                 ("year", FluentValue::from(timestamp.year().to_string())),
-                ("time", FluentValue::from(timestamp.format("%H:%M").to_string())),
+                (
+                    "time",
+                    FluentValue::from(timestamp.format("%H:%M").to_string()),
+                ),
             ],
         )
     }
@@ -226,7 +229,9 @@ mod tests {
             let path = entry.unwrap().path();
             let source = std::fs::read_to_string(&path).unwrap();
             for part in source.split("tr.t").skip(1) {
-                let Some(key) = part.split('"').nth(1) else { continue };
+                let Some(key) = part.split('"').nth(1) else {
+                    continue;
+                };
                 assert!(fr.contains(key), "{}: unknown key {key}", path.display());
                 used += 1;
             }
@@ -239,8 +244,14 @@ mod tests {
         let i18n = I18n::new().unwrap();
         let fr = Tr::new(&i18n, Lang::Fr);
         let en = Tr::new(&i18n, Lang::En);
-        assert_eq!(fr.t_with("history-bytes", &[("size", FluentValue::from(1))]), "1 octet");
-        assert_eq!(en.t_with("history-bytes", &[("size", FluentValue::from(12))]), "12 bytes");
+        assert_eq!(
+            fr.t_with("history-bytes", &[("size", FluentValue::from(1))]),
+            "1 octet"
+        );
+        assert_eq!(
+            en.t_with("history-bytes", &[("size", FluentValue::from(12))]),
+            "12 bytes"
+        );
         let date = DateTime::parse_from_rfc3339("2026-11-28T20:54:00Z")
             .unwrap()
             .with_timezone(&Utc);

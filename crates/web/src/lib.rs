@@ -112,7 +112,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
 }
 
 /// Starts the HTTP server on `listener`.
-pub fn server(listener: TcpListener, state: AppState, config: &WebConfig) -> std::io::Result<Server> {
+pub fn server(
+    listener: TcpListener,
+    state: AppState,
+    config: &WebConfig,
+) -> std::io::Result<Server> {
     let max_page_bytes = state.store.max_page_bytes();
     let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {

@@ -8,7 +8,6 @@ use crate::i18n::Lang;
 /// The title of the page `/` leads to.
 pub const MAIN_PAGE: &str = "Accueil";
 
-
 /// `/wiki/Title`.
 pub fn page(title: &Title) -> String {
     format!("/wiki/{}", title.url_encoded())
@@ -26,7 +25,10 @@ pub fn old_revision(title: &Title, id: i64) -> String {
 
 /// The diff between two revisions of a page.
 pub fn diff(title: &Title, from: i64, to: i64) -> String {
-    format!("/wiki/{}?action=diff&from={from}&to={to}", title.url_encoded())
+    format!(
+        "/wiki/{}?action=diff&from={from}&to={to}",
+        title.url_encoded()
+    )
 }
 
 /// A page with a notice shown after a save.

@@ -87,7 +87,9 @@ impl Problem {
     pub fn message(&self, tr: Tr<'_>) -> String {
         match self {
             Problem::PageNotFound => tr.t("error-not-found"),
-            Problem::RevisionNotFound(id) => tr.t1("error-revision-not-found", "revision", &id.to_string()),
+            Problem::RevisionNotFound(id) => {
+                tr.t1("error-revision-not-found", "revision", &id.to_string())
+            }
             Problem::BadTitle(error) => {
                 let reason = match error {
                     TitleError::Empty => tr.t("title-error-empty"),

@@ -13,6 +13,7 @@ use carnet_store::{Edit, HistoryPage, SaveOutcome, TitledRevision};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::csrf::{self, CsrfToken};
 use crate::i18n::{LANG_COOKIE, Lang, Tr};
 use crate::paths;
@@ -21,7 +22,6 @@ use crate::templates::{
     Chrome, ConflictView, DiffPageView, DiffView, EditView, ErrorView, HistoryRow, HistoryView,
     MissingView, OldRevision, PageView, Tabs,
 };
-use crate::AppState;
 
 /// The cookie that remembers the name a writer signs with.
 const AUTHOR_COOKIE: &str = "carnet_author";
@@ -101,7 +101,11 @@ impl<'a> Ctx<'a> {
     fn author_from_cookie(&self) -> String {
         self.req
             .cookie(AUTHOR_COOKIE)
-            .map(|cookie| percent_decode_str(cookie.value()).decode_utf8_lossy().into_owned())
+            .map(|cookie| {
+                percent_decode_str(cookie.value())
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
             .unwrap_or_default()
     }
 }
@@ -343,7 +347,11 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
     ctx.html(status, &view)
 }
 
-async fn edit_form(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+async fn edit_form(
+    ctx: &Ctx<'_>,
+    title: Title,
+    query: &PageQuery,
+) -> Result<HttpResponse, Problem> {
     if !title.namespace().is_editable() {
         return Err(Problem::SpecialPage);
     }
@@ -567,7 +575,10 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         &[
             ("revision", oldid.to_string().into()),
             ("date", ctx.tr.date(&old.revision.meta.timestamp).into()),
-            ("author", old.revision.meta.author.as_str().to_owned().into()),
+            (
+                "author",
+                old.revision.meta.author.as_str().to_owned().into(),
+            ),
         ],
     );
     let edit = Edit {
@@ -626,11 +637,15 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
                 date: ctx.tr.date(&meta.timestamp),
                 old_href: paths::old_revision(&title, meta.id.0),
                 cur_href: (meta.id != latest).then(|| paths::diff(&title, meta.id.0, latest.0)),
-                prev_href: meta.parent.map(|parent| paths::diff(&title, parent.0, meta.id.0)),
+                prev_href: meta
+                    .parent
+                    .map(|parent| paths::diff(&title, parent.0, meta.id.0)),
                 author: meta.author.as_str().to_owned(),
-                size_label: ctx
-                    .tr
-                    .tn("history-bytes", "size", i64::try_from(meta.size).unwrap_or(i64::MAX)),
+                size_label: ctx.tr.tn(
+                    "history-bytes",
+                    "size",
+                    i64::try_from(meta.size).unwrap_or(i64::MAX),
+                ),
                 delta_label,
                 delta_class,
                 minor: meta.minor,
@@ -686,7 +701,9 @@ async fn diff(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         };
         let next = store.next_revision(to.revision.meta.page, to.revision.meta.id)?;
         let diff = Diff::between(
-            from.as_ref().map(|from| from.revision.text.as_str()).unwrap_or(""),
+            from.as_ref()
+                .map(|from| from.revision.text.as_str())
+                .unwrap_or(""),
             to.revision.text.as_str(),
         );
         Ok((from, to, next, diff))
@@ -708,14 +725,12 @@ async fn diff(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         let comment = found.revision.meta.comment.as_str();
         (!comment.is_empty()).then(|| comment.to_owned())
     };
-    let from_id = from.as_ref().map(|from| from.revision.meta.id.0).unwrap_or(0);
+    let from_id = from
+        .as_ref()
+        .map(|from| from.revision.meta.id.0)
+        .unwrap_or(0);
     let to_id = to.revision.meta.id.0;
-    let mode_href = |mode: &str| {
-        format!(
-            "{}&mode={mode}",
-            paths::diff(&to.title, from_id, to_id)
-        )
-    };
+    let mode_href = |mode: &str| format!("{}&mode={mode}", paths::diff(&to.title, from_id, to_id));
     let view = DiffPageView {
         tr: ctx.tr,
         chrome: ctx.chrome(ctx.tr.t1("diff-heading", "title", &title.to_string())),
