@@ -1,0 +1,137 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+//! The real `carnet serve` binary: starts on a fresh data folder, migrates, seeds the
+//! French welcome page once, prints its URL, and keeps data across restarts.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use carnet_store::testing::{TEST_DATABASE_URL, TestDb};
+
+struct Running {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data: &Path, database_url: Option<&str>) -> Running {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carnet"));
+    command
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env_remove("DATABASE_URL")
+        .env_remove("CARNET_BIND")
+        .env_remove("CARNET_DATA")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(url) = database_url {
+        command.args(["--database-url", url]);
+    }
+    let mut child = command.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    // "Carnet est prêt : http://127.0.0.1:PORT/ (base : …)"
+    let base = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL printed: {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    assert!(line.starts_with("Carnet est prêt"), "{line:?}");
+    Running { child, base }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+fn history_len(base: &str) -> usize {
+    let body = agent()
+        .get(&format!("{base}/api/v1/pages/Accueil/history"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["revisions"].as_array().unwrap().len()
+}
+
+#[test]
+fn serve_seeds_once_and_keeps_data_across_restarts() {
+    let data = tempfile::tempdir().unwrap();
+    // On the PostgreSQL pass of CI, the binary gets a fresh PostgreSQL database.
+    let db = std::env::var(TEST_DATABASE_URL).ok().map(|_| TestDb::new());
+    let url = db.as_ref().map(|db| db.url().to_owned());
+
+    let first = start(data.path(), url.as_deref());
+    let reply = agent().get(&format!("{}/", first.base)).call().unwrap();
+    assert_eq!(reply.status(), 302);
+    assert_eq!(reply.headers()["location"], "/wiki/Accueil");
+    let mut reply = agent()
+        .get(&format!("{}/wiki/Accueil", first.base))
+        .call()
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    let html = reply.body_mut().read_to_string().unwrap();
+    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("Bienvenue sur Carnet"));
+    let reply = agent()
+        .put(&format!("{}/api/v1/pages/Persistance", first.base))
+        .header("Content-Type", "application/json")
+        .send(r#"{"text": "toujours là"}"#)
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    assert_eq!(history_len(&first.base), 1);
+    drop(first);
+
+    if url.is_none() {
+        assert!(data.path().join("carnet.db").is_file());
+    }
+    let second = start(data.path(), url.as_deref());
+    assert_eq!(
+        history_len(&second.base),
+        1,
+        "the welcome page is seeded once"
+    );
+    let mut reply = agent()
+        .get(&format!("{}/wiki/Persistance?action=raw", second.base))
+        .call()
+        .unwrap();
+    assert_eq!(reply.body_mut().read_to_string().unwrap(), "toujours là");
+}
+
+#[test]
+fn an_unreachable_postgresql_url_is_an_error_not_a_sqlite_file() {
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_carnet"))
+        .current_dir(data.path())
+        .args(["serve", "--bind", "127.0.0.1:0", "--data", "."])
+        .args(["--database-url", "postgres://nobody@127.0.0.1:1/carnet"])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot open the database postgres://nobody@127.0.0.1:1/carnet"),
+        "{stderr}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(data.path()).unwrap().collect();
+    assert!(leftovers.is_empty(), "files were created: {leftovers:?}");
+}
