@@ -6,6 +6,7 @@
 
 mod diff;
 mod ids;
+mod links;
 mod merge;
 mod revision;
 mod save;
@@ -14,6 +15,7 @@ mod title;
 
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
 pub use ids::{PageId, RevisionId};
+pub use links::{CategoryLink, PageLinks, collation_key};
 pub use merge::{MergeLabels, MergeOutcome, merge};
 pub use revision::{
     Author, AuthorError, Comment, CommentError, MAX_AUTHOR_CHARS, MAX_COMMENT_CHARS, Revision,
