@@ -41,13 +41,13 @@ impl TestServer {
         let mut config = StoreConfig::new(db.url());
         config.max_page_bytes = max_page_bytes;
         config.pool_size = 12;
-        let store = Store::open(&config).unwrap();
+        let state = AppState::new(Store::open(&config).unwrap()).unwrap();
+        let store = state.store.clone();
         if max_page_bytes >= carnet_core_limit() {
             carnet_web::seed_welcome_page(&store).unwrap();
         }
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(store.clone()).unwrap();
         let (sender, receiver) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             let system = actix_web::rt::System::new();

@@ -6,16 +6,19 @@
 //! this crate only reads the inputs and writes the outcome atomically.
 
 mod connection;
+mod links;
 mod pages;
 mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use carnet_core::{Revision, TextError};
 
 pub use connection::{AnyConnection, Backend};
+pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
 
 use connection::{Manager, Pool};
@@ -42,6 +45,9 @@ pub enum StoreError {
     /// The merged text exceeds the size limit.
     #[error(transparent)]
     Text(#[from] TextError),
+    /// The link analysis of a save could not read the database.
+    #[error("the links of the page could not be worked out")]
+    Analysis,
     /// Other writers kept winning the race for this page; the edit was not saved.
     #[error("the page is being saved by others too often; try again")]
     Busy,
@@ -73,6 +79,7 @@ pub struct Store {
     pool: Pool,
     backend: Backend,
     max_page_bytes: usize,
+    analyzer: Arc<dyn Analyzer>,
 }
 
 impl Store {
@@ -89,7 +96,14 @@ impl Store {
             pool,
             backend,
             max_page_bytes: config.max_page_bytes,
+            analyzer: Arc::new(links::NoAnalysis),
         })
+    }
+
+    /// Plugs in what works out a text's links on every save (the renderer).
+    pub fn with_analyzer(mut self, analyzer: Arc<dyn Analyzer>) -> Store {
+        self.analyzer = analyzer;
+        self
     }
 
     pub fn backend(&self) -> Backend {

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::connection::{AnyConnection, write_transaction};
+use crate::links::{Lookup, replace_links};
 use crate::schema::{pages, revisions};
 use crate::{Store, StoreError, TitledRevision};
 
@@ -421,6 +422,15 @@ impl Store {
         if updated != 1 {
             return Err(AttemptError::Retry);
         }
+        let links = {
+            let lookup = Lookup::borrowed(&mut *conn);
+            let links = self.analyzer.analyze(&edit.title, text.as_str(), &lookup);
+            if lookup.failed() {
+                return Err(AttemptError::Store(StoreError::Analysis));
+            }
+            links
+        };
+        replace_links(conn, page_id, &edit.title, &links, current.is_none())?;
         let meta = RevisionMeta {
             id: RevisionId(new_id),
             page: PageId(page_id),

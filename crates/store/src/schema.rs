@@ -9,6 +9,9 @@ diesel::table! {
         latest_revision_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         touched_at -> Timestamp,
+        redirect_namespace -> Nullable<Integer>,
+        redirect_name -> Nullable<Text>,
+        uses_page_count -> Bool,
     }
 }
 
@@ -28,4 +31,65 @@ diesel::table! {
 }
 
 diesel::joinable!(revisions -> pages (page_id));
-diesel::allow_tables_to_appear_in_same_query!(pages, revisions);
+
+diesel::table! {
+    page_links (from_page, to_namespace, to_name) {
+        from_page -> BigInt,
+        to_namespace -> Integer,
+        to_name -> Text,
+    }
+}
+
+diesel::table! {
+    template_links (from_page, to_namespace, to_name) {
+        from_page -> BigInt,
+        to_namespace -> Integer,
+        to_name -> Text,
+    }
+}
+
+diesel::table! {
+    file_links (from_page, to_name) {
+        from_page -> BigInt,
+        to_name -> Text,
+    }
+}
+
+diesel::table! {
+    category_links (from_page, category) {
+        from_page -> BigInt,
+        category -> Text,
+        sort_key -> Text,
+    }
+}
+
+diesel::table! {
+    listed_categories (from_page, category) {
+        from_page -> BigInt,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    render_cache (page_id) {
+        page_id -> BigInt,
+        revision_id -> BigInt,
+        html -> Text,
+        rendered_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(category_links -> pages (from_page));
+diesel::joinable!(page_links -> pages (from_page));
+diesel::joinable!(template_links -> pages (from_page));
+diesel::joinable!(render_cache -> pages (page_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    pages,
+    revisions,
+    page_links,
+    template_links,
+    file_links,
+    category_links,
+    listed_categories,
+    render_cache
+);

@@ -475,6 +475,94 @@ pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     respond(&req, result)
 }
 
+/// The body of `POST /api/v1/render`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenderBody {
+    text: String,
+    /// The page the text belongs to (self links, `{{PAGENAME}}`); default: the main page.
+    #[serde(default)]
+    title: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RenderedJson {
+    html: String,
+    categories: Vec<String>,
+    links: Vec<String>,
+    templates: Vec<String>,
+    toc: Vec<TocJson>,
+    redirect: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TocJson {
+    level: u8,
+    number: String,
+    text: String,
+    anchor: String,
+}
+
+/// `POST /api/v1/render`: renders text as a page would be, for previews. Saves nothing.
+pub async fn render_text(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RenderBody>,
+) -> HttpResponse {
+    let result = async {
+        if !csrf::same_origin(&req) {
+            return Err(Problem::CrossOrigin);
+        }
+        let body = body.into_inner();
+        let title = match body.title.as_deref() {
+            Some(title) => Title::parse(title)?,
+            None => state.main_page.clone(),
+        };
+        let text = PageText::new(&body.text, state.store.max_page_bytes())?;
+        let store = state.store.clone();
+        let state = state.clone();
+        let rendered = web::block(move || -> Result<_, Problem> {
+            let lookup = store.lookup()?;
+            Ok(crate::wiki::render_page(
+                text.as_str(),
+                &title,
+                &lookup,
+                &state.messages,
+            ))
+        })
+        .await??;
+        Ok(HttpResponse::Ok().json(RenderedJson {
+            html: rendered.html,
+            categories: rendered
+                .links
+                .categories
+                .iter()
+                .map(|link| link.category.to_string())
+                .collect(),
+            links: rendered.links.links.iter().map(Title::to_string).collect(),
+            templates: rendered
+                .links
+                .templates
+                .iter()
+                .map(Title::to_string)
+                .collect(),
+            toc: rendered
+                .toc
+                .into_iter()
+                .map(|entry| TocJson {
+                    level: entry.level,
+                    number: entry.number,
+                    text: entry.text,
+                    anchor: entry.anchor,
+                })
+                .collect(),
+            redirect: rendered.links.redirect.map(|title| title.to_string()),
+        }))
+    }
+    .await;
+    respond(&req, result)
+}
+
 /// Any other `/api/…` URL.
 pub async fn api_not_found(req: HttpRequest) -> HttpResponse {
     problem_response(&req, &Problem::PageNotFound)

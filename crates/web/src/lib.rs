@@ -11,8 +11,10 @@ mod paths;
 mod problem;
 mod templates;
 mod views;
+mod wiki;
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::error::UrlencodedError;
@@ -41,14 +43,23 @@ pub struct AppState {
     pub store: Store,
     pub i18n: I18n,
     pub main_page: Title,
+    /// What the renderer writes into pages, in the wiki's content language.
+    pub messages: carnet_render::Messages,
 }
 
 impl AppState {
+    /// Plugs the renderer into the store (links are analysed on every save).
     pub fn new(store: Store) -> Result<AppState, String> {
+        let i18n = I18n::new()?;
+        let messages = wiki::content_messages(&i18n);
+        let analyzer = wiki::RenderAnalyzer {
+            messages: messages.clone(),
+        };
         Ok(AppState {
-            store,
-            i18n: I18n::new()?,
+            store: store.with_analyzer(Arc::new(analyzer)),
+            i18n,
             main_page: Title::parse(paths::MAIN_PAGE).map_err(|e| e.to_string())?,
+            messages,
         })
     }
 }
@@ -106,6 +117,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             )
             .route("/revisions/{id}", web::get().to(api::get_revision))
             .route("/diff", web::get().to(api::get_diff))
+            .route("/render", web::post().to(api::render_text))
             .default_service(web::to(api::api_not_found)),
     )
     .default_service(web::to(not_found));

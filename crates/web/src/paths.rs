@@ -31,6 +31,36 @@ pub fn diff(title: &Title, from: i64, to: i64) -> String {
     )
 }
 
+/// The special page listing what links to a page.
+pub fn links_here(title: &Title) -> String {
+    format!(
+        "/wiki/Sp%C3%A9cial:Pages_li%C3%A9es/{}",
+        title.url_encoded()
+    )
+}
+
+/// The main page after following a redirect, saying where from.
+pub fn redirected(target: &Title, fragment: Option<&str>, from: &Title) -> String {
+    let fragment = fragment
+        .map(|f| {
+            format!(
+                "#{}",
+                utf8_percent_encode(&f.replace(' ', "_"), NON_ALPHANUMERIC)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "/wiki/{}?rdfrom={}{fragment}",
+        target.url_encoded(),
+        utf8_percent_encode(&from.url_form(), NON_ALPHANUMERIC)
+    )
+}
+
+/// A page shown without following its redirect.
+pub fn no_redirect(title: &Title) -> String {
+    format!("/wiki/{}?redirect=no", title.url_encoded())
+}
+
 /// A page with a notice shown after a save.
 pub fn with_notice(title: &Title, notice: &str) -> String {
     format!("/wiki/{}?notice={notice}", title.url_encoded())

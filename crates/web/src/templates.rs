@@ -49,6 +49,7 @@ pub struct Tabs {
     pub view_href: String,
     pub edit_href: String,
     pub history_href: String,
+    pub links_here_href: String,
     pub exists: bool,
     pub editable: bool,
     pub active: &'static str,
@@ -61,6 +62,7 @@ impl Tabs {
             view_href: paths::page(title),
             edit_href: paths::action(title, "edit"),
             history_href: paths::action(title, "history"),
+            links_here_href: paths::links_here(title),
             exists,
             editable: title.namespace().is_editable(),
             active,
@@ -79,6 +81,49 @@ pub struct PageView<'a> {
     pub last_modified: String,
     pub old: Option<OldRevision>,
     pub csrf: String,
+    /// "(Redirigé depuis X)" with a link to X itself.
+    pub redirected_from: Option<LinkView>,
+    pub categories: Vec<LinkView>,
+    pub category_listing: Option<CategoryListing>,
+}
+
+/// A link to a page, red when the page does not exist.
+pub struct LinkView {
+    pub href: String,
+    pub label: String,
+    pub missing: bool,
+}
+
+impl LinkView {
+    pub fn to(title: &Title, exists: bool) -> LinkView {
+        LinkView {
+            href: if exists {
+                paths::page(title)
+            } else {
+                paths::action(title, "edit")
+            },
+            label: title.to_string(),
+            missing: !exists,
+        }
+    }
+}
+
+/// The members of a category, on the category's page.
+pub struct CategoryListing {
+    pub subcategories: Vec<LinkView>,
+    pub pages: Vec<LinkView>,
+    pub next_href: Option<String>,
+}
+
+/// A list of pages produced by Carnet (wanted pages, what links here…).
+#[derive(Template)]
+#[template(path = "special.html")]
+pub struct SpecialView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub heading: String,
+    pub help: Option<String>,
+    pub items: Vec<(LinkView, String)>,
 }
 
 /// The banner and actions shown on an old revision.

@@ -8,8 +8,9 @@ use askama::Template;
 use carnet_core::{
     Author, Comment, Diff, MergeLabels, Namespace, PageText, Revision, RevisionId, Title,
 };
-use carnet_render::text_to_html;
-use carnet_store::{Edit, HistoryPage, SaveOutcome, TitledRevision};
+use carnet_store::{
+    Edit, HistoryPage, MemberPage, PageSummary, SaveOutcome, Store, TitledRevision,
+};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Deserialize;
 
@@ -19,9 +20,10 @@ use crate::i18n::{LANG_COOKIE, Lang, Tr};
 use crate::paths;
 use crate::problem::Problem;
 use crate::templates::{
-    Chrome, ConflictView, DiffPageView, DiffView, EditView, ErrorView, HistoryRow, HistoryView,
-    MissingView, OldRevision, PageView, Tabs,
+    CategoryListing, Chrome, ConflictView, DiffPageView, DiffView, EditView, ErrorView, HistoryRow,
+    HistoryView, LinkView, MissingView, OldRevision, PageView, SpecialView, Tabs,
 };
+use crate::wiki::render_page;
 
 /// The cookie that remembers the name a writer signs with.
 const AUTHOR_COOKIE: &str = "carnet_author";
@@ -122,6 +124,9 @@ pub struct PageQuery {
     before: Option<String>,
     mode: Option<String>,
     notice: Option<String>,
+    redirect: Option<String>,
+    rdfrom: Option<String>,
+    pagefrom: Option<String>,
 }
 
 fn parse_id(value: Option<&String>, name: &'static str) -> Result<Option<i64>, Problem> {
@@ -181,19 +186,40 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
     }
 }
 
+/// A page as loaded for reading.
+enum Loaded {
+    Redirect(Title),
+    Page {
+        revision: Revision,
+        html: String,
+        categories: Vec<(Title, bool)>,
+        listing: Option<MemberPage>,
+    },
+}
+
+/// Members shown per slice of a category page.
+const CATEGORY_PAGE_SIZE: usize = 200;
+
 async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
     if title.namespace() == Namespace::Special {
-        return Err(Problem::PageNotFound);
+        return special(ctx, &title).await;
     }
     let store = ctx.state.store.clone();
+    let messages = ctx.state.messages.clone();
     if let Some(oldid) = parse_id(query.oldid.as_ref(), "oldid")? {
-        let found = web::block(move || {
-            store.revision(RevisionId(oldid)).map(|found| {
-                found.map(|found| {
-                    let html = text_to_html(found.revision.text.as_str());
-                    (found, html)
-                })
-            })
+        let found = web::block(move || -> Result<_, Problem> {
+            let Some(found) = store.revision(RevisionId(oldid))? else {
+                return Ok(None);
+            };
+            let lookup = store.lookup()?;
+            let html = render_page(
+                found.revision.text.as_str(),
+                &found.title,
+                &lookup,
+                &messages,
+            )
+            .html;
+            Ok(Some((found, html)))
         })
         .await??;
         let Some((found, html)) = found else {
@@ -204,17 +230,18 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         }
         return Ok(old_revision_view(ctx, &title, &found, html));
     }
+    // A redirect is followed once, and not when asked to show the redirect page itself.
+    let redirected_from = query
+        .rdfrom
+        .as_deref()
+        .and_then(|from| Title::parse(from).ok());
+    let follow = query.redirect.as_deref() != Some("no") && redirected_from.is_none();
+    let page_from = query.pagefrom.clone();
     let page_title = title.clone();
-    let found = web::block(move || {
-        store.page(&page_title).map(|found| {
-            found.map(|(summary, revision)| {
-                let html = text_to_html(revision.text.as_str());
-                (summary, revision, html)
-            })
-        })
-    })
-    .await??;
-    let Some((_, revision, html)) = found else {
+    let loaded =
+        web::block(move || load_page(&store, &page_title, follow, page_from.as_deref(), &messages))
+            .await??;
+    let Some(loaded) = loaded else {
         let view = MissingView {
             tr: ctx.tr,
             chrome: ctx.chrome(title.to_string()),
@@ -222,11 +249,43 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         };
         return Ok(ctx.html(StatusCode::NOT_FOUND, &view));
     };
+    let (revision, html, categories, listing) = match loaded {
+        Loaded::Redirect(target) => {
+            return Ok(HttpResponse::Found()
+                .insert_header((header::LOCATION, paths::redirected(&target, None, &title)))
+                .finish());
+        }
+        Loaded::Page {
+            revision,
+            html,
+            categories,
+            listing,
+        } => (revision, html, categories, listing),
+    };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" => {
             Some(ctx.tr.t(&format!("notice-{notice}")))
         }
         _ => None,
+    });
+    let category_listing = listing.map(|listing| CategoryListing {
+        subcategories: listing
+            .subcategories
+            .iter()
+            .map(|t| LinkView::to(t, true))
+            .collect(),
+        pages: listing
+            .pages
+            .iter()
+            .map(|t| LinkView::to(t, true))
+            .collect(),
+        next_href: listing.next.map(|next| {
+            format!(
+                "{}?pagefrom={}",
+                paths::page(&title),
+                utf8_percent_encode(&next, NON_ALPHANUMERIC)
+            )
+        }),
     });
     let view = PageView {
         tr: ctx.tr,
@@ -237,6 +296,136 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         last_modified: last_modified(ctx.tr, &revision),
         old: None,
         csrf: ctx.csrf.value().to_owned(),
+        redirected_from: redirected_from.map(|from| LinkView {
+            href: paths::no_redirect(&from),
+            label: from.to_string(),
+            missing: false,
+        }),
+        categories: categories
+            .iter()
+            .map(|(t, exists)| LinkView::to(t, *exists))
+            .collect(),
+        category_listing,
+    };
+    Ok(ctx.html(StatusCode::OK, &view))
+}
+
+/// Reads a page for display: its redirect, or its HTML (from the render cache, or
+/// rendered and cached now), its categories and, for a category, its members.
+fn load_page(
+    store: &Store,
+    title: &Title,
+    follow_redirect: bool,
+    page_from: Option<&str>,
+    messages: &carnet_render::Messages,
+) -> Result<Option<Loaded>, Problem> {
+    let Some((summary, revision)) = store.page(title)? else {
+        return Ok(None);
+    };
+    let summary: PageSummary = summary;
+    if follow_redirect && let Some(target) = store.redirect_target(summary.id)? {
+        return Ok(Some(Loaded::Redirect(target)));
+    }
+    let html = match store.cached_html(summary.id, revision.meta.id)? {
+        Some(html) => html,
+        None => {
+            let lookup = store.lookup()?;
+            let rendered = render_page(revision.text.as_str(), title, &lookup, messages);
+            let trusted = !lookup.failed();
+            drop(lookup);
+            if trusted {
+                store.cache_render(
+                    summary.id,
+                    revision.meta.id,
+                    title,
+                    &rendered.html,
+                    &rendered.links,
+                )?;
+            }
+            rendered.html
+        }
+    };
+    let categories = store.page_categories(summary.id)?;
+    let listing = if title.namespace() == Namespace::Category {
+        Some(store.category_page(title, page_from, CATEGORY_PAGE_SIZE)?)
+    } else {
+        None
+    };
+    Ok(Some(Loaded::Page {
+        revision,
+        html,
+        categories,
+        listing,
+    }))
+}
+
+/// Lists generated from the link tables: `Spécial:Pages_liées/Titre`,
+/// `Spécial:Pages_demandées`, `Spécial:Pages_orphelines` (and their English names).
+async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> {
+    const LIMIT: usize = 500;
+    let (name, argument) = match title.name().split_once('/') {
+        Some((name, argument)) => (name, Some(argument)),
+        None => (title.name(), None),
+    };
+    let store = ctx.state.store.clone();
+    let kind = name.to_lowercase();
+    let (heading, help, items) = match kind.as_str() {
+        "pages liées" | "whatlinkshere" => {
+            let target = Title::parse(argument.unwrap_or_default())?;
+            let target_for_query = target.clone();
+            let pages = web::block(move || store.links_here(&target_for_query, LIMIT)).await??;
+            let help = pages.is_empty().then(|| {
+                ctx.tr
+                    .t1("special-links-here-none", "title", &target.to_string())
+            });
+            let items = pages
+                .iter()
+                .map(|t| (LinkView::to(t, true), String::new()))
+                .collect();
+            (
+                ctx.tr
+                    .t1("special-links-here-heading", "title", &target.to_string()),
+                help,
+                items,
+            )
+        }
+        "pages demandées" | "wantedpages" => {
+            let wanted = web::block(move || store.wanted_pages(LIMIT)).await??;
+            let items = wanted
+                .iter()
+                .map(|w| {
+                    (
+                        LinkView::to(&w.title, false),
+                        ctx.tr.tn("special-wanted-links", "count", w.links),
+                    )
+                })
+                .collect();
+            (
+                ctx.tr.t("special-wanted-heading"),
+                Some(ctx.tr.t("special-wanted-help")),
+                items,
+            )
+        }
+        "pages orphelines" | "lonelypages" | "orphanedpages" => {
+            let pages = web::block(move || store.orphaned_pages(LIMIT)).await??;
+            let items = pages
+                .iter()
+                .map(|t| (LinkView::to(t, true), String::new()))
+                .collect();
+            (
+                ctx.tr.t("special-orphaned-heading"),
+                Some(ctx.tr.t("special-orphaned-help")),
+                items,
+            )
+        }
+        _ => return Err(Problem::PageNotFound),
+    };
+    let view = SpecialView {
+        tr: ctx.tr,
+        chrome: ctx.chrome(heading.clone()),
+        heading,
+        help,
+        items,
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -277,6 +466,9 @@ fn old_revision_view(
         last_modified: last_modified(ctx.tr, &found.revision),
         old,
         csrf: ctx.csrf.value().to_owned(),
+        redirected_from: None,
+        categories: Vec::new(),
+        category_listing: None,
     };
     ctx.html(StatusCode::OK, &view)
 }
@@ -299,7 +491,7 @@ struct EditState {
     minor: bool,
     base: Option<RevisionId>,
     problem: Option<Problem>,
-    preview: bool,
+    preview_html: Option<String>,
     old_warning: bool,
     conflict: Option<(Revision, String)>,
 }
@@ -335,7 +527,7 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         form_action: paths::action(title, "edit"),
         csrf: ctx.csrf.value().to_owned(),
         base_revision: state.base.map(|id| id.0.to_string()).unwrap_or_default(),
-        preview_html: state.preview.then(|| text_to_html(&text)),
+        preview_html: state.preview_html,
         text,
         summary: state.summary,
         author: state.author,
@@ -392,7 +584,7 @@ async fn edit_form(
             minor: false,
             base,
             problem: None,
-            preview: false,
+            preview_html: None,
             old_warning,
             conflict: None,
         },
@@ -461,7 +653,7 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
         minor: form.minor.is_some(),
         base: base.as_ref().ok().copied().flatten().map(RevisionId),
         problem: None,
-        preview: false,
+        preview_html: None,
         old_warning: false,
         conflict: None,
     };
@@ -488,7 +680,19 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
         }
     };
     if form.intent.as_deref() == Some("preview") {
-        state.preview = true;
+        let store = ctx.state.store.clone();
+        let messages = ctx.state.messages.clone();
+        let page_title = title.clone();
+        let preview = web::block(move || -> Result<String, Problem> {
+            let lookup = store.lookup()?;
+            Ok(render_page(text.as_str(), &page_title, &lookup, &messages).html)
+        })
+        .await;
+        match preview {
+            Ok(Ok(html)) => state.preview_html = Some(html),
+            Ok(Err(problem)) => state.problem = Some(problem),
+            Err(error) => state.problem = Some(error.into()),
+        }
         return edit_view(ctx, &title, exists_hint, state);
     }
     let edit = Edit {

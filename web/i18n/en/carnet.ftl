@@ -141,3 +141,34 @@ error-busy = Many people are editing this page at once; nothing was saved. Try a
 error-internal = An internal error occurred; nothing was saved. Try again in a moment.
 error-method = This method is not allowed here.
 error-conflict = The page changed since your base revision and the changes overlap: nothing was saved.
+
+# Texts the renderer writes into pages (content language).
+render-toc = Contents
+render-missing-page = { $title } (page does not exist)
+render-template-loop = Template loop: { $template } calls itself.
+render-template-depth = Too many nested templates (more than { $depth } levels).
+render-template-size = Templates produce too much text; expansion stops here.
+render-template-time = Templates take too long; expansion stops here.
+render-unknown-function = Unknown function: { $function }
+render-missing-category = Name a category, for example {"{{"}#category:Parks{"}}"}.
+
+redirected-from = (Redirected from { $title })
+redirect-page-note = This page is a redirect to:
+categories-label = Categories:
+category-subcategories = Subcategories
+category-pages = Pages in this category
+category-empty = This category has no pages yet.
+category-next = Next pages →
+tool-links-here = What links here
+special-links-here-heading = Pages that link to “{ $title }”
+special-links-here-none = No page links to “{ $title }”.
+special-wanted-heading = Wanted pages
+special-wanted-help = These pages do not exist yet, but other pages link to them. Write them!
+special-wanted-links = { $count ->
+    [one] { $count } link
+   *[other] { $count } links
+}
+special-orphaned-heading = Orphaned pages
+special-orphaned-help = No other page links to these pages: add links to them.
+special-none = No pages for now.
+special-unknown = This special page does not exist.

@@ -141,3 +141,34 @@ error-busy = La page est modifiée par beaucoup de monde en même temps ; rien n
 error-internal = Une erreur interne est survenue ; rien n'a été enregistré. Réessayez dans un instant.
 error-method = Cette méthode n'est pas permise ici.
 error-conflict = La page a changé depuis votre version de départ et les modifications se chevauchent : rien n'a été enregistré.
+
+# Textes écrits dans les pages par le moteur de rendu (langue du contenu).
+render-toc = Sommaire
+render-missing-page = { $title } (page inexistante)
+render-template-loop = Boucle de modèles : { $template } s'appelle lui-même.
+render-template-depth = Trop de modèles imbriqués (plus de { $depth } niveaux).
+render-template-size = Les modèles produisent un texte trop long ; l'expansion s'arrête ici.
+render-template-time = Les modèles prennent trop de temps ; l'expansion s'arrête ici.
+render-unknown-function = Fonction inconnue : { $function }
+render-missing-category = Indiquez une catégorie, par exemple {"{{"}#catégorie:Parcs{"}}"}.
+
+redirected-from = (Redirigé depuis { $title })
+redirect-page-note = Cette page est une redirection vers :
+categories-label = Catégories :
+category-subcategories = Sous-catégories
+category-pages = Pages dans cette catégorie
+category-empty = Cette catégorie ne contient encore aucune page.
+category-next = Pages suivantes →
+tool-links-here = Pages liées
+special-links-here-heading = Pages liées à « { $title } »
+special-links-here-none = Aucune page ne mène à « { $title } ».
+special-wanted-heading = Pages demandées
+special-wanted-help = Ces pages n'existent pas encore, mais d'autres pages y mènent. À vous de les écrire !
+special-wanted-links = { $count ->
+    [one] { $count } lien
+   *[other] { $count } liens
+}
+special-orphaned-heading = Pages orphelines
+special-orphaned-help = Aucune autre page ne mène à ces pages : ajoutez-leur des liens.
+special-none = Aucune page pour l'instant.
+special-unknown = Cette page spéciale n'existe pas.

@@ -1,0 +1,603 @@
+//! Link tables, the render cache and what the renderer may ask of the database.
+//!
+//! On every save the store asks an [`Analyzer`] (the renderer, plugged in by the web
+//! front end) what the new text links to, in the same transaction, and rewrites the
+//! page's rows. The same rows tell which cached pages to throw away: pages linking to a
+//! page that was just created (red becomes blue), pages using a template that changed
+//! (templates are recorded transitively), pages listing a category that gained or lost a
+//! member, pages showing the page count.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashSet};
+
+use carnet_core::{Namespace, PageId, PageLinks, RevisionId, Title, collation_key};
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel::result::Error as DieselError;
+
+use crate::connection::{AnyConnection, write_transaction};
+use crate::schema::{
+    category_links, file_links, listed_categories, page_links, pages, render_cache, revisions,
+    template_links,
+};
+use crate::{Store, StoreError};
+
+/// How a category's members are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberOrder {
+    /// By sort key, the French way.
+    Alphabetical,
+    RecentlyChanged,
+    Newest,
+}
+
+/// Works out what a text links to; the web front end plugs the renderer in.
+pub trait Analyzer: Send + Sync {
+    fn analyze(&self, title: &Title, text: &str, lookup: &Lookup<'_>) -> PageLinks;
+}
+
+/// The analyzer of a store without renderer (tools, store tests): no links.
+pub struct NoAnalysis;
+
+impl Analyzer for NoAnalysis {
+    fn analyze(&self, _: &Title, _: &str, _: &Lookup<'_>) -> PageLinks {
+        PageLinks::default()
+    }
+}
+
+enum LookupConn<'c> {
+    Pooled(Box<r2d2::PooledConnection<crate::connection::Manager>>),
+    Borrowed(&'c mut AnyConnection),
+}
+
+impl LookupConn<'_> {
+    fn get(&mut self) -> &mut AnyConnection {
+        match self {
+            LookupConn::Pooled(conn) => conn,
+            LookupConn::Borrowed(conn) => conn,
+        }
+    }
+}
+
+/// Read access to the wiki for rendering: inside a save's transaction, or on its own
+/// pooled connection for page views. A database error makes the lookup answer "nothing"
+/// and marks it failed, so the caller does not cache what was rendered from it.
+pub struct Lookup<'c> {
+    conn: RefCell<LookupConn<'c>>,
+    failed: Cell<bool>,
+}
+
+impl<'c> Lookup<'c> {
+    pub(crate) fn borrowed(conn: &'c mut AnyConnection) -> Lookup<'c> {
+        Lookup {
+            conn: RefCell::new(LookupConn::Borrowed(conn)),
+            failed: Cell::new(false),
+        }
+    }
+
+    /// Whether any query failed (the rendering is then not to be trusted).
+    pub fn failed(&self) -> bool {
+        self.failed.get()
+    }
+
+    fn run<T: Default>(
+        &self,
+        query: impl FnOnce(&mut AnyConnection) -> Result<T, DieselError>,
+    ) -> T {
+        let Ok(mut conn) = self.conn.try_borrow_mut() else {
+            self.failed.set(true);
+            return T::default();
+        };
+        match query(conn.get()) {
+            Ok(value) => value,
+            Err(error) => {
+                log::error!("lookup failed: {error}");
+                self.failed.set(true);
+                T::default()
+            }
+        }
+    }
+
+    /// Which of `titles` exist.
+    pub fn existing(&self, titles: &[Title]) -> HashSet<Title> {
+        let mut found = HashSet::new();
+        for namespace in titles.iter().map(Title::namespace).collect::<BTreeSet<_>>() {
+            let names: Vec<&str> = titles
+                .iter()
+                .filter(|title| title.namespace() == namespace)
+                .map(Title::name)
+                .collect();
+            for chunk in names.chunks(500) {
+                let rows: Vec<String> = self.run(|conn| {
+                    pages::table
+                        .filter(pages::namespace.eq(namespace.id()))
+                        .filter(pages::name.eq_any(chunk))
+                        .filter(pages::latest_revision_id.is_not_null())
+                        .select(pages::name)
+                        .load(conn)
+                });
+                found.extend(
+                    rows.iter()
+                        .filter_map(|name| Title::from_parts(namespace, name).ok()),
+                );
+            }
+        }
+        found
+    }
+
+    /// The current text of a page (for transclusion).
+    pub fn page_text(&self, title: &Title) -> Option<String> {
+        self.run(|conn| {
+            pages::table
+                .inner_join(
+                    revisions::table.on(pages::latest_revision_id.eq(revisions::id.nullable())),
+                )
+                .filter(pages::namespace.eq(title.namespace().id()))
+                .filter(pages::name.eq(title.name()))
+                .select(revisions::text)
+                .first::<String>(conn)
+                .optional()
+        })
+    }
+
+    /// Up to `limit` members of a category.
+    pub fn category_members(
+        &self,
+        category: &Title,
+        limit: usize,
+        order: MemberOrder,
+    ) -> Vec<Title> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<(i32, String)> = self.run(|conn| {
+            let query = category_links::table
+                .inner_join(pages::table)
+                .filter(category_links::category.eq(category.name()))
+                .select((pages::namespace, pages::name))
+                .limit(limit)
+                .into_boxed();
+            let query = match order {
+                MemberOrder::Alphabetical => {
+                    query.order((category_links::sort_key.asc(), pages::name.asc()))
+                }
+                MemberOrder::RecentlyChanged => query.order(pages::touched_at.desc()),
+                MemberOrder::Newest => query.order(pages::created_at.desc()),
+            };
+            query.load(conn)
+        });
+        rows.into_iter()
+            .filter_map(|(namespace, name)| title_of(namespace, &name))
+            .collect()
+    }
+
+    /// Articles in the wiki (main namespace, redirects excluded).
+    pub fn page_count(&self) -> u64 {
+        let count: i64 = self.run(|conn| {
+            pages::table
+                .filter(pages::namespace.eq(Namespace::Main.id()))
+                .filter(pages::latest_revision_id.is_not_null())
+                .filter(pages::redirect_name.is_null())
+                .count()
+                .get_result(conn)
+        });
+        u64::try_from(count).unwrap_or(0)
+    }
+}
+
+fn title_of(namespace: i32, name: &str) -> Option<Title> {
+    Title::from_parts(Namespace::from_id(namespace)?, name).ok()
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = page_links)]
+struct PageLinkRow<'a> {
+    from_page: i64,
+    to_namespace: i32,
+    to_name: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = template_links)]
+struct TemplateLinkRow<'a> {
+    from_page: i64,
+    to_namespace: i32,
+    to_name: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = file_links)]
+struct FileLinkRow<'a> {
+    from_page: i64,
+    to_name: &'a str,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = category_links)]
+struct CategoryLinkRow<'a> {
+    from_page: i64,
+    category: &'a str,
+    sort_key: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = listed_categories)]
+struct ListedCategoryRow<'a> {
+    from_page: i64,
+    category: &'a str,
+}
+
+/// Rewrites the link rows of a page and throws away the cached HTML they make stale.
+pub(crate) fn replace_links(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    title: &Title,
+    links: &PageLinks,
+    created: bool,
+) -> Result<(), DieselError> {
+    let old_categories: BTreeSet<String> = category_links::table
+        .filter(category_links::from_page.eq(page_id))
+        .select(category_links::category)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    diesel::delete(page_links::table.filter(page_links::from_page.eq(page_id))).execute(conn)?;
+    diesel::delete(template_links::table.filter(template_links::from_page.eq(page_id)))
+        .execute(conn)?;
+    diesel::delete(file_links::table.filter(file_links::from_page.eq(page_id))).execute(conn)?;
+    diesel::delete(category_links::table.filter(category_links::from_page.eq(page_id)))
+        .execute(conn)?;
+    diesel::delete(listed_categories::table.filter(listed_categories::from_page.eq(page_id)))
+        .execute(conn)?;
+
+    let mut seen = HashSet::new();
+    let rows: Vec<PageLinkRow<'_>> = links
+        .links
+        .iter()
+        .filter(|target| seen.insert((target.namespace(), target.name())))
+        .map(|target| PageLinkRow {
+            from_page: page_id,
+            to_namespace: target.namespace().id(),
+            to_name: target.name(),
+        })
+        .collect();
+    for row in &rows {
+        diesel::insert_into(page_links::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    let mut seen = HashSet::new();
+    for target in links
+        .templates
+        .iter()
+        .filter(|t| seen.insert((t.namespace(), t.name())))
+    {
+        diesel::insert_into(template_links::table)
+            .values(TemplateLinkRow {
+                from_page: page_id,
+                to_namespace: target.namespace().id(),
+                to_name: target.name(),
+            })
+            .execute(conn)?;
+    }
+    let mut seen = HashSet::new();
+    for file in links.files.iter().filter(|f| seen.insert(f.name())) {
+        diesel::insert_into(file_links::table)
+            .values(FileLinkRow {
+                from_page: page_id,
+                to_name: file.name(),
+            })
+            .execute(conn)?;
+    }
+    let mut new_categories = BTreeSet::new();
+    for link in &links.categories {
+        if !new_categories.insert(link.category.name().to_owned()) {
+            continue;
+        }
+        let key = link.sort_key.as_deref().unwrap_or(title.name());
+        diesel::insert_into(category_links::table)
+            .values(CategoryLinkRow {
+                from_page: page_id,
+                category: link.category.name(),
+                sort_key: collation_key(key),
+            })
+            .execute(conn)?;
+    }
+    let mut seen = HashSet::new();
+    for category in links
+        .listed_categories
+        .iter()
+        .filter(|c| seen.insert(c.name()))
+    {
+        diesel::insert_into(listed_categories::table)
+            .values(ListedCategoryRow {
+                from_page: page_id,
+                category: category.name(),
+            })
+            .execute(conn)?;
+    }
+    diesel::update(pages::table.find(page_id))
+        .set((
+            pages::redirect_namespace.eq(links.redirect.as_ref().map(|t| t.namespace().id())),
+            pages::redirect_name.eq(links.redirect.as_ref().map(|t| t.name().to_owned())),
+            pages::uses_page_count.eq(links.uses_page_count),
+        ))
+        .execute(conn)?;
+
+    // Pages listing a category that gained or lost this page.
+    let changed: Vec<String> = old_categories
+        .symmetric_difference(&new_categories)
+        .cloned()
+        .collect();
+    if !changed.is_empty() {
+        let listing = listed_categories::table
+            .filter(listed_categories::category.eq_any(changed))
+            .select(listed_categories::from_page);
+        diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(listing)))
+            .execute(conn)?;
+    }
+    // Pages using this page as a template (directly or through other templates).
+    let users = template_links::table
+        .filter(template_links::to_namespace.eq(title.namespace().id()))
+        .filter(template_links::to_name.eq(title.name()))
+        .select(template_links::from_page);
+    diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(users)))
+        .execute(conn)?;
+    if created {
+        // Red links to this page become blue.
+        let linking = page_links::table
+            .filter(page_links::to_namespace.eq(title.namespace().id()))
+            .filter(page_links::to_name.eq(title.name()))
+            .select(page_links::from_page);
+        diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(linking)))
+            .execute(conn)?;
+        if title.namespace() == Namespace::Main {
+            let counting = pages::table
+                .filter(pages::uses_page_count.eq(true))
+                .select(pages::id);
+            diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(counting)))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// A page linking to another, for "what links here".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedPage {
+    pub title: Title,
+    /// How many pages link to it.
+    pub links: i64,
+}
+
+/// A slice of a category's members, with where the next slice starts.
+#[derive(Debug, Clone, Default)]
+pub struct MemberPage {
+    pub subcategories: Vec<Title>,
+    pub pages: Vec<Title>,
+    /// Pass as `after` for the next slice.
+    pub next: Option<String>,
+}
+
+// Link tables seen from the web front end.
+impl Store {
+    /// A lookup on its own pooled connection, for rendering outside a save.
+    pub fn lookup(&self) -> Result<Lookup<'static>, StoreError> {
+        Ok(Lookup {
+            conn: RefCell::new(LookupConn::Pooled(Box::new(self.conn()?))),
+            failed: Cell::new(false),
+        })
+    }
+
+    /// The cached HTML of a revision, if still valid.
+    pub fn cached_html(
+        &self,
+        page: PageId,
+        revision: RevisionId,
+    ) -> Result<Option<String>, StoreError> {
+        let mut conn = self.conn()?;
+        Ok(render_cache::table
+            .filter(render_cache::page_id.eq(page.0))
+            .filter(render_cache::revision_id.eq(revision.0))
+            .select(render_cache::html)
+            .first(&mut conn)
+            .optional()?)
+    }
+
+    /// Stores the rendered HTML of the page's current revision and refreshes its link
+    /// rows from that rendering (a template it uses may have changed them). Does nothing
+    /// if the page moved on meanwhile.
+    pub fn cache_render(
+        &self,
+        page: PageId,
+        revision: RevisionId,
+        title: &Title,
+        html: &str,
+        links: &PageLinks,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        write_transaction(&mut conn, |conn| -> Result<(), StoreError> {
+            let latest: Option<Option<i64>> = pages::table
+                .find(page.0)
+                .select(pages::latest_revision_id)
+                .first(conn)
+                .optional()?;
+            if latest != Some(Some(revision.0)) {
+                return Ok(());
+            }
+            replace_links(conn, page.0, title, links, false)?;
+            diesel::delete(render_cache::table.filter(render_cache::page_id.eq(page.0)))
+                .execute(conn)?;
+            diesel::insert_into(render_cache::table)
+                .values((
+                    render_cache::page_id.eq(page.0),
+                    render_cache::revision_id.eq(revision.0),
+                    render_cache::html.eq(html),
+                    render_cache::rendered_at.eq(Utc::now().naive_utc()),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+    }
+
+    /// The categories a page is in, with whether each category page exists.
+    pub fn page_categories(&self, page: PageId) -> Result<Vec<(Title, bool)>, StoreError> {
+        let mut conn = self.conn()?;
+        let names: Vec<String> = category_links::table
+            .filter(category_links::from_page.eq(page.0))
+            .order(category_links::category.asc())
+            .select(category_links::category)
+            .load(&mut conn)?;
+        let titles: Vec<Title> = names
+            .iter()
+            .filter_map(|name| Title::from_parts(Namespace::Category, name).ok())
+            .collect();
+        drop(conn);
+        let existing = self.lookup()?.existing(&titles);
+        Ok(titles
+            .into_iter()
+            .map(|t| {
+                let e = existing.contains(&t);
+                (t, e)
+            })
+            .collect())
+    }
+
+    /// Members of a category in French order, `limit` at a time after `after`.
+    pub fn category_page(
+        &self,
+        category: &Title,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<MemberPage, StoreError> {
+        let mut conn = self.conn()?;
+        let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
+        let mut query = category_links::table
+            .inner_join(pages::table)
+            .filter(category_links::category.eq(category.name()))
+            .filter(pages::latest_revision_id.is_not_null())
+            .order((
+                category_links::sort_key.asc(),
+                category_links::from_page.asc(),
+            ))
+            .select((category_links::sort_key, pages::namespace, pages::name))
+            .limit(fetch)
+            .into_boxed();
+        if let Some(after) = after {
+            query = query.filter(category_links::sort_key.gt(after.to_owned()));
+        }
+        let mut rows: Vec<(String, i32, String)> = query.load(&mut conn)?;
+        let next = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|(key, _, _)| key.clone())
+        } else {
+            None
+        };
+        let mut page = MemberPage {
+            next,
+            ..MemberPage::default()
+        };
+        for (_, namespace, name) in rows {
+            let Some(title) = title_of(namespace, &name) else {
+                continue;
+            };
+            if title.namespace() == Namespace::Category {
+                page.subcategories.push(title);
+            } else {
+                page.pages.push(title);
+            }
+        }
+        Ok(page)
+    }
+
+    /// Pages that link to `title` (or transclude it), by title.
+    pub fn links_here(&self, title: &Title, limit: usize) -> Result<Vec<Title>, StoreError> {
+        let mut conn = self.conn()?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let linking = page_links::table
+            .filter(page_links::to_namespace.eq(title.namespace().id()))
+            .filter(page_links::to_name.eq(title.name()))
+            .select(page_links::from_page);
+        let transcluding = template_links::table
+            .filter(template_links::to_namespace.eq(title.namespace().id()))
+            .filter(template_links::to_name.eq(title.name()))
+            .select(template_links::from_page);
+        let rows: Vec<(i32, String)> = pages::table
+            .filter(pages::id.eq_any(linking).or(pages::id.eq_any(transcluding)))
+            .order((pages::namespace.asc(), pages::name.asc()))
+            .select((pages::namespace, pages::name))
+            .limit(limit)
+            .load(&mut conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(ns, name)| title_of(ns, &name))
+            .collect())
+    }
+
+    /// Red links across the wiki, most wanted first.
+    pub fn wanted_pages(&self, limit: usize) -> Result<Vec<WantedPage>, StoreError> {
+        let mut conn = self.conn()?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let existing = pages::table
+            .filter(pages::latest_revision_id.is_not_null())
+            .filter(pages::namespace.eq(page_links::to_namespace))
+            .filter(pages::name.eq(page_links::to_name))
+            .select(pages::id);
+        let rows: Vec<(i32, String, i64)> = page_links::table
+            .filter(diesel::dsl::not(diesel::dsl::exists(existing)))
+            .group_by((page_links::to_namespace, page_links::to_name))
+            .select((
+                page_links::to_namespace,
+                page_links::to_name,
+                diesel::dsl::count_star(),
+            ))
+            .order((diesel::dsl::count_star().desc(), page_links::to_name.asc()))
+            .limit(limit)
+            .load(&mut conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(ns, name, links)| {
+                Some(WantedPage {
+                    title: title_of(ns, &name)?,
+                    links,
+                })
+            })
+            .collect())
+    }
+
+    /// Articles no other page links to.
+    pub fn orphaned_pages(&self, limit: usize) -> Result<Vec<Title>, StoreError> {
+        let mut conn = self.conn()?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let linked = page_links::table
+            .filter(page_links::to_namespace.eq(pages::namespace))
+            .filter(page_links::to_name.eq(pages::name))
+            .filter(page_links::from_page.ne(pages::id))
+            .select(page_links::from_page);
+        let rows: Vec<(i32, String)> = pages::table
+            .filter(pages::namespace.eq(Namespace::Main.id()))
+            .filter(pages::latest_revision_id.is_not_null())
+            .filter(pages::redirect_name.is_null())
+            .filter(diesel::dsl::not(diesel::dsl::exists(linked)))
+            .order(pages::name.asc())
+            .select((pages::namespace, pages::name))
+            .limit(limit)
+            .load(&mut conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(ns, name)| title_of(ns, &name))
+            .collect())
+    }
+
+    /// Where a page redirects to.
+    pub fn redirect_target(&self, page: PageId) -> Result<Option<Title>, StoreError> {
+        let mut conn = self.conn()?;
+        let row: Option<(Option<i32>, Option<String>)> = pages::table
+            .find(page.0)
+            .select((pages::redirect_namespace, pages::redirect_name))
+            .first(&mut conn)
+            .optional()?;
+        Ok(match row {
+            Some((Some(ns), Some(name))) => title_of(ns, &name),
+            _ => None,
+        })
+    }
+}
