@@ -80,8 +80,16 @@ fn gfm_extensions() {
     assert!(out.contains("<table>"), "{out}");
     assert!(out.contains("<td>1</td>"), "{out}");
     // ammonia writes the forced attributes in no fixed order.
-    let done = out.lines().find(|line| line.ends_with(" fait</li>")).unwrap();
-    for attribute in ["<li><input ", "checked=\"\"", "type=\"checkbox\"", "disabled=\"\""] {
+    let done = out
+        .lines()
+        .find(|line| line.ends_with(" fait</li>"))
+        .unwrap();
+    for attribute in [
+        "<li><input ",
+        "checked=\"\"",
+        "type=\"checkbox\"",
+        "disabled=\"\"",
+    ] {
         assert!(done.contains(attribute), "{done}");
     }
     assert!(out.contains("<del>barré</del>"), "{out}");
