@@ -52,7 +52,7 @@ pub fn redirected(target: &Title, fragment: Option<&str>, from: &Title) -> Strin
     format!(
         "/wiki/{}?rdfrom={}{fragment}",
         target.url_encoded(),
-        utf8_percent_encode(&from.url_form(), NON_ALPHANUMERIC)
+        from.url_encoded()
     )
 }
 
