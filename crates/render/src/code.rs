@@ -299,7 +299,7 @@ mod tests {
     fn protected(text: &str) -> Vec<&str> {
         protected_regions(text)
             .iter()
-            .map(|region| &text[region.range.clone()])
+            .map(|region| text.get(region.range.clone()).unwrap())
             .collect()
     }
 

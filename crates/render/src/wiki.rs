@@ -53,7 +53,10 @@ pub struct TocMode {
 /// Where the `__TOC__` marker was: the TOC goes there.
 pub const TOC_MARKER: &str = "<!--carnet-toc-->";
 
-const MAGIC_WORDS: [(&str, fn(&mut TocMode)); 6] = [
+/// Sets one flag of the table-of-contents mode.
+type TocSwitch = fn(&mut TocMode);
+
+const MAGIC_WORDS: [(&str, TocSwitch); 6] = [
     ("__TOC__", |toc| toc.here = true),
     ("__SOMMAIRE__", |toc| toc.here = true),
     ("__NOTOC__", |toc| toc.never = true),

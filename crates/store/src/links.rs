@@ -225,13 +225,25 @@ struct ListedCategoryRow<'a> {
     category: &'a str,
 }
 
+/// Why a page's link rows are rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LinkChange {
+    /// A first revision: links to the page turn blue.
+    Created,
+    /// A new revision: pages transcluding it change.
+    Edited,
+    /// The same revision rendered again (a template it uses changed): only its own
+    /// rows, and the lists of categories it joined or left, change.
+    Refreshed,
+}
+
 /// Rewrites the link rows of a page and throws away the cached HTML they make stale.
 pub(crate) fn replace_links(
     conn: &mut AnyConnection,
     page_id: i64,
     title: &Title,
     links: &PageLinks,
-    created: bool,
+    change: LinkChange,
 ) -> Result<(), DieselError> {
     let old_categories: BTreeSet<String> = category_links::table
         .filter(category_links::from_page.eq(page_id))
@@ -334,6 +346,9 @@ pub(crate) fn replace_links(
         diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(listing)))
             .execute(conn)?;
     }
+    if change == LinkChange::Refreshed {
+        return Ok(());
+    }
     // Pages using this page as a template (directly or through other templates).
     let users = template_links::table
         .filter(template_links::to_namespace.eq(title.namespace().id()))
@@ -341,7 +356,7 @@ pub(crate) fn replace_links(
         .select(template_links::from_page);
     diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(users)))
         .execute(conn)?;
-    if created {
+    if change == LinkChange::Created {
         // Red links to this page become blue.
         let linking = page_links::table
             .filter(page_links::to_namespace.eq(title.namespace().id()))
@@ -359,6 +374,9 @@ pub(crate) fn replace_links(
     }
     Ok(())
 }
+
+/// Separates the sort key from the page id in a category slice cursor.
+const CURSOR_SEPARATOR: char = '\u{2}';
 
 /// A page linking to another, for "what links here".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -423,7 +441,7 @@ impl Store {
             if latest != Some(Some(revision.0)) {
                 return Ok(());
             }
-            replace_links(conn, page.0, title, links, false)?;
+            replace_links(conn, page.0, title, links, LinkChange::Refreshed)?;
             diesel::delete(render_cache::table.filter(render_cache::page_id.eq(page.0)))
                 .execute(conn)?;
             diesel::insert_into(render_cache::table)
@@ -461,7 +479,9 @@ impl Store {
             .collect())
     }
 
-    /// Members of a category in French order, `limit` at a time after `after`.
+    /// Members of a category in French order, `limit` at a time after `after` (the
+    /// `next` of the previous slice: a sort key and a page id, so equal keys are never
+    /// skipped at a slice boundary).
     pub fn category_page(
         &self,
         category: &Title,
@@ -478,16 +498,29 @@ impl Store {
                 category_links::sort_key.asc(),
                 category_links::from_page.asc(),
             ))
-            .select((category_links::sort_key, pages::namespace, pages::name))
+            .select((
+                category_links::sort_key,
+                category_links::from_page,
+                pages::namespace,
+                pages::name,
+            ))
             .limit(fetch)
             .into_boxed();
-        if let Some(after) = after {
-            query = query.filter(category_links::sort_key.gt(after.to_owned()));
+        if let Some((key, page)) = after.and_then(|after| after.rsplit_once(CURSOR_SEPARATOR)) {
+            let page: i64 = page.parse().unwrap_or(i64::MAX);
+            query = query.filter(
+                category_links::sort_key
+                    .gt(key.to_owned())
+                    .or(category_links::sort_key
+                        .eq(key.to_owned())
+                        .and(category_links::from_page.gt(page))),
+            );
         }
-        let mut rows: Vec<(String, i32, String)> = query.load(&mut conn)?;
+        let mut rows: Vec<(String, i64, i32, String)> = query.load(&mut conn)?;
         let next = if rows.len() > limit {
             rows.truncate(limit);
-            rows.last().map(|(key, _, _)| key.clone())
+            rows.last()
+                .map(|(key, page, _, _)| format!("{key}{CURSOR_SEPARATOR}{page}"))
         } else {
             None
         };
@@ -495,7 +528,7 @@ impl Store {
             next,
             ..MemberPage::default()
         };
-        for (_, namespace, name) in rows {
+        for (_, _, namespace, name) in rows {
             let Some(title) = title_of(namespace, &name) else {
                 continue;
             };

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::connection::{AnyConnection, write_transaction};
-use crate::links::{Lookup, replace_links};
+use crate::links::{LinkChange, Lookup, replace_links};
 use crate::schema::{pages, revisions};
 use crate::{Store, StoreError, TitledRevision};
 
@@ -430,7 +430,12 @@ impl Store {
             }
             links
         };
-        replace_links(conn, page_id, &edit.title, &links, current.is_none())?;
+        let change = if current.is_none() {
+            LinkChange::Created
+        } else {
+            LinkChange::Edited
+        };
+        replace_links(conn, page_id, &edit.title, &links, change)?;
         let meta = RevisionMeta {
             id: RevisionId(new_id),
             page: PageId(page_id),

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, reason = "tests fail loudly on setup errors")]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail loudly on setup errors")]
 
 //! The store on a real database: SQLite by default, PostgreSQL when
 //! `CARNET_TEST_DATABASE_URL` is set (CI runs both).
@@ -296,4 +296,67 @@ fn concurrent_saves_lose_nothing() {
     for pair in entries.windows(2) {
         assert_eq!(pair[1].meta.parent, Some(pair[0].meta.id));
     }
+}
+
+/// Files every page under "Tout" with its own name as sort key, as the renderer would
+/// for `[[Catégorie:Tout]]`.
+struct EverythingInOneCategory;
+
+impl carnet_store::Analyzer for EverythingInOneCategory {
+    fn analyze(&self, _: &Title, _: &str, _: &carnet_store::Lookup<'_>) -> carnet_core::PageLinks {
+        carnet_core::PageLinks {
+            categories: vec![carnet_core::CategoryLink {
+                category: Title::parse("Catégorie:Tout").unwrap(),
+                sort_key: None,
+            }],
+            ..carnet_core::PageLinks::default()
+        }
+    }
+}
+
+#[test]
+fn category_members_are_paged_in_french_order() {
+    let db = TestDb::new();
+    let store = db
+        .store()
+        .unwrap()
+        .with_analyzer(std::sync::Arc::new(EverythingInOneCategory));
+    for name in ["Zèbre", "étang", "Eau", "École", "Ecluse", "Catégorie:Sous"] {
+        created(&store, name, "texte");
+    }
+    let category = Title::parse("Catégorie:Tout").unwrap();
+    let first = store.category_page(&category, None, 3).unwrap();
+    let names = |page: &carnet_store::MemberPage| -> Vec<String> {
+        page.subcategories
+            .iter()
+            .chain(&page.pages)
+            .map(Title::to_string)
+            .collect()
+    };
+    assert_eq!(names(&first), vec!["Eau", "Ecluse", "École"]);
+    let second = store
+        .category_page(&category, first.next.as_deref(), 3)
+        .unwrap();
+    assert_eq!(
+        second.subcategories,
+        vec![Title::parse("Catégorie:Sous").unwrap()]
+    );
+    assert_eq!(
+        second
+            .pages
+            .iter()
+            .map(Title::to_string)
+            .collect::<Vec<_>>(),
+        vec!["Étang", "Zèbre"]
+    );
+    assert_eq!(second.next, None);
+    let lookup = store.lookup().unwrap();
+    assert_eq!(lookup.page_count(), 5);
+    assert_eq!(
+        lookup.category_members(&category, 2, carnet_store::MemberOrder::Alphabetical),
+        vec![
+            Title::parse("Eau").unwrap(),
+            Title::parse("Ecluse").unwrap()
+        ]
+    );
 }

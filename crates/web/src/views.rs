@@ -190,7 +190,7 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
 enum Loaded {
     Redirect(Title),
     Page {
-        revision: Revision,
+        revision: Box<Revision>,
         html: String,
         categories: Vec<(Title, bool)>,
         listing: Option<MemberPage>,
@@ -352,7 +352,7 @@ fn load_page(
         None
     };
     Ok(Some(Loaded::Page {
-        revision,
+        revision: Box::new(revision),
         html,
         categories,
         listing,
