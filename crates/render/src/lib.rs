@@ -490,10 +490,12 @@ fn mark_external_links<'a>(arena: &'a Arena<'a>, root: comrak::nodes::Node<'a>) 
         } else {
             format!(" title=\"{}\"", escape_html(&title))
         };
-        let open = format!(
-            "<a href=\"{}\"{title} rel=\"nofollow noopener noreferrer\">",
-            escape_html(&url)
-        );
+        // comrak's own href escaping (percent-encodes what CommonMark says to).
+        let mut href = String::new();
+        if comrak::html::escape_href(&mut href, &url, false).is_err() {
+            href = escape_html(&url);
+        }
+        let open = format!("<a href=\"{href}\"{title} rel=\"nofollow noopener noreferrer\">");
         node.insert_before(arena.alloc(NodeValue::HtmlInline(open).into()));
         while let Some(child) = node.first_child() {
             child.detach();

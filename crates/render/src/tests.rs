@@ -475,6 +475,14 @@ fn iframes_styles_and_forms_are_removed() {
 }
 
 #[test]
+fn an_unclosed_style_or_script_does_not_hide_the_rest_of_the_page() {
+    let out = html(&Wiki::default(), "a <style> b\n\n# Titre\n\nfin <script");
+    assert!(out.contains("<h1 id=\"Titre\">Titre</h1>"), "{out}");
+    assert!(out.contains("&lt;style&gt; b"), "{out}");
+    assert!(out.contains("fin &lt;script"), "{out}");
+}
+
+#[test]
 fn unknown_classes_are_removed() {
     check(
         &Wiki::default(),

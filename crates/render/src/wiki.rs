@@ -115,6 +115,12 @@ pub fn wiki_pass(text: &str) -> WikiPass {
             pos += word.len();
             continue;
         }
+        if rest.starts_with('<') && opens_unclosed_raw_text(rest) {
+            // The browser would swallow the rest of the page into this element.
+            markdown.push_str("&lt;");
+            pos += 1;
+            continue;
+        }
         let Some(c) = rest.chars().next() else { break };
         markdown.push(c);
         pos += c.len_utf8();
@@ -123,6 +129,35 @@ pub fn wiki_pass(text: &str) -> WikiPass {
         pass.segments.push(Segment::Markdown(markdown));
     }
     pass
+}
+
+/// Elements whose content HTML parsers read as raw text up to their end tag: an
+/// unclosed one would hide (or show as source) the whole rest of the page.
+const RAW_TEXT_TAGS: [&str; 9] = [
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+
+/// `rest` starts with `<tag` of a raw-text element that has no end tag after it.
+fn opens_unclosed_raw_text(rest: &str) -> bool {
+    let Some(name) = rest.get(1..) else {
+        return false;
+    };
+    RAW_TEXT_TAGS.iter().any(|tag| {
+        starts_with_ignore_case(name, tag)
+            && name
+                .get(tag.len()..)
+                .and_then(|after| after.chars().next())
+                .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
+            && crate::code::find_ignore_case(rest, &format!("</{tag}")).is_none()
+    })
 }
 
 /// `#REDIRECTION [[Cible]]` at the very start: recorded, and shown as an arrow.
@@ -423,6 +458,15 @@ mod tests {
     fn nowiki_and_code_are_literal() {
         let pass = wiki_pass("<nowiki>[[x]] *y*</nowiki> `[[z]]`");
         assert_eq!(markdown(&pass), "\\[\\[x\\]\\] \\*y\\* `[[z]]`");
+    }
+
+    #[test]
+    fn unclosed_raw_text_tags_are_shown_as_text() {
+        let pass = wiki_pass("a <style> b\n\n# Titre");
+        assert_eq!(markdown(&pass), "a &lt;style> b\n\n# Titre");
+        let pass = wiki_pass("<script>x</script> <STYLE >y</style>");
+        assert_eq!(markdown(&pass), "<script>x</script> <STYLE >y</style>");
+        assert_eq!(markdown(&wiki_pass("<stylesheet")), "<stylesheet");
     }
 
     #[test]

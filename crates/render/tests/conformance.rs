@@ -49,29 +49,9 @@ use std::path::PathBuf;
 
 /// Real Carnet bugs found by this test: (spec, example number, diagnosis). Each entry
 /// is a FIXME; the test asserts that failures are exactly these, so a fix must remove
-/// its entries.
-///
-/// All ten are one bug: `mark_external_links` (src/lib.rs) rewrites external links as
-/// inline HTML with `escape_html(url)`, skipping comrak's href escaping, so characters
-/// comrak percent-encodes (`\` `` ` `` `[` `]` …) reach the `href` raw.
-const KNOWN_FAILURES: &[(&str, usize, &str)] = &[
-    // FIXME: `<https://example.com?find=\*>`: href keeps `\` instead of `%5C`.
-    (CM, 20, "external href not percent-encoded (\\)"),
-    // FIXME: `<https://foo.bar.`baz>`: href keeps `` ` `` instead of `%60`.
-    (CM, 346, "external href not percent-encoded (`)"),
-    // FIXME: `[foo<https://example.com/?search=](uri)>`: href keeps `]` instead of `%5D`.
-    (CM, 526, "external href not percent-encoded (])"),
-    // FIXME: `[foo<https://example.com/?search=][ref]>`: `]` and `[` not encoded.
-    (CM, 538, "external href not percent-encoded ([ ])"),
-    // FIXME: `<https://example.com/\[\>`: `\` and `[` not encoded.
-    (CM, 603, "external href not percent-encoded (\\ [)"),
-    // FIXME: GFM's copies of the five examples above, with `http://`.
-    (GFM, 316, "external href not percent-encoded (\\)"),
-    (GFM, 356, "external href not percent-encoded (`)"),
-    (GFM, 534, "external href not percent-encoded (])"),
-    (GFM, 546, "external href not percent-encoded ([ ])"),
-    (GFM, 611, "external href not percent-encoded (\\ [)"),
-];
+/// its entries. (The ten external-link escaping failures it first found are fixed:
+/// `mark_external_links` now uses comrak's href escaping.)
+const KNOWN_FAILURES: &[(&str, usize, &str)] = &[];
 
 const CM: &str = "CommonMark 0.31.2";
 const GFM: &str = "GFM 0.29";
