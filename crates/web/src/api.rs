@@ -408,14 +408,7 @@ pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             let to = store
                 .revision(RevisionId(to))?
                 .ok_or(Problem::RevisionNotFound(to))?;
-            let from = match from.or(to.revision.meta.parent.map(|parent| parent.0)) {
-                Some(id) => Some(
-                    store
-                        .revision(RevisionId(id))?
-                        .ok_or(Problem::RevisionNotFound(id))?,
-                ),
-                None => None,
-            };
+            let from = crate::views::revision_before(&store, &to, from)?;
             Ok((from, to))
         })
         .await??;

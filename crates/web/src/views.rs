@@ -895,14 +895,7 @@ async fn diff(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
                     .ok_or(Problem::RevisionNotFound(current.meta.id.0))?
             }
         };
-        let from = match from.or(to.revision.meta.parent.map(|parent| parent.0)) {
-            Some(id) => Some(
-                store
-                    .revision(RevisionId(id))?
-                    .ok_or(Problem::RevisionNotFound(id))?,
-            ),
-            None => None,
-        };
+        let from = revision_before(&store, &to, from)?;
         let next = store.next_revision(to.revision.meta.page, to.revision.meta.id)?;
         let diff = Diff::between(
             from.as_ref()
@@ -961,6 +954,23 @@ async fn diff(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         diff: DiffView::new(ctx.tr, &diff, side_by_side),
     };
     Ok(ctx.html(StatusCode::OK, &view))
+}
+
+/// The older side of a comparison: the revision asked for, else the parent of `to`
+/// (none for a page's first revision).
+pub(crate) fn revision_before(
+    store: &Store,
+    to: &TitledRevision,
+    from: Option<i64>,
+) -> Result<Option<TitledRevision>, Problem> {
+    match from.or(to.revision.meta.parent.map(|parent| parent.0)) {
+        Some(id) => Ok(Some(
+            store
+                .revision(RevisionId(id))?
+                .ok_or(Problem::RevisionNotFound(id))?,
+        )),
+        None => Ok(None),
+    }
 }
 
 async fn raw(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
