@@ -587,8 +587,23 @@ fn unknown_urls_are_translated_404s() {
 #[test]
 fn stylesheet_is_served() {
     let server = TestServer::start();
-    let reply = server.get("/static/carnet.css");
+    let page = server.get("/wiki/Accueil");
+    let href = page
+        .body
+        .split("<link rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(href.starts_with("/static/carnet.css?v="), "{href}");
+    let reply = server.get(&href);
     reply.assert_status(200);
+    assert_eq!(
+        reply.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
     assert_eq!(
         reply.header("content-type"),
         Some("text/css; charset=utf-8")

@@ -28,6 +28,14 @@ pub use i18n::{I18n, Lang};
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
+/// The stylesheet's URL, with a fingerprint of its content: browsers may keep it for a
+/// year, and a new version of Carnet gets a new URL.
+static STYLESHEET_HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let hash = carnet_core::ContentHash::of(STYLESHEET);
+    let short: String = hash.as_str().chars().take(12).collect();
+    format!("/static/carnet.css?v={short}")
+});
+
 /// The welcome page written on first start.
 const WELCOME_TEXT: &str = include_str!("../../../web/seed/Accueil.md");
 
@@ -163,7 +171,7 @@ fn security_headers() -> DefaultHeaders {
 async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .body(STYLESHEET)
 }
 

@@ -12,6 +12,7 @@ use crate::paths;
 /// What every page's frame needs.
 pub struct Chrome {
     pub page_title: String,
+    pub stylesheet_href: &'static str,
     pub main_page_href: String,
     pub lang_links: Vec<LangLink>,
 }
@@ -37,6 +38,7 @@ impl Chrome {
             .collect();
         Chrome {
             page_title,
+            stylesheet_href: crate::STYLESHEET_HREF.as_str(),
             main_page_href: main_page.url_encoded(),
             lang_links,
         }
