@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use carnet_core::{Role, UserName, check_password};
 use carnet_store::{Store, StoreConfig};
 use carnet_web::{AppState, WebConfig};
 use clap::{Parser, Subcommand};
@@ -22,6 +23,42 @@ struct Cli {
 enum Command {
     /// Serve the wiki over HTTP.
     Serve(ServeArgs),
+    /// Manage accounts (the first administrator, roles).
+    User {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct DatabaseArgs {
+    /// Folder for Carnet's data (the SQLite database lives here).
+    #[arg(long, env = "CARNET_DATA", default_value = "./data", global = true)]
+    data: PathBuf,
+    /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is asked on the terminal, or read from the
+    /// first line of standard input when it is not a terminal.
+    Create {
+        name: String,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Role: writer, animateur or admin.
+        #[arg(long, conflicts_with = "admin")]
+        role: Option<String>,
+    },
+    /// Change an account's role (writer, animateur, admin).
+    SetRole { name: String, role: String },
+    /// List accounts with their roles.
+    List,
 }
 
 #[derive(clap::Args)]
@@ -45,7 +82,86 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::User { database, command } => user(&database, command),
     }
+}
+
+fn database_url(data: &std::path::Path, database_url: Option<String>) -> anyhow::Result<String> {
+    match database_url.filter(|url| !url.trim().is_empty()) {
+        Some(url) => Ok(url),
+        None => {
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("cannot create the data folder {}", data.display()))?;
+            Ok(data.join("carnet.db").to_string_lossy().into_owned())
+        }
+    }
+}
+
+fn user(database: &DatabaseArgs, command: UserCommand) -> anyhow::Result<()> {
+    let url = database_url(&database.data, database.database_url.clone())?;
+    let store = Store::open(&StoreConfig::new(&url))
+        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    match command {
+        UserCommand::Create { name, admin, role } => {
+            let name =
+                UserName::parse(&name).map_err(|e| anyhow::anyhow!("invalid user name: {e}"))?;
+            let role = match (admin, role) {
+                (true, _) => Role::Administrator,
+                (false, Some(role)) => parse_role(&role)?,
+                (false, None) => Role::Writer,
+            };
+            let password = read_password()?;
+            check_password(&name, &password)
+                .map_err(|e| anyhow::anyhow!("invalid password: {e}"))?;
+            let hash = carnet_web::hash_password(&password)
+                .map_err(|_| anyhow::anyhow!("cannot hash the password"))?;
+            match store.create_user(&name, &hash, role)? {
+                Some(user) => println!("{} ({}) created", user.name, user.role.code()),
+                None => anyhow::bail!("the name {name} is already taken"),
+            }
+        }
+        UserCommand::SetRole { name, role } => {
+            let name =
+                UserName::parse(&name).map_err(|e| anyhow::anyhow!("invalid user name: {e}"))?;
+            let role = parse_role(&role)?;
+            if !store.set_role(&name, role)? {
+                anyhow::bail!("no user named {name}");
+            }
+            println!("{name} is now {}", role.code());
+        }
+        UserCommand::List => {
+            for user in store.users()? {
+                println!(
+                    "{}\t{}\t{}",
+                    user.name,
+                    user.role.code(),
+                    user.created_at.format("%Y-%m-%d")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_role(role: &str) -> anyhow::Result<Role> {
+    Role::parse(role)
+        .ok_or_else(|| anyhow::anyhow!("unknown role {role:?}: writer, animateur or admin"))
+}
+
+/// From the terminal without echo, or the first line of a pipe.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal as _;
+    if std::io::stdin().is_terminal() {
+        let password = rpassword::prompt_password("Mot de passe : ")?;
+        let again = rpassword::prompt_password("Encore une fois : ")?;
+        if password != again {
+            anyhow::bail!("the two passwords differ");
+        }
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {

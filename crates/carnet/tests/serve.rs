@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests fail loudly")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly"
+)]
 
 //! The real `carnet serve` binary: starts on a fresh data folder, migrates, seeds the
 //! French welcome page once, prints its URL, and keeps data across restarts.

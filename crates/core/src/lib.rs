@@ -4,6 +4,7 @@
 //! web front end call into it; it calls nothing of theirs. This keeps the logic that
 //! decides what a save does (and whether anything is lost) fast to test.
 
+mod account;
 mod diff;
 mod ids;
 mod links;
@@ -13,8 +14,12 @@ mod save;
 mod text;
 mod title;
 
+pub use account::{
+    MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordError, Role, UserName, UserNameError,
+    check_password,
+};
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
-pub use ids::{PageId, RevisionId};
+pub use ids::{PageId, RevisionId, UserId};
 pub use links::{CategoryLink, PageLinks, collation_key};
 pub use merge::{MergeLabels, MergeOutcome, merge};
 pub use revision::{

@@ -92,6 +92,7 @@ impl Writer {
             text: self.next_text(),
             base,
             author: self.author.clone(),
+            user: None,
             comment: self.comment.clone(),
             minor: false,
             labels: MergeLabels::default(),

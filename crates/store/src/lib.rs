@@ -5,6 +5,7 @@
 //! blocking thread pool. What a save *does* is decided by [`carnet_core::decide_save`];
 //! this crate only reads the inputs and writes the outcome atomically.
 
+mod accounts;
 mod connection;
 mod links;
 mod pages;
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use carnet_core::{Revision, TextError};
 
+pub use accounts::{Credentials, User};
 pub use connection::{AnyConnection, Backend};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};

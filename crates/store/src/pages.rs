@@ -25,6 +25,8 @@ pub struct Edit {
     /// The revision the writer's text is based on; `None` to create the page.
     pub base: Option<RevisionId>,
     pub author: Author,
+    /// The account saving, if logged in (`author` is then its name).
+    pub user: Option<carnet_core::UserId>,
     pub comment: Comment,
     pub minor: bool,
     /// Translated labels for conflict markers.
@@ -111,6 +113,7 @@ struct NewRevision<'a> {
     size: i64,
     sha256: &'a str,
     text: &'a str,
+    user_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -401,6 +404,7 @@ impl Store {
                 size,
                 sha256: hash.as_str(),
                 text: text.as_str(),
+                user_id: edit.user.map(|user| user.0),
             })
             .returning(revisions::id)
             .get_result(conn)?;

@@ -27,6 +27,7 @@ diesel::table! {
         size -> BigInt,
         sha256 -> Text,
         text -> Text,
+        user_id -> Nullable<BigInt>,
     }
 }
 
@@ -79,6 +80,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(category_links -> pages (from_page));
 diesel::joinable!(page_links -> pages (from_page));
 diesel::joinable!(template_links -> pages (from_page));
@@ -91,5 +112,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     file_links,
     category_links,
     listed_categories,
-    render_cache
+    render_cache,
+    users,
+    sessions
 );

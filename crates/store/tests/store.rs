@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests fail loudly on setup errors")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly on setup errors"
+)]
 
 //! The store on a real database: SQLite by default, PostgreSQL when
 //! `CARNET_TEST_DATABASE_URL` is set (CI runs both).
@@ -15,6 +19,7 @@ fn edit(title: &str, text: &str, base: Option<RevisionId>) -> Edit {
         text: PageText::new(text, MAX_PAGE_BYTES).unwrap(),
         base,
         author: Author::new("Testeuse").unwrap(),
+        user: None,
         comment: Comment::new("essai").unwrap(),
         minor: false,
         labels: MergeLabels::default(),

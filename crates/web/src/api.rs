@@ -298,11 +298,18 @@ pub async fn put_page(
         }
         let body = body.into_inner();
         let tr = Tr::new(&state.i18n, Lang::of_request(&req));
+        // A logged-in browser signs with its account; `author` is for logged-out use.
+        let user = crate::accounts::current_user(&req, &state).await;
+        let author = match &user {
+            Some(user) => Author::new(user.name.as_str())?,
+            None => Author::new(body.author.as_deref().unwrap_or_default())?,
+        };
         let edit = Edit {
             title: title.clone(),
             text: PageText::new(&body.text, state.store.max_page_bytes())?,
             base: body.base_revision.map(RevisionId),
-            author: Author::new(body.author.as_deref().unwrap_or_default())?,
+            author,
+            user: user.as_ref().map(|user| user.id),
             comment: Comment::new(&body.comment)?,
             minor: body.minor,
             labels: carnet_core::MergeLabels {

@@ -4,6 +4,7 @@
 //! The route table is [`configure`]; every handler reads its request, validates it
 //! into domain types, calls the store off the async threads, and renders.
 
+mod accounts;
 mod api;
 mod csrf;
 mod i18n;
@@ -24,6 +25,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use carnet_core::{Author, Comment, MergeLabels, PageText, Title};
 use carnet_store::{Edit, SaveOutcome, Store, StoreError};
 
+pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
 
 /// The stylesheet, compiled in so the binary is self-contained.
@@ -83,6 +85,7 @@ pub fn seed_welcome_page(store: &Store) -> Result<bool, StoreError> {
         text: PageText::new(WELCOME_TEXT, store.max_page_bytes())?,
         base: None,
         author: Author::new("Carnet").map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        user: None,
         comment: Comment::new("Page d'accueil").map_err(|e| StoreError::Corrupt(e.to_string()))?,
         minor: false,
         labels: MergeLabels::default(),
@@ -110,6 +113,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/", web::get().to(views::root))
     .route("/static/carnet.css", web::get().to(stylesheet))
     .route("/language/{code}", web::get().to(views::choose_language))
+    .route("/account/signup", web::post().to(accounts::signup))
+    .route("/account/login", web::post().to(accounts::login))
+    .route("/account/logout", web::post().to(accounts::logout))
+    .route(
+        "/account/password",
+        web::post().to(accounts::change_password),
+    )
+    .route("/account/{mode}", web::get().to(accounts::account_form))
     .service(
         web::resource("/wiki/{title:.*}")
             .route(web::get().to(views::page_get))

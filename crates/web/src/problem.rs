@@ -3,7 +3,7 @@
 //! JSON API each turn a `Problem` into their own response shape.
 
 use actix_web::http::StatusCode;
-use carnet_core::{AuthorError, CommentError, TextError, TitleError};
+use carnet_core::{AuthorError, CommentError, PasswordError, TextError, TitleError, UserNameError};
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
 
@@ -29,6 +29,11 @@ pub enum Problem {
     Busy,
     Conflict,
     MethodNotAllowed,
+    WrongCredentials,
+    NameTaken,
+    BadUserName(UserNameError),
+    Password(PasswordError),
+    LoginRequired,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -53,6 +58,9 @@ impl Problem {
             Problem::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Problem::Conflict => StatusCode::CONFLICT,
             Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Problem::WrongCredentials | Problem::LoginRequired => StatusCode::UNAUTHORIZED,
+            Problem::NameTaken => StatusCode::CONFLICT,
+            Problem::BadUserName(_) | Problem::Password(_) => StatusCode::BAD_REQUEST,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,6 +87,11 @@ impl Problem {
             Problem::Busy => "busy",
             Problem::Conflict => "conflict",
             Problem::MethodNotAllowed => "method_not_allowed",
+            Problem::WrongCredentials => "wrong_credentials",
+            Problem::NameTaken => "name_taken",
+            Problem::BadUserName(_) => "bad_user_name",
+            Problem::Password(_) => "bad_password",
+            Problem::LoginRequired => "login_required",
             Problem::Internal => "internal",
         }
     }
@@ -129,6 +142,22 @@ impl Problem {
             Problem::Busy => tr.t("error-busy"),
             Problem::Conflict => tr.t("error-conflict"),
             Problem::MethodNotAllowed => tr.t("error-method"),
+            Problem::WrongCredentials => tr.t("account-wrong-credentials"),
+            Problem::NameTaken => tr.t("account-name-taken"),
+            Problem::BadUserName(error) => {
+                let reason = match error {
+                    UserNameError::Empty => tr.t("account-name-empty"),
+                    UserNameError::TooLong => tr.t("account-name-too-long"),
+                    UserNameError::ForbiddenCharacter => tr.t("account-name-forbidden"),
+                    UserNameError::LooksLikeIpAddress => tr.t("account-name-ip"),
+                    UserNameError::Reserved => tr.t("account-name-reserved"),
+                };
+                tr.t1("account-bad-name", "reason", &reason)
+            }
+            Problem::Password(PasswordError::TooShort) => tr.t("account-password-too-short"),
+            Problem::Password(PasswordError::TooLong) => tr.t("account-password-too-long"),
+            Problem::Password(PasswordError::SameAsName) => tr.t("account-password-same-as-name"),
+            Problem::LoginRequired => tr.t("account-login-required"),
             Problem::Internal => tr.t("error-internal"),
         }
     }

@@ -12,6 +12,10 @@ use crate::paths;
 /// What every page's frame needs.
 pub struct Chrome {
     pub page_title: String,
+    /// The logged-in user, for the account menu.
+    pub user_name: Option<String>,
+    /// The CSRF token of the logout form in the header.
+    pub csrf: String,
     pub stylesheet_href: &'static str,
     pub main_page_href: String,
     pub lang_links: Vec<LangLink>,
@@ -26,7 +30,14 @@ pub struct LangLink {
 
 impl Chrome {
     /// `return_to` is the local URL the language switcher comes back to.
-    pub fn new(tr: Tr<'_>, main_page: &Title, page_title: String, return_to: &str) -> Chrome {
+    pub fn new(
+        tr: Tr<'_>,
+        main_page: &Title,
+        page_title: String,
+        return_to: &str,
+        user_name: Option<&str>,
+        csrf: &str,
+    ) -> Chrome {
         let lang_links = Lang::ALL
             .iter()
             .map(|lang| LangLink {
@@ -38,6 +49,8 @@ impl Chrome {
             .collect();
         Chrome {
             page_title,
+            user_name: user_name.map(str::to_owned),
+            csrf: csrf.to_owned(),
             stylesheet_href: crate::STYLESHEET_HREF.as_str(),
             main_page_href: main_page.url_encoded(),
             lang_links,
@@ -161,6 +174,8 @@ pub struct EditView<'a> {
     pub minor: bool,
     pub problem: Option<String>,
     pub preview_html: Option<String>,
+    /// "Vous écrivez en tant que X" when logged in (no name field then).
+    pub writing_as: Option<String>,
     pub old_warning: bool,
     pub conflict: Option<ConflictView>,
 }
@@ -219,6 +234,24 @@ pub struct DiffPageView<'a> {
     pub side_href: String,
     pub inline_href: String,
     pub diff: DiffView,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    /// "signup", "login" or "password".
+    pub mode: &'static str,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub problem: Option<String>,
+    pub notice: Option<String>,
+    pub show_form: bool,
+    pub action: &'static str,
+    pub csrf: String,
+    pub name: String,
+    pub return_to: String,
 }
 
 #[derive(Template)]

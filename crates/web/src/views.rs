@@ -9,7 +9,7 @@ use carnet_core::{
     Author, Comment, Diff, MergeLabels, Namespace, PageText, Revision, RevisionId, Title,
 };
 use carnet_store::{
-    Edit, HistoryPage, MemberPage, PageSummary, SaveOutcome, Store, TitledRevision,
+    Edit, HistoryPage, MemberPage, PageSummary, SaveOutcome, Store, TitledRevision, User,
 };
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Deserialize;
@@ -36,16 +36,32 @@ pub struct Ctx<'a> {
     pub state: &'a AppState,
     pub tr: Tr<'a>,
     pub csrf: CsrfToken,
+    /// The logged-in account, if any.
+    pub user: Option<User>,
 }
 
 impl<'a> Ctx<'a> {
+    /// A context without looking up the session (error handlers, which cannot wait).
     pub fn new(req: &'a HttpRequest, state: &'a AppState) -> Ctx<'a> {
         Ctx {
             req,
             state,
             tr: Tr::new(&state.i18n, Lang::of_request(req)),
             csrf: CsrfToken::of_request(req),
+            user: None,
         }
+    }
+
+    /// A context with the session's user.
+    pub async fn load(req: &'a HttpRequest, state: &'a AppState) -> Ctx<'a> {
+        let mut ctx = Ctx::new(req, state);
+        ctx.user = crate::accounts::current_user(req, state).await;
+        ctx
+    }
+
+    /// The page frame, for other modules' views.
+    pub fn chrome_for(&self, page_title: String) -> Chrome {
+        self.chrome(page_title)
     }
 
     fn chrome(&self, page_title: String) -> Chrome {
@@ -53,7 +69,14 @@ impl<'a> Ctx<'a> {
             Some(path) => path.as_str().to_owned(),
             None => "/".to_owned(),
         };
-        Chrome::new(self.tr, &self.state.main_page, page_title, &here)
+        Chrome::new(
+            self.tr,
+            &self.state.main_page,
+            page_title,
+            &here,
+            self.user.as_ref().map(|user| user.name.as_str()),
+            self.csrf.value(),
+        )
     }
 
     /// An HTML response; sets the CSRF cookie when this reader had none.
@@ -97,6 +120,14 @@ impl<'a> Ctx<'a> {
             base: self.tr.t("merge-label-base"),
             theirs: self.tr.t("merge-label-theirs"),
             mine: self.tr.t("merge-label-mine"),
+        }
+    }
+
+    /// Who signs a save: the logged-in account, else the name typed (or remembered).
+    fn signature(&self, typed: &str) -> Result<(Author, Option<carnet_core::UserId>), Problem> {
+        match &self.user {
+            Some(user) => Ok((Author::new(user.name.as_str())?, Some(user.id))),
+            None => Ok((Author::new(typed)?, None)),
         }
     }
 
@@ -153,7 +184,7 @@ pub fn title_from_path(req: &HttpRequest, prefix: &str) -> Result<Title, Problem
 
 /// `GET /wiki/{title}` and its actions.
 pub async fn page_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let ctx = Ctx::new(&req, &state);
+    let ctx = Ctx::load(&req, &state).await;
     match page_get_inner(&ctx).await {
         Ok(response) => response,
         Err(problem) => ctx.problem(problem),
@@ -533,6 +564,10 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         author: state.author,
         minor: state.minor,
         problem: state.problem.map(|problem| problem.message(ctx.tr)),
+        writing_as: ctx
+            .user
+            .as_ref()
+            .map(|user| ctx.tr.t1("edit-writing-as", "name", user.name.as_str())),
         old_warning: state.old_warning,
         conflict,
     };
@@ -618,7 +653,7 @@ pub async fn page_post(
     state: web::Data<AppState>,
     form: web::Form<EditForm>,
 ) -> HttpResponse {
-    let ctx = Ctx::new(&req, &state);
+    let ctx = Ctx::load(&req, &state).await;
     let result = async {
         let title = title_from_path(&req, "/wiki/")?;
         let query = web::Query::<PageQuery>::from_query(req.query_string())
@@ -668,11 +703,11 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
     let checked = (|| -> Result<_, Problem> {
         let base = base?.map(RevisionId);
         let text = PageText::new(&form.text, ctx.state.store.max_page_bytes())?;
-        let author = Author::new(&form.author)?;
+        let (author, user) = ctx.signature(&form.author)?;
         let comment = Comment::new(&form.summary)?;
-        Ok((base, text, author, comment))
+        Ok((base, text, author, user, comment))
     })();
-    let (base, text, author, comment) = match checked {
+    let (base, text, author, user, comment) = match checked {
         Ok(checked) => checked,
         Err(problem) => {
             state.problem = Some(problem);
@@ -700,6 +735,7 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
         text,
         base,
         author: author.clone(),
+        user,
         comment,
         minor: form.minor.is_some(),
         labels: ctx.labels(),
@@ -734,7 +770,7 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
     };
     let mut response = HttpResponse::SeeOther();
     response.insert_header((header::LOCATION, paths::with_notice(&title, notice)));
-    if author.as_str() != Author::ANONYMOUS {
+    if user.is_none() && author.as_str() != Author::ANONYMOUS {
         response.cookie(
             Cookie::build(
                 AUTHOR_COOKIE,
@@ -761,7 +797,9 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         });
     }
     let oldid = parse_id(form.oldid.as_ref(), "oldid")?.ok_or(Problem::BadParameter("oldid"))?;
-    let author = Author::new(&ctx.author_from_cookie()).or_else(|_| Author::new(""))?;
+    let (author, user) = ctx
+        .signature(&ctx.author_from_cookie())
+        .or_else(|_| ctx.signature(""))?;
     let store = ctx.state.store.clone();
     let page_title = title.clone();
     let found = web::block(move || -> Result<_, carnet_store::StoreError> {
@@ -790,6 +828,7 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         text: old.revision.text.clone(),
         base: Some(current.meta.id),
         author,
+        user,
         comment: Comment::new(&comment)?,
         minor: false,
         labels: ctx.labels(),

@@ -1,0 +1,178 @@
+//! Accounts and server-side sessions.
+
+use carnet_core::{Role, UserId, UserName};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::schema::{sessions, users};
+use crate::{Store, StoreError};
+
+/// A registered account, without its password hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub name: UserName,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account with its password hash, for checking a login.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i64,
+    name: String,
+    password_hash: String,
+    role: String,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl UserRow {
+    fn into_credentials(self) -> Result<Credentials, StoreError> {
+        let role = Role::parse(&self.role).ok_or_else(|| {
+            StoreError::Corrupt(format!("user {} has role {:?}", self.id, self.role))
+        })?;
+        Ok(Credentials {
+            user: User {
+                id: UserId(self.id),
+                name: UserName::from_stored(self.name),
+                role,
+                created_at: self.created_at.and_utc(),
+            },
+            password_hash: self.password_hash,
+        })
+    }
+}
+
+impl Store {
+    /// Creates an account; `Ok(None)` when the name is taken.
+    pub fn create_user(
+        &self,
+        name: &UserName,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<Option<User>, StoreError> {
+        let mut conn = self.conn()?;
+        let now = Utc::now().naive_utc();
+        let inserted = diesel::insert_into(users::table)
+            .values((
+                users::name.eq(name.as_str()),
+                users::password_hash.eq(password_hash),
+                users::role.eq(role.code()),
+                users::created_at.eq(now),
+            ))
+            .returning(users::id)
+            .get_result::<i64>(&mut conn);
+        match inserted {
+            Ok(id) => Ok(Some(User {
+                id: UserId(id),
+                name: name.clone(),
+                role,
+                created_at: now.and_utc(),
+            })),
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The account with this name and its password hash.
+    pub fn credentials(&self, name: &UserName) -> Result<Option<Credentials>, StoreError> {
+        let mut conn = self.conn()?;
+        let row: Option<UserRow> = users::table
+            .filter(users::name.eq(name.as_str()))
+            .select(UserRow::as_select())
+            .first(&mut conn)
+            .optional()?;
+        row.map(UserRow::into_credentials).transpose()
+    }
+
+    /// Every account, by name.
+    pub fn users(&self) -> Result<Vec<User>, StoreError> {
+        let mut conn = self.conn()?;
+        let rows: Vec<UserRow> = users::table
+            .order(users::name.asc())
+            .select(UserRow::as_select())
+            .load(&mut conn)?;
+        rows.into_iter()
+            .map(|row| row.into_credentials().map(|c| c.user))
+            .collect()
+    }
+
+    /// Changes a role; false when there is no such user.
+    pub fn set_role(&self, name: &UserName, role: Role) -> Result<bool, StoreError> {
+        let mut conn = self.conn()?;
+        let updated = diesel::update(users::table.filter(users::name.eq(name.as_str())))
+            .set(users::role.eq(role.code()))
+            .execute(&mut conn)?;
+        Ok(updated == 1)
+    }
+
+    /// Replaces a password and ends every session of the account but `keep`.
+    pub fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        crate::connection::write_transaction(&mut conn, |conn| -> Result<(), StoreError> {
+            diesel::update(users::table.find(user.0))
+                .set(users::password_hash.eq(password_hash))
+                .execute(conn)?;
+            let others = sessions::table
+                .filter(sessions::user_id.eq(user.0))
+                .filter(sessions::token_hash.ne(keep.unwrap_or_default()));
+            diesel::delete(others).execute(conn)?;
+            Ok(())
+        })
+    }
+
+    /// Records a session by the hash of its token.
+    pub fn create_session(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        diesel::insert_into(sessions::table)
+            .values((
+                sessions::token_hash.eq(token_hash),
+                sessions::user_id.eq(user.0),
+                sessions::created_at.eq(Utc::now().naive_utc()),
+                sessions::expires_at.eq(expires_at.naive_utc()),
+            ))
+            .execute(&mut conn)?;
+        Ok(())
+    }
+
+    /// The user of a live session.
+    pub fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let mut conn = self.conn()?;
+        let row: Option<UserRow> = sessions::table
+            .inner_join(users::table)
+            .filter(sessions::token_hash.eq(token_hash))
+            .filter(sessions::expires_at.gt(Utc::now().naive_utc()))
+            .select(UserRow::as_select())
+            .first(&mut conn)
+            .optional()?;
+        row.map(|row| row.into_credentials().map(|c| c.user))
+            .transpose()
+    }
+
+    /// Ends a session (logout).
+    pub fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash)))
+            .execute(&mut conn)?;
+        Ok(())
+    }
+}
