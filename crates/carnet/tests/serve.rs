@@ -2,6 +2,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
+    clippy::string_slice,
     reason = "tests fail loudly"
 )]
 
@@ -139,4 +140,146 @@ fn an_unreachable_postgresql_url_is_an_error_not_a_sqlite_file() {
     );
     let leftovers: Vec<_> = std::fs::read_dir(data.path()).unwrap().collect();
     assert!(leftovers.is_empty(), "files were created: {leftovers:?}");
+}
+
+fn carnet(args: &[&str], data: &Path, url: Option<&str>, stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carnet"));
+    command
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("DATABASE_URL")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(url) = url {
+        command.args(["--database-url", url]);
+    }
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `name="csrf_token" value="…"` in a form, and the Set-Cookie of the reply.
+fn form_token(body: &str) -> String {
+    let at = body.find("name=\"csrf_token\" value=\"").unwrap() + 25;
+    body[at..at + 64].to_owned()
+}
+
+fn cookie_value(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(|pair| pair[name.len() + 1..].to_owned())
+}
+
+fn page_as(base: &str, session: &str) -> String {
+    agent()
+        .get(&format!("{base}/wiki/Accueil"))
+        .header("Cookie", &format!("carnet_session={session}"))
+        .header("Accept-Language", "fr")
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+}
+
+#[test]
+fn first_admin_from_the_command_line_and_sessions_shared_by_two_processes() {
+    let data = tempfile::tempdir().unwrap();
+    let db = std::env::var(TEST_DATABASE_URL).ok().map(|_| TestDb::new());
+    let url = db.as_ref().map(|db| db.url().to_owned());
+
+    let created = carnet(
+        &["user", "create", "Admin", "--admin"],
+        data.path(),
+        url.as_deref(),
+        "phrase secrète\n",
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&created.stdout),
+        "Admin (admin) created\n"
+    );
+    let again = carnet(
+        &["user", "create", "admin"],
+        data.path(),
+        url.as_deref(),
+        "phrase secrète\n",
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already taken"));
+    let short = carnet(
+        &["user", "create", "Bob"],
+        data.path(),
+        url.as_deref(),
+        "court\n",
+    );
+    assert!(!short.status.success());
+    let role = carnet(
+        &["user", "set-role", "Admin", "animateur"],
+        data.path(),
+        url.as_deref(),
+        "",
+    );
+    assert!(role.status.success());
+    let role = carnet(
+        &["user", "set-role", "Admin", "admin"],
+        data.path(),
+        url.as_deref(),
+        "",
+    );
+    assert!(role.status.success());
+    let list = carnet(&["user", "list"], data.path(), url.as_deref(), "");
+    assert!(String::from_utf8_lossy(&list.stdout).starts_with("Admin\tadmin\t"));
+
+    // Two processes on one database: a session opened on one works on the other.
+    let first = start(data.path(), url.as_deref());
+    let second = start(data.path(), url.as_deref());
+    let mut form = agent()
+        .get(&format!("{}/account/login", first.base))
+        .call()
+        .unwrap();
+    let csrf = cookie_value(&form, "carnet_csrf").unwrap();
+    let token = form_token(&form.body_mut().read_to_string().unwrap());
+    let login = agent()
+        .post(&format!("{}/account/login", first.base))
+        .header("Cookie", &format!("carnet_csrf={csrf}"))
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!(
+            "csrf_token={token}&name=Admin&password=phrase+secr%C3%A8te"
+        ))
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let session = cookie_value(&login, "carnet_session").unwrap();
+    assert!(page_as(&first.base, &session).contains("Connecté·e : Admin"));
+    assert!(page_as(&second.base, &session).contains("Connecté·e : Admin"));
+    // Logging out on the second ends the session on the first too.
+    let logout = agent()
+        .post(&format!("{}/account/logout", second.base))
+        .header(
+            "Cookie",
+            &format!("carnet_csrf={csrf}; carnet_session={session}"),
+        )
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("csrf_token={token}"))
+        .unwrap();
+    assert_eq!(logout.status(), 303);
+    assert!(!page_as(&first.base, &session).contains("Connecté·e"));
 }
