@@ -9,9 +9,10 @@
 //! - The long page gets its 10,000 revisions through `Store::save`, like real edits.
 //! - Each measured save changes one line of a ~4 KB page, based on the current revision
 //!   (no merge). The long page keeps growing while it is measured (10,000 plus the
-//!   iterations); the short pages do not: every ten measured saves move on to a fresh
-//!   page created, outside the measured time, with 10 revisions, so "10 revisions"
-//!   stays between 10 and 20.
+//!   iterations). The short history is a pool of pages created before any measurement,
+//!   10 revisions each: ten measured saves on one, then on to the next, so "10
+//!   revisions" means 10 to 20 (more only past 20,000 measured saves, when the pool
+//!   wraps around). Both benchmarks thus grow the database the same way.
 //! - Edits are built before the clock starts; what is timed is `Store::save` alone.
 
 #![expect(clippy::unwrap_used, reason = "benchmarks panic on setup failure")]
@@ -28,6 +29,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 const SHORT_HISTORY: u64 = 10;
 /// Revisions of the long page.
 const LONG_HISTORY: u64 = 10_000;
+/// Pages of the short-history pool.
+const SHORT_PAGES: usize = 2_000;
 
 /// Builds the texts and edits of the benchmark pages.
 struct Writer {
@@ -140,31 +143,35 @@ fn bench_store(c: &mut Criterion) {
     }
     group.finish();
 
+    // The pool is built after the reads so they see a database of two pages.
+    let mut pool: Vec<(Title, RevisionId)> = (1..=SHORT_PAGES)
+        .map(|n| {
+            let title = Title::parse(&format!("Page courte {n}")).unwrap();
+            let current = writer.page(&store, &title, SHORT_HISTORY);
+            (title, current)
+        })
+        .collect();
+    let mut short_saves = 0usize;
+
     let mut group = c.benchmark_group("save");
     group.throughput(Throughput::Elements(1));
-    let mut short_pages = 0u64;
     group.bench_function("10_revisions", |b| {
         b.iter_custom(|iters| {
-            // Ten saves per fresh 10-revision page, all prepared off the clock.
-            let mut edits = Vec::new();
-            for _ in 0..iters.div_ceil(SHORT_HISTORY) {
-                short_pages += 1;
-                let title = Title::parse(&format!("Page courte {short_pages}")).unwrap();
-                let current = writer.page(&store, &title, SHORT_HISTORY);
-                let page_edits = (0..SHORT_HISTORY).map(|_| writer.next_edit(&title, None));
-                edits.push((current, page_edits.collect::<Vec<_>>()));
-            }
-            let mut remaining = iters;
+            // Ten consecutive saves per page of the pool.
+            let per_page = usize::try_from(SHORT_HISTORY).unwrap();
+            let edits: Vec<(usize, Edit)> = (0..iters)
+                .map(|_| {
+                    let slot = (short_saves / per_page) % pool.len();
+                    short_saves += 1;
+                    let (title, _) = pool.get(slot).unwrap();
+                    (slot, writer.next_edit(title, None))
+                })
+                .collect();
             let start = Instant::now();
-            for (mut current, page_edits) in edits {
-                for mut edit in page_edits
-                    .into_iter()
-                    .take(usize::try_from(remaining).unwrap())
-                {
-                    edit.base = Some(current);
-                    current = save(&store, &edit);
-                    remaining -= 1;
-                }
+            for (slot, mut edit) in edits {
+                let (_, current) = pool.get_mut(slot).unwrap();
+                edit.base = Some(*current);
+                *current = save(&store, &edit);
             }
             start.elapsed()
         });
