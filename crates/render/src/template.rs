@@ -6,7 +6,7 @@
 //! Every expansion is bounded in depth, size and time; when a bound is hit, a visible
 //! error replaces the call and the rest of the page still renders.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use carnet_core::{Namespace, Title};
@@ -135,6 +135,10 @@ fn parse(text: &str) -> Vec<Piece> {
         text,
         regions: &regions,
         pos: 0,
+        failed: HashSet::new(),
+        steps: 0,
+        last_close2: text.rfind("}}"),
+        last_close3: text.rfind("}}}"),
     };
     parser.sequence(Stop::End).0
 }
@@ -159,7 +163,20 @@ struct Parser<'t> {
     text: &'t str,
     regions: &'t [crate::code::Protected],
     pos: usize,
+    /// Starts (position, is a parameter) already known not to close. Whether `{{` or
+    /// `{{{` at a position closes does not depend on where the parser came from, so
+    /// each is tried once: without this, nested unclosed braces take exponential time.
+    failed: HashSet<(usize, bool)>,
+    /// Characters looked at; past [`MAX_PARSE_STEPS`], braces are plain text.
+    steps: usize,
+    /// Where the last `}}` and `}}}` start: no brace after them can close.
+    last_close2: Option<usize>,
+    last_close3: Option<usize>,
 }
+
+/// Bounds the parse of pathological brace soups (tens of milliseconds); ordinary pages
+/// take a few steps per character.
+const MAX_PARSE_STEPS: usize = 4_000_000;
 
 impl<'t> Parser<'t> {
     fn rest(&self) -> &'t str {
@@ -171,6 +188,7 @@ impl<'t> Parser<'t> {
         let mut text = String::new();
         let mut link_depth = 0usize;
         while self.pos < self.text.len() {
+            self.steps += 1;
             if let Some(region) = region_at(self.regions, self.pos) {
                 let end = region.range.end;
                 text.push_str(self.text.get(self.pos..end).unwrap_or_default());
@@ -227,6 +245,12 @@ impl<'t> Parser<'t> {
 
     fn try_param(&mut self) -> Option<Piece> {
         let start = self.pos;
+        if self.steps > MAX_PARSE_STEPS
+            || self.failed.contains(&(start, true))
+            || self.last_close3.is_none_or(|close| close < start + 3)
+        {
+            return None;
+        }
         self.pos += 3;
         let (name, ended) = self.sequence(Stop::Param);
         let result = match ended {
@@ -243,6 +267,7 @@ impl<'t> Parser<'t> {
             Ended::Eof => None,
         };
         if result.is_none() {
+            self.failed.insert((start, true));
             self.pos = start;
         }
         result
@@ -251,7 +276,10 @@ impl<'t> Parser<'t> {
     fn try_template(&mut self) -> Option<Piece> {
         let start = self.pos;
         // Quick refusal: no closing braces anywhere after.
-        if !self.rest().get(2..).is_some_and(|rest| rest.contains("}}")) {
+        if self.steps > MAX_PARSE_STEPS
+            || self.failed.contains(&(start, false))
+            || self.last_close2.is_none_or(|close| close < start + 2)
+        {
             return None;
         }
         self.pos += 2;
@@ -263,6 +291,7 @@ impl<'t> Parser<'t> {
                 Ended::Pipe => continue,
                 Ended::Close => return Some(Piece::Template(parts)),
                 Ended::Eof => {
+                    self.failed.insert((start, false));
                     self.pos = start;
                     return None;
                 }
@@ -293,6 +322,15 @@ impl Expander<'_> {
     ) -> String {
         let mut out = String::new();
         for piece in pieces {
+            // Parameters can repeat a large argument many times: the size bound holds
+            // within one expansion too, not only between template calls.
+            if self.expanded_bytes.saturating_add(out.len()) > MAX_EXPANDED_BYTES {
+                self.stopped
+                    .get_or_insert_with(|| self.messages.template_size.clone());
+                let message = self.messages.template_size.clone();
+                out.push_str(&self.error(message));
+                break;
+            }
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Param(name, default) => {
@@ -761,6 +799,60 @@ mod tests {
             &[("Modèle:T", "| a |\n|---|\n| 1 |")],
             "Tableau : {{T}}",
             "Tableau : \n| a |\n|---|\n| 1 |",
+        );
+    }
+
+    #[test]
+    fn nested_unclosed_braces_parse_in_polynomial_time() {
+        let started = Instant::now();
+        for text in [
+            "{".repeat(2000),
+            format!("{}}}}}", "{".repeat(1000)),
+            format!("{}{{}}}}", "{".repeat(44)),
+            format!("{}x|y", "{{{".repeat(700)),
+            format!("_}}{}\0\0\n##AIRE__", "{".repeat(500)),
+        ] {
+            let found = expand(
+                &text,
+                &Title::parse("Essai").unwrap(),
+                &NoData,
+                &Messages::default(),
+            );
+            assert!(!found.text.is_empty());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn parameter_amplification_is_bounded() {
+        // Each level repeats its argument 16 times: 16^6 × 1 KB without a bound.
+        let mut templates = Vec::new();
+        for level in 0..6 {
+            let call = if level == 5 {
+                "{{{1}}}".to_owned()
+            } else {
+                format!("{{{{A{}|{{{{{{1}}}}}}}}}}", level + 1)
+            };
+            templates.push((format!("Modèle:A{level}"), call.repeat(16)));
+        }
+        let data = Templates(templates.into_iter().collect());
+        let started = Instant::now();
+        let found = expand(
+            &format!("{{{{A0|{}}}}}", "x".repeat(1024)),
+            &Title::parse("Essai").unwrap(),
+            &data,
+            &Messages::default(),
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(found.text.contains("class=\"error\""));
+        assert!(
+            found.text.len() < 3 * MAX_EXPANDED_BYTES,
+            "{} bytes",
+            found.text.len()
         );
     }
 
