@@ -1,0 +1,1 @@
+DROP INDEX pages_uses_page_count;
