@@ -75,8 +75,8 @@ impl WikiData for FuzzWiki {
 
 /// Tags the sanitizer must never let through.
 const FORBIDDEN_TAGS: [&str; 16] = [
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
-    "meta", "link", "form", "svg", "math", "template", "noscript",
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
+    "link", "form", "svg", "math", "template", "noscript",
 ];
 
 /// Attributes holding a URL.

@@ -175,5 +175,25 @@ fn bench_render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_render);
+/// Deeply nested block quotes, 4,000 and 16,000 markers: with depth bounded, four times
+/// the input should cost about four times the time (it cost 100× before).
+fn bench_nesting(c: &mut Criterion) {
+    let wiki = wiki();
+    let page = Title::parse("Quartier").unwrap();
+    let messages = Messages::default();
+    let mut group = c.benchmark_group("render/nested_quotes");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    for markers in [4_000, 16_000] {
+        let text = format!("{}citation\n", ">".repeat(markers));
+        group.bench_function(format!("{markers}_markers"), |b| {
+            b.iter(|| render(black_box(&text), &page, &wiki, &messages))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_render, bench_nesting);
 criterion_main!(benches);

@@ -19,6 +19,7 @@
 
 mod code;
 mod heading;
+mod nesting;
 mod template;
 mod wiki;
 
@@ -374,6 +375,8 @@ fn markdown_to_html(
     let options = comrak_options();
     let arena = Arena::new();
     let root = parse_document(&arena, markdown, &options);
+    nesting::flatten_deep_nodes(root);
+    nesting::defuse_deep_html(root);
     let headings: Vec<_> = root
         .descendants()
         .filter_map(|node| match node.data().value {

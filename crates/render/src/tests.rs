@@ -599,3 +599,56 @@ fn assert_safe(input: &str, html: &str) {
         }
     }
 }
+
+#[test]
+fn deep_block_quotes_are_flattened_and_keep_their_text() {
+    let out = html(
+        &Wiki::default(),
+        &format!("{}fond du puits", ">".repeat(5_000)),
+    );
+    assert!(out.contains("fond du puits"), "{out}");
+    let depth = out.matches("<blockquote>").count();
+    assert_eq!(depth, nesting::MAX_MARKDOWN_DEPTH, "{out}");
+}
+
+#[test]
+fn deep_lists_and_emphasis_are_flattened() {
+    let mut text = String::new();
+    for level in 0..200 {
+        text.push_str(&"  ".repeat(level));
+        text.push_str(&format!("- niveau {level}\n"));
+    }
+    let out = html(&Wiki::default(), &text);
+    assert!(
+        out.contains("niveau 0") && out.contains("niveau 199"),
+        "{out}"
+    );
+    assert!(out.matches("<ul>").count() <= nesting::MAX_MARKDOWN_DEPTH);
+
+    let stars = "*".repeat(300);
+    let out = html(&Wiki::default(), &format!("{stars}mot{stars}"));
+    assert!(out.contains("mot"));
+    assert!(
+        out.matches("<em>").count() + out.matches("<strong>").count()
+            <= nesting::MAX_MARKDOWN_DEPTH
+    );
+}
+
+#[test]
+fn ordinary_nesting_is_untouched() {
+    check(
+        &Wiki::default(),
+        "> > > trois\n",
+        "<blockquote>\n<blockquote>\n<blockquote>\n<p>trois</p>\n</blockquote>\n</blockquote>\n</blockquote>",
+    );
+    let out = html(&Wiki::default(), &"<div>".repeat(40));
+    assert_eq!(out.matches("<div>").count(), 40, "{out}");
+}
+
+#[test]
+fn deeply_nested_raw_html_is_shown_as_text() {
+    let out = html(&Wiki::default(), &format!("{}cœur", "<div>".repeat(5_000)));
+    assert!(!out.contains("<div>"), "{}", out.chars().take(200).collect::<String>());
+    assert!(out.contains("&lt;div&gt;"));
+    assert!(out.contains("cœur"));
+}
