@@ -373,11 +373,16 @@ impl Browser<'_> {
                 ("base_revision", &base),
                 ("text", text),
                 ("summary", summary),
-                ("author", "Testeuse"),
                 ("do", "save"),
             ],
         )
     }
+}
+
+/// The prefix of this year's temporary identities (`~2026-`).
+pub fn temporary_prefix() -> String {
+    use chrono::Datelike;
+    format!("~{}-", chrono::Utc::now().year())
 }
 
 /// `application/x-www-form-urlencoded` encoding.

@@ -56,7 +56,17 @@ fn create_edit_and_read_a_page_without_javascript() {
     page.assert_status(200);
     assert!(page.body.contains("<strong>place Carnot</strong>"));
     assert!(page.text().contains("La page a été créée."));
-    assert!(page.text().contains("par Testeuse"));
+    // A logged-out writer signs with a temporary identity, kept in the session cookie.
+    let identity = browser
+        .cookie("carnet_session")
+        .map(str::to_owned)
+        .expect("a session for the temporary identity");
+    let prefix = carnet_tests::temporary_prefix();
+    assert!(
+        page.text().contains(&format!("par {prefix}")),
+        "{}",
+        page.text()
+    );
 
     let reply = browser.edit(
         "March%C3%A9_du_samedi",
@@ -75,9 +85,22 @@ fn create_edit_and_read_a_page_without_javascript() {
         Some("text/plain; charset=utf-8")
     );
     assert_eq!(raw.body, "Le marché a lieu **place Carnot**, le samedi.");
-    // The name signed with is remembered for the next edit.
+    // The same identity signs the second edit, and the form says so.
+    assert_eq!(browser.cookie("carnet_session"), Some(identity.as_str()));
     let form = browser.get("/wiki/March%C3%A9_du_samedi?action=edit");
-    assert_eq!(form.field("author").as_deref(), Some("Testeuse"));
+    assert!(form.field("author").is_none());
+    assert!(
+        form.text()
+            .contains(&format!("identité temporaire {prefix}"))
+    );
+    let history = server.get("/wiki/March%C3%A9_du_samedi?action=history");
+    let authors: Vec<&str> = history
+        .body
+        .match_indices(&prefix)
+        .map(|(at, _)| &history.body[at..at + prefix.len() + 1])
+        .collect();
+    assert_eq!(authors.len(), 2, "{}", history.text());
+    assert_eq!(authors[0], authors[1]);
 }
 
 #[test]
@@ -408,29 +431,71 @@ fn too_large_text_is_413_and_kept_in_the_form() {
 }
 
 #[test]
-fn bad_author_name_is_400_and_kept() {
+fn logged_out_writers_get_distinct_temporary_identities_and_no_ip_is_shown() {
     let server = TestServer::start();
-    let mut browser = server.browser();
-    let token = browser
-        .get("/wiki/Nom?action=edit")
+    let prefix = carnet_tests::temporary_prefix();
+    let mut first = server.browser();
+    let mut second = server.browser();
+    first.edit("Atelier", "Premier jet", "").assert_status(303);
+    second
+        .edit("Atelier", "Premier jet, relu", "")
+        .assert_status(303);
+    // A name typed in an old form is ignored: nobody signs as someone else.
+    let token = first
+        .get("/wiki/Atelier?action=edit")
         .field("csrf_token")
         .unwrap();
-    let reply = browser.post_form(
-        "/wiki/Nom?action=edit",
-        &[
-            ("csrf_token", &token),
-            ("text", "texte"),
-            ("author", "192.168.0.12"),
-            ("do", "save"),
-        ],
-    );
-    reply.assert_status(400);
+    let base = first
+        .get("/wiki/Atelier?action=edit")
+        .field("base_revision")
+        .unwrap();
+    first
+        .post_form(
+            "/wiki/Atelier?action=edit",
+            &[
+                ("csrf_token", &token),
+                ("base_revision", &base),
+                ("text", "Premier jet, relu, complété"),
+                ("author", "Maire"),
+                ("do", "save"),
+            ],
+        )
+        .assert_status(303);
+    let history = server
+        .store()
+        .history(
+            &carnet_core::Title::parse("Atelier").unwrap(),
+            10,
+            None,
+            false,
+        )
+        .unwrap()
+        .unwrap();
+    let authors: Vec<String> = history
+        .entries
+        .iter()
+        .map(|e| e.meta.author.as_str().to_owned())
+        .collect();
+    assert_eq!(authors.len(), 3);
     assert!(
-        reply
-            .text()
-            .contains("N'utilisez pas une adresse IP comme nom")
+        authors.iter().all(|a| a.starts_with(&prefix)),
+        "{authors:?}"
     );
-    assert_eq!(reply.field("text").as_deref(), Some("texte"));
+    assert_eq!(
+        authors[0], authors[2],
+        "the first writer keeps their identity"
+    );
+    assert_ne!(
+        authors[0], authors[1],
+        "another browser gets another identity"
+    );
+    let page = server.get("/wiki/Atelier?action=history");
+    assert!(!page.body.contains("127.0.0.1"));
+    assert!(!page.body.contains("Maire"));
+    // Readers never get an identity: reading sets no session.
+    let mut reader = server.browser();
+    reader.get("/wiki/Atelier").assert_status(200);
+    assert!(reader.cookie("carnet_session").is_none());
 }
 
 #[test]
@@ -455,7 +520,6 @@ fn concurrent_form_edits_merge_or_show_a_conflict_screen() {
                     ("csrf_token", &form.field("csrf_token").unwrap()),
                     ("base_revision", &form.field("base_revision").unwrap()),
                     ("text", text),
-                    ("author", "Quelqu'un"),
                     ("do", "save"),
                 ],
             )

@@ -124,7 +124,7 @@ fn user(database: &DatabaseArgs, command: UserCommand) -> anyhow::Result<()> {
             let name =
                 UserName::parse(&name).map_err(|e| anyhow::anyhow!("invalid user name: {e}"))?;
             let role = parse_role(&role)?;
-            if !store.set_role(&name, role)? {
+            if !store.set_role(&name, role, None, "carnet user set-role")? {
                 anyhow::bail!("no user named {name}");
             }
             println!("{name} is now {}", role.code());

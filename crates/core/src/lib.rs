@@ -8,8 +8,10 @@ mod account;
 mod diff;
 mod ids;
 mod links;
+mod log;
 mod merge;
 mod revision;
+pub mod rights;
 mod save;
 mod text;
 mod title;
@@ -21,6 +23,7 @@ pub use account::{
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
 pub use ids::{PageId, RevisionId, UserId};
 pub use links::{CategoryLink, PageLinks, collation_key};
+pub use log::LogAction;
 pub use merge::{MergeLabels, MergeOutcome, merge};
 pub use revision::{
     Author, AuthorError, Comment, CommentError, MAX_AUTHOR_CHARS, MAX_COMMENT_CHARS, Revision,

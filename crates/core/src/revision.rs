@@ -106,6 +106,11 @@ pub struct RevisionMeta {
     /// Size of the text in bytes.
     pub size: usize,
     pub hash: ContentHash,
+    /// The text was hidden by an administrator (vandalism): the history line stays,
+    /// the text is shown to administrators only.
+    pub text_hidden: bool,
+    /// The revision belongs to a deletion: only administrators see it until undeleted.
+    pub deleted: bool,
 }
 
 /// A revision with its text.

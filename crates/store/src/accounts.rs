@@ -15,6 +15,9 @@ pub struct User {
     pub name: UserName,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// A temporary identity (`~2026-42`) given to a logged-out writer: no password, no
+    /// login, same history, blocks and limits as an account.
+    pub temporary: bool,
 }
 
 /// An account with its password hash, for checking a login.
@@ -33,6 +36,7 @@ struct UserRow {
     password_hash: String,
     role: String,
     created_at: chrono::NaiveDateTime,
+    temporary: bool,
 }
 
 impl UserRow {
@@ -46,6 +50,7 @@ impl UserRow {
                 name: UserName::from_stored(self.name),
                 role,
                 created_at: self.created_at.and_utc(),
+                temporary: self.temporary,
             },
             password_hash: self.password_hash,
         })
@@ -77,6 +82,7 @@ impl Store {
                 name: name.clone(),
                 role,
                 created_at: now.and_utc(),
+                temporary: false,
             })),
             Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
             Err(error) => Err(error.into()),
@@ -94,10 +100,11 @@ impl Store {
         row.map(UserRow::into_credentials).transpose()
     }
 
-    /// Every account, by name.
+    /// Every registered account (not temporary identities), by name.
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
         let mut conn = self.conn()?;
         let rows: Vec<UserRow> = users::table
+            .filter(users::temporary.eq(false))
             .order(users::name.asc())
             .select(UserRow::as_select())
             .load(&mut conn)?;
@@ -106,13 +113,93 @@ impl Store {
             .collect()
     }
 
-    /// Changes a role; false when there is no such user.
-    pub fn set_role(&self, name: &UserName, role: Role) -> Result<bool, StoreError> {
+    /// Changes a role and logs it; false when there is no such registered user.
+    /// `by` is `None` from the command line.
+    pub fn set_role(
+        &self,
+        name: &UserName,
+        role: Role,
+        by: Option<&User>,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
-        let updated = diesel::update(users::table.filter(users::name.eq(name.as_str())))
-            .set(users::role.eq(role.code()))
-            .execute(&mut conn)?;
-        Ok(updated == 1)
+        crate::connection::write_transaction(&mut conn, |conn| -> Result<bool, StoreError> {
+            let old: Option<String> = users::table
+                .filter(users::name.eq(name.as_str()))
+                .filter(users::temporary.eq(false))
+                .select(users::role)
+                .first(conn)
+                .optional()?;
+            let Some(old) = old else {
+                return Ok(false);
+            };
+            diesel::update(users::table.filter(users::name.eq(name.as_str())))
+                .set(users::role.eq(role.code()))
+                .execute(conn)?;
+            crate::moderation::write_log(
+                conn,
+                carnet_core::LogAction::Rights,
+                by,
+                crate::LogTarget::User(name.as_str().to_owned()),
+                reason,
+                &format!("{old} → {}", role.code()),
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Any account by name, temporary identities included (for blocks).
+    pub fn user_named(&self, name: &str) -> Result<Option<User>, StoreError> {
+        let mut conn = self.conn()?;
+        let row: Option<UserRow> = users::table
+            .filter(users::name.eq(name))
+            .select(UserRow::as_select())
+            .first(&mut conn)
+            .optional()?;
+        row.map(|row| row.into_credentials().map(|c| c.user))
+            .transpose()
+    }
+
+    /// Gives a logged-out writer a temporary identity, `~YEAR-N` with N counting the
+    /// year's identities. It has no password: it lives in its session cookie.
+    pub fn create_temporary_user(&self, now: DateTime<Utc>) -> Result<User, StoreError> {
+        use chrono::Datelike;
+        let year = now.year();
+        let prefix = format!("~{year}-");
+        let mut conn = self.conn()?;
+        for _ in 0..8 {
+            let taken: i64 = users::table
+                .filter(users::temporary.eq(true))
+                .filter(users::name.like(format!("{prefix}%")))
+                .count()
+                .get_result(&mut conn)?;
+            let name = format!("{prefix}{}", taken + 1);
+            let inserted = diesel::insert_into(users::table)
+                .values((
+                    users::name.eq(&name),
+                    users::password_hash.eq(""),
+                    users::role.eq(Role::Writer.code()),
+                    users::created_at.eq(now.naive_utc()),
+                    users::temporary.eq(true),
+                ))
+                .returning(users::id)
+                .get_result::<i64>(&mut conn);
+            match inserted {
+                Ok(id) => {
+                    return Ok(User {
+                        id: UserId(id),
+                        name: UserName::from_stored(name),
+                        role: Role::Writer,
+                        created_at: now,
+                        temporary: true,
+                    });
+                }
+                // Another writer took this number at the same moment: count again.
+                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(StoreError::Busy)
     }
 
     /// Replaces a password and ends every session of the account but `keep`.

@@ -8,6 +8,7 @@
 mod accounts;
 mod connection;
 mod links;
+mod moderation;
 mod pages;
 mod schema;
 #[cfg(feature = "testing")]
@@ -21,6 +22,9 @@ use carnet_core::{Revision, TextError};
 pub use accounts::{Credentials, User};
 pub use connection::{AnyConnection, Backend};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
+pub use moderation::{
+    HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
+};
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
 
 use connection::{Manager, Pool};

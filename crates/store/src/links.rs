@@ -230,6 +230,8 @@ struct ListedCategoryRow<'a> {
 pub(crate) enum LinkChange {
     /// A first revision: links to the page turn blue.
     Created,
+    /// The page was deleted: links to it turn red.
+    Deleted,
     /// A new revision: pages transcluding it change.
     Edited,
     /// The same revision rendered again (a template it uses changed): only its own
@@ -356,8 +358,8 @@ pub(crate) fn replace_links(
         .select(template_links::from_page);
     diesel::delete(render_cache::table.filter(render_cache::page_id.eq_any(users)))
         .execute(conn)?;
-    if change == LinkChange::Created {
-        // Red links to this page become blue.
+    if matches!(change, LinkChange::Created | LinkChange::Deleted) {
+        // Red links to this page become blue, or blue ones red.
         let linking = page_links::table
             .filter(page_links::to_namespace.eq(title.namespace().id()))
             .filter(page_links::to_name.eq(title.name()))

@@ -80,11 +80,11 @@ pub struct HistoryPage {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = pages)]
-struct PageRow {
-    id: i64,
+pub(crate) struct PageRow {
+    pub(crate) id: i64,
     namespace: i32,
     name: String,
-    latest_revision_id: Option<i64>,
+    pub(crate) latest_revision_id: Option<i64>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -99,31 +99,33 @@ struct MetaRow {
     minor: bool,
     size: i64,
     sha256: String,
+    text_hidden: bool,
+    deleted: bool,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = revisions)]
-struct NewRevision<'a> {
-    page_id: i64,
-    parent_id: Option<i64>,
-    author: &'a str,
-    created_at: NaiveDateTime,
-    comment: &'a str,
-    minor: bool,
-    size: i64,
-    sha256: &'a str,
-    text: &'a str,
-    user_id: Option<i64>,
+pub(crate) struct NewRevision<'a> {
+    pub(crate) page_id: i64,
+    pub(crate) parent_id: Option<i64>,
+    pub(crate) author: &'a str,
+    pub(crate) created_at: NaiveDateTime,
+    pub(crate) comment: &'a str,
+    pub(crate) minor: bool,
+    pub(crate) size: i64,
+    pub(crate) sha256: &'a str,
+    pub(crate) text: &'a str,
+    pub(crate) user_id: Option<i64>,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = pages)]
-struct NewPage<'a> {
-    namespace: i32,
-    name: &'a str,
-    latest_revision_id: Option<i64>,
-    created_at: NaiveDateTime,
-    touched_at: NaiveDateTime,
+pub(crate) struct NewPage<'a> {
+    pub(crate) namespace: i32,
+    pub(crate) name: &'a str,
+    pub(crate) latest_revision_id: Option<i64>,
+    pub(crate) created_at: NaiveDateTime,
+    pub(crate) touched_at: NaiveDateTime,
 }
 
 impl MetaRow {
@@ -141,12 +143,14 @@ impl MetaRow {
             minor: self.minor,
             size,
             hash: ContentHash::from_stored(self.sha256),
+            text_hidden: self.text_hidden,
+            deleted: self.deleted,
         })
     }
 }
 
 impl PageRow {
-    fn title(&self) -> Result<Title, StoreError> {
+    pub(crate) fn title(&self) -> Result<Title, StoreError> {
         let namespace = Namespace::from_id(self.namespace).ok_or_else(|| {
             StoreError::Corrupt(format!("page {} has namespace {}", self.id, self.namespace))
         })?;
@@ -203,6 +207,15 @@ impl Store {
         Ok(Some((summary, revision)))
     }
 
+    /// The id of the page with this title if it is deleted now (it has revisions, none
+    /// current), for the notice shown instead of the page.
+    pub fn deleted_page(&self, title: &Title) -> Result<Option<PageId>, StoreError> {
+        let mut conn = self.conn()?;
+        Ok(find_page(&mut conn, title)?
+            .filter(|page| page.latest_revision_id.is_none())
+            .map(|page| PageId(page.id)))
+    }
+
     /// A revision by id, with its page's title.
     pub fn revision(&self, id: RevisionId) -> Result<Option<TitledRevision>, StoreError> {
         let mut conn = self.conn()?;
@@ -238,18 +251,32 @@ impl Store {
     }
 
     /// Up to `limit` revisions of a page, newest first, older than `before` if given.
+    /// Revisions of a deletion are left out unless `include_deleted` (administrators),
+    /// which also gives the history of a page that is deleted now.
     pub fn history(
         &self,
         title: &Title,
         limit: usize,
         before: Option<RevisionId>,
+        include_deleted: bool,
     ) -> Result<Option<HistoryPage>, StoreError> {
         let mut conn = self.conn()?;
         let Some(page) = find_page(&mut conn, title)? else {
             return Ok(None);
         };
-        let Some(latest_id) = page.latest_revision_id else {
-            return Ok(None);
+        let latest_id = match page.latest_revision_id {
+            Some(id) => id,
+            None if include_deleted => {
+                let newest: Option<i64> = revisions::table
+                    .filter(revisions::page_id.eq(page.id))
+                    .select(diesel::dsl::max(revisions::id))
+                    .first(&mut conn)?;
+                match newest {
+                    Some(id) => id,
+                    None => return Ok(None),
+                }
+            }
+            None => return Ok(None),
         };
         let latest = load_meta(&mut conn, latest_id)?.ok_or_else(|| {
             StoreError::Corrupt(format!("page {} lost revision {latest_id}", page.id))
@@ -264,6 +291,9 @@ impl Store {
             .into_boxed();
         if let Some(before) = before {
             query = query.filter(revisions::id.lt(before.0));
+        }
+        if !include_deleted {
+            query = query.filter(revisions::deleted.eq(false));
         }
         let rows: Vec<MetaRow> = query.load(&mut conn)?;
         let mut metas = rows
@@ -450,6 +480,8 @@ impl Store {
             minor: edit.minor,
             size: text.size(),
             hash,
+            text_hidden: false,
+            deleted: false,
         };
         Ok(match current {
             None => SaveOutcome::Created(meta),
@@ -465,7 +497,7 @@ impl Store {
 /// database's single write lock; on PostgreSQL, concurrent writers would otherwise all
 /// merge against the same revision and all but one would lose the compare-and-set and
 /// retry, over and over under load. Locking the page row makes them queue instead.
-fn lock_page(conn: &mut AnyConnection, title: &Title) -> Result<(), DieselError> {
+pub(crate) fn lock_page(conn: &mut AnyConnection, title: &Title) -> Result<(), DieselError> {
     if let AnyConnection::Postgresql(pg) = conn {
         pages::table
             .filter(pages::namespace.eq(title.namespace().id()))
@@ -477,7 +509,10 @@ fn lock_page(conn: &mut AnyConnection, title: &Title) -> Result<(), DieselError>
     Ok(())
 }
 
-fn find_page(conn: &mut AnyConnection, title: &Title) -> Result<Option<PageRow>, StoreError> {
+pub(crate) fn find_page(
+    conn: &mut AnyConnection,
+    title: &Title,
+) -> Result<Option<PageRow>, StoreError> {
     Ok(pages::table
         .filter(pages::namespace.eq(title.namespace().id()))
         .filter(pages::name.eq(title.name()))
@@ -486,7 +521,10 @@ fn find_page(conn: &mut AnyConnection, title: &Title) -> Result<Option<PageRow>,
         .optional()?)
 }
 
-fn load_meta(conn: &mut AnyConnection, id: i64) -> Result<Option<RevisionMeta>, StoreError> {
+pub(crate) fn load_meta(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<RevisionMeta>, StoreError> {
     let row: Option<MetaRow> = revisions::table
         .find(id)
         .select(MetaRow::as_select())
@@ -495,7 +533,10 @@ fn load_meta(conn: &mut AnyConnection, id: i64) -> Result<Option<RevisionMeta>, 
     row.map(MetaRow::into_meta).transpose()
 }
 
-fn load_revision(conn: &mut AnyConnection, id: i64) -> Result<Option<Revision>, StoreError> {
+pub(crate) fn load_revision(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Revision>, StoreError> {
     let row: Option<(MetaRow, String)> = revisions::table
         .find(id)
         .select((MetaRow::as_select(), revisions::text))

@@ -28,6 +28,8 @@ diesel::table! {
         sha256 -> Text,
         text -> Text,
         user_id -> Nullable<BigInt>,
+        text_hidden -> Bool,
+        deleted -> Bool,
     }
 }
 
@@ -87,6 +89,7 @@ diesel::table! {
         password_hash -> Text,
         role -> Text,
         created_at -> Timestamp,
+        temporary -> Bool,
     }
 }
 
@@ -99,7 +102,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    protections (page_id) {
+        page_id -> BigInt,
+        level -> Text,
+        reason -> Text,
+        expires_at -> Nullable<Timestamp>,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blocks (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        expires_at -> Nullable<Timestamp>,
+        blocked_by -> BigInt,
+        created_at -> Timestamp,
+        lifted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    log_entries (id) {
+        id -> BigInt,
+        action -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Text,
+        target_namespace -> Nullable<Integer>,
+        target_name -> Text,
+        reason -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(protections -> pages (page_id));
 diesel::joinable!(category_links -> pages (from_page));
 diesel::joinable!(page_links -> pages (from_page));
 diesel::joinable!(template_links -> pages (from_page));
@@ -114,5 +155,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     listed_categories,
     render_cache,
     users,
-    sessions
+    sessions,
+    protections,
+    blocks,
+    log_entries
 );

@@ -89,7 +89,7 @@ fn null_edit_creates_no_revision() {
         other => panic!("expected Unchanged, got {other:?}"),
     }
     let history = store
-        .history(&Title::parse("Accueil").unwrap(), 50, None)
+        .history(&Title::parse("Accueil").unwrap(), 50, None, false)
         .unwrap()
         .unwrap();
     assert_eq!(history.entries.len(), 1);
@@ -135,7 +135,7 @@ fn stale_base_merges_or_conflicts() {
         other => panic!("expected Conflict, got {other:?}"),
     }
     let history = store
-        .history(&Title::parse("Réunion").unwrap(), 50, None)
+        .history(&Title::parse("Réunion").unwrap(), 50, None, false)
         .unwrap()
         .unwrap();
     assert_eq!(history.entries.len(), 3);
@@ -185,13 +185,16 @@ fn history_is_paged_with_byte_deltas() {
         ids.push(saved(&store, "Long", &text, base).0);
     }
     let title = Title::parse("Long").unwrap();
-    let first_page = store.history(&title, 3, None).unwrap().unwrap();
+    let first_page = store.history(&title, 3, None, false).unwrap().unwrap();
     let shown: Vec<_> = first_page.entries.iter().map(|e| e.meta.id).collect();
     assert_eq!(shown, vec![ids[6], ids[5], ids[4]]);
     assert!(first_page.entries.iter().all(|e| e.delta == 2));
     assert_eq!(first_page.older, Some(ids[4]));
 
-    let last_page = store.history(&title, 10, Some(ids[2])).unwrap().unwrap();
+    let last_page = store
+        .history(&title, 10, Some(ids[2]), false)
+        .unwrap()
+        .unwrap();
     let shown: Vec<_> = last_page.entries.iter().map(|e| e.meta.id).collect();
     assert_eq!(shown, vec![ids[1], ids[0]]);
     assert_eq!(
@@ -272,7 +275,7 @@ fn concurrent_saves_lose_nothing() {
         .collect();
     let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     let title = Title::parse("Course").unwrap();
-    let history = store.history(&title, 10_000, None).unwrap().unwrap();
+    let history = store.history(&title, 10_000, None, false).unwrap().unwrap();
     let mut history_ids: Vec<_> = history.entries.iter().map(|e| e.meta.id).collect();
     history_ids.sort();
     let mut landed_ids: Vec<_> = results

@@ -115,6 +115,19 @@ async fn open_session(
         .finish())
 }
 
+/// Gives a logged-out writer a temporary identity (`~2026-42`) and its session
+/// cookie, at their first save: readers never get one, and the writer keeps the same
+/// name for their following edits.
+pub async fn temporary_identity(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<(User, Cookie<'static>), Problem> {
+    let store = state.store.clone();
+    let user = web::block(move || store.create_temporary_user(Utc::now())).await??;
+    let cookie = open_session(req, state, &user).await?;
+    Ok((user, cookie))
+}
+
 /// Query and form fields of the account pages.
 #[derive(Debug, Default, Deserialize)]
 pub struct AccountForm {

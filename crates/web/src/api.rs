@@ -13,6 +13,7 @@ use crate::i18n::{Lang, Tr};
 use crate::problem::Problem;
 use crate::views::title_from_path;
 use crate::{AppState, paths};
+use carnet_core::rights::Action;
 
 const API_PAGES: &str = "/api/v1/pages/";
 const DEFAULT_HISTORY_LIMIT: usize = 50;
@@ -105,8 +106,10 @@ pub struct SaveBody {
     comment: String,
     #[serde(default)]
     minor: bool,
-    /// Display name; "Anonyme" when absent.
+    /// Accepted for older clients and ignored: edits are signed by the session's
+    /// account or temporary identity.
     #[serde(default)]
+    #[allow(dead_code, reason = "accepted and ignored")]
     author: Option<String>,
 }
 
@@ -260,7 +263,7 @@ async fn history(
         )),
     };
     let store = state.store.clone();
-    let found = web::block(move || store.history(&title, limit, before)).await??;
+    let found = web::block(move || store.history(&title, limit, before, false)).await??;
     let HistoryPage {
         page,
         entries,
@@ -298,19 +301,21 @@ pub async fn put_page(
         }
         let body = body.into_inner();
         let tr = Tr::new(&state.i18n, Lang::of_request(&req));
-        // A logged-in browser signs with its account; `author` is for logged-out use.
-        let user = crate::accounts::current_user(&req, &state).await;
-        let author = match &user {
-            Some(user) => Author::new(user.name.as_str())?,
-            None => Author::new(body.author.as_deref().unwrap_or_default())?,
-        };
+        let ctx = crate::views::Ctx::load(&req, &state).await;
+        let text = PageText::new(&body.text, state.store.max_page_bytes())?;
+        let comment = Comment::new(&body.comment)?;
+        let protection = ctx.protection_of(&title).await?;
+        ctx.require(Action::Edit, protection.as_ref())?;
+        // The session's account or temporary identity signs; a logged-out client gets
+        // a temporary identity and its cookie (`author` is accepted and ignored).
+        let (signer, new_session) = ctx.signer().await?;
         let edit = Edit {
             title: title.clone(),
-            text: PageText::new(&body.text, state.store.max_page_bytes())?,
+            text,
             base: body.base_revision.map(RevisionId),
-            author,
-            user: user.as_ref().map(|user| user.id),
-            comment: Comment::new(&body.comment)?,
+            author: Author::new(signer.name.as_str())?,
+            user: Some(signer.id),
+            comment,
             minor: body.minor,
             labels: carnet_core::MergeLabels {
                 base: tr.t("merge-label-base"),
@@ -322,7 +327,7 @@ pub async fn put_page(
         let store = state.store.clone();
         let outcome = web::block(move || store.save(&edit)).await??;
         let title_text = title.to_string();
-        Ok(match outcome {
+        let mut response = match outcome {
             SaveOutcome::Created(meta) => HttpResponse::Created()
                 .insert_header((
                     header::LOCATION,
@@ -362,7 +367,11 @@ pub async fn put_page(
                 merged_with_markers: with_markers,
                 conflicts,
             }),
-        })
+        };
+        if let Some(cookie) = new_session {
+            response.add_cookie(&cookie).map_err(Problem::internal)?;
+        }
+        Ok(response)
     }
     .await;
     respond(&req, result)
@@ -379,6 +388,9 @@ pub async fn get_revision(
         let store = state.store.clone();
         let found = web::block(move || store.revision(RevisionId(id))).await??;
         let found = found.ok_or(Problem::RevisionNotFound(id))?;
+        crate::views::Ctx::load(&req, &state)
+            .await
+            .check_readable(&found.revision.meta)?;
         Ok(HttpResponse::Ok().json(RevisionWithTextJson {
             title: found.title.to_string(),
             current: found.latest == Some(found.revision.meta.id),
@@ -419,6 +431,11 @@ pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             Ok((from, to))
         })
         .await??;
+        let ctx = crate::views::Ctx::load(&req, &state).await;
+        ctx.check_readable(&to.revision.meta)?;
+        if let Some(from) = &from {
+            ctx.check_readable(&from.revision.meta)?;
+        }
         let diff = Diff::between(
             from.as_ref()
                 .map(|from| from.revision.text.as_str())

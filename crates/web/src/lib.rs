@@ -8,8 +8,10 @@ mod accounts;
 mod api;
 mod csrf;
 mod i18n;
+mod moderation;
 mod paths;
 mod problem;
+mod rights;
 mod templates;
 mod views;
 mod wiki;
@@ -55,6 +57,8 @@ pub struct AppState {
     pub main_page: Title,
     /// What the renderer writes into pages, in the wiki's content language.
     pub messages: carnet_render::Messages,
+    /// Site-wide settings rights depend on (logged-out editing).
+    pub policy: carnet_core::rights::Policy,
 }
 
 impl AppState {
@@ -70,6 +74,7 @@ impl AppState {
             i18n,
             main_page: Title::parse(paths::MAIN_PAGE).map_err(|e| e.to_string())?,
             messages,
+            policy: carnet_core::rights::Policy::default(),
         })
     }
 }

@@ -3,7 +3,10 @@
 //! JSON API each turn a `Problem` into their own response shape.
 
 use actix_web::http::StatusCode;
-use carnet_core::{AuthorError, CommentError, PasswordError, TextError, TitleError, UserNameError};
+use carnet_core::rights::{Denial, ProtectionLevel};
+use carnet_core::{
+    AuthorError, CommentError, PasswordError, Role, TextError, TitleError, UserNameError,
+};
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
 
@@ -34,6 +37,17 @@ pub enum Problem {
     BadUserName(UserNameError),
     Password(PasswordError),
     LoginRequired,
+    /// The rights check said no (`carnet_core::rights`).
+    Denied(Denial),
+    RevisionHidden(i64),
+    RevisionDeleted(i64),
+    CannotHideCurrent,
+    MoveTargetExists(String),
+    SameTitle,
+    RollbackNotLastAuthor(String),
+    RollbackOnlyAuthor(String),
+    UserNotFound(String),
+    BadExpiry(String),
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -61,6 +75,15 @@ impl Problem {
             Problem::WrongCredentials | Problem::LoginRequired => StatusCode::UNAUTHORIZED,
             Problem::NameTaken => StatusCode::CONFLICT,
             Problem::BadUserName(_) | Problem::Password(_) => StatusCode::BAD_REQUEST,
+            Problem::Denied(_) | Problem::RevisionHidden(_) | Problem::RevisionDeleted(_) => {
+                StatusCode::FORBIDDEN
+            }
+            Problem::CannotHideCurrent
+            | Problem::MoveTargetExists(_)
+            | Problem::RollbackNotLastAuthor(_)
+            | Problem::RollbackOnlyAuthor(_) => StatusCode::CONFLICT,
+            Problem::SameTitle | Problem::BadExpiry(_) => StatusCode::BAD_REQUEST,
+            Problem::UserNotFound(_) => StatusCode::NOT_FOUND,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +115,19 @@ impl Problem {
             Problem::BadUserName(_) => "bad_user_name",
             Problem::Password(_) => "bad_password",
             Problem::LoginRequired => "login_required",
+            Problem::Denied(Denial::Blocked(_)) => "blocked",
+            Problem::Denied(Denial::Protected(_)) => "protected",
+            Problem::Denied(Denial::AccountRequired) => "account_required",
+            Problem::Denied(Denial::RoleRequired(_)) => "forbidden",
+            Problem::RevisionHidden(_) => "revision_hidden",
+            Problem::RevisionDeleted(_) => "revision_deleted",
+            Problem::CannotHideCurrent => "cannot_hide_current",
+            Problem::MoveTargetExists(_) => "move_target_exists",
+            Problem::SameTitle => "same_title",
+            Problem::RollbackNotLastAuthor(_) => "rollback_not_last_author",
+            Problem::RollbackOnlyAuthor(_) => "rollback_only_author",
+            Problem::UserNotFound(_) => "user_not_found",
+            Problem::BadExpiry(_) => "bad_expiry",
             Problem::Internal => "internal",
         }
     }
@@ -158,6 +194,24 @@ impl Problem {
             Problem::Password(PasswordError::TooLong) => tr.t("account-password-too-long"),
             Problem::Password(PasswordError::SameAsName) => tr.t("account-password-same-as-name"),
             Problem::LoginRequired => tr.t("account-login-required"),
+            Problem::Denied(denial) => denial_message(tr, denial),
+            Problem::RevisionHidden(id) => {
+                tr.t1("error-revision-hidden", "revision", &id.to_string())
+            }
+            Problem::RevisionDeleted(id) => {
+                tr.t1("error-revision-deleted", "revision", &id.to_string())
+            }
+            Problem::CannotHideCurrent => tr.t("error-hide-current"),
+            Problem::MoveTargetExists(title) => tr.t1("error-move-target-exists", "title", title),
+            Problem::SameTitle => tr.t("error-move-same-title"),
+            Problem::RollbackNotLastAuthor(author) => {
+                tr.t1("error-rollback-not-last", "author", author)
+            }
+            Problem::RollbackOnlyAuthor(author) => {
+                tr.t1("error-rollback-only-author", "author", author)
+            }
+            Problem::UserNotFound(name) => tr.t1("error-user-not-found", "name", name),
+            Problem::BadExpiry(input) => tr.t1("error-bad-expiry", "input", input),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -166,6 +220,40 @@ impl Problem {
     pub fn internal(error: impl std::fmt::Display) -> Problem {
         log::error!("internal error: {error}");
         Problem::Internal
+    }
+}
+
+/// Why a right is refused, with the reason and expiry a moderator gave.
+fn denial_message(tr: Tr<'_>, denial: &Denial) -> String {
+    let until = |expires: &Option<chrono::DateTime<chrono::Utc>>| match expires {
+        Some(at) => tr.t1("rights-until", "date", &tr.date(at)),
+        None => tr.t("rights-indefinitely"),
+    };
+    match denial {
+        Denial::Blocked(block) => tr.t_with(
+            "rights-blocked",
+            &[
+                ("until", FluentValue::from(until(&block.expires))),
+                ("reason", FluentValue::from(block.reason.clone())),
+            ],
+        ),
+        Denial::Protected(protection) => {
+            let who = match protection.level {
+                ProtectionLevel::Registered => tr.t("protection-level-registered"),
+                ProtectionLevel::Administrators => tr.t("protection-level-admin"),
+            };
+            tr.t_with(
+                "rights-protected",
+                &[
+                    ("who", FluentValue::from(who)),
+                    ("until", FluentValue::from(until(&protection.expires))),
+                    ("reason", FluentValue::from(protection.reason.clone())),
+                ],
+            )
+        }
+        Denial::AccountRequired => tr.t("rights-account-required"),
+        Denial::RoleRequired(Role::Administrator) => tr.t("rights-admins-only"),
+        Denial::RoleRequired(_) => tr.t("rights-animateurs-only"),
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Tabs {
     pub exists: bool,
     pub editable: bool,
     pub active: &'static str,
+    /// Moderation links this reader may use (protect, delete, move…).
+    pub tools: Vec<LinkView>,
 }
 
 impl Tabs {
@@ -81,6 +83,7 @@ impl Tabs {
             exists,
             editable: title.namespace().is_editable(),
             active,
+            tools: Vec::new(),
         }
     }
 }
@@ -93,6 +96,8 @@ pub struct PageView<'a> {
     pub tabs: Tabs,
     pub html: String,
     pub notice: Option<String>,
+    /// The protection in force, if any.
+    pub protection: Option<String>,
     pub last_modified: String,
     pub old: Option<OldRevision>,
     pub csrf: String,
@@ -156,6 +161,8 @@ pub struct MissingView<'a> {
     pub tr: Tr<'a>,
     pub chrome: Chrome,
     pub tabs: Tabs,
+    /// When the page was deleted: its log entries (who, when, why).
+    pub deletion_log: Vec<String>,
 }
 
 #[derive(Template)]
@@ -170,11 +177,10 @@ pub struct EditView<'a> {
     pub base_revision: String,
     pub text: String,
     pub summary: String,
-    pub author: String,
     pub minor: bool,
     pub problem: Option<String>,
     pub preview_html: Option<String>,
-    /// "Vous écrivez en tant que X" when logged in (no name field then).
+    /// "Vous écrivez en tant que X" with a session (else the temporary identity notice).
     pub writing_as: Option<String>,
     pub old_warning: bool,
     pub conflict: Option<ConflictView>,
@@ -195,13 +201,32 @@ pub struct HistoryView<'a> {
     pub chrome: Chrome,
     pub tabs: Tabs,
     pub heading: String,
+    /// Protection in force, deletion: what moderators decided about the page.
+    pub notices: Vec<String>,
     pub rows: Vec<HistoryRow>,
     pub older_href: Option<String>,
     pub newest_href: Option<String>,
+    /// One-click rollback of the last author's edits (animateurs and administrators).
+    pub rollback: Option<RollbackButton>,
+    /// The page's entries in the public log (protection, deletion, moves).
+    pub log: Vec<String>,
+}
+
+pub struct RollbackButton {
+    pub action: String,
+    pub csrf: String,
+    pub author: String,
+    pub label: String,
 }
 
 pub struct HistoryRow {
     pub id: i64,
+    /// Whether this reader may open the revision (hidden text, deletion).
+    pub readable: bool,
+    pub hidden: bool,
+    pub deleted: bool,
+    /// Administrators: hide or show again the text.
+    pub hide_href: Option<String>,
     pub date: String,
     pub old_href: String,
     pub cur_href: Option<String>,
@@ -370,4 +395,44 @@ impl LineView {
                 .collect(),
         }
     }
+}
+
+/// A moderation page: forms (protect, delete, move, block…), and log lines.
+#[derive(Template)]
+#[template(path = "action.html")]
+pub struct ActionView<'a> {
+    pub tr: Tr<'a>,
+    pub chrome: Chrome,
+    pub tabs: Option<Tabs>,
+    pub heading: String,
+    pub intro: Vec<String>,
+    pub problem: Option<String>,
+    pub csrf: String,
+    pub forms: Vec<ActionForm>,
+    pub entries: Vec<String>,
+    /// Filter and paging links (the log).
+    pub filters: Vec<LinkView>,
+}
+
+pub struct ActionForm {
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub submit: String,
+    /// Deletion and blocks look different from harmless buttons.
+    pub danger: bool,
+}
+
+pub enum FieldKind {
+    Hidden,
+    Text,
+    Select,
+}
+
+pub struct Field {
+    pub kind: FieldKind,
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    pub options: Vec<(String, String)>,
 }

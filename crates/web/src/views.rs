@@ -5,6 +5,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use carnet_core::rights::Action;
 use carnet_core::{
     Author, Comment, Diff, MergeLabels, Namespace, PageText, Revision, RevisionId, Title,
 };
@@ -21,14 +22,14 @@ use crate::paths;
 use crate::problem::Problem;
 use crate::templates::{
     CategoryListing, Chrome, ConflictView, DiffPageView, DiffView, EditView, ErrorView, HistoryRow,
-    HistoryView, LinkView, MissingView, OldRevision, PageView, SpecialView, Tabs,
+    HistoryView, LinkView, MissingView, OldRevision, PageView, RollbackButton, SpecialView, Tabs,
 };
 use crate::wiki::render_page;
 
-/// The cookie that remembers the name a writer signs with.
-const AUTHOR_COOKIE: &str = "carnet_author";
 const DEFAULT_HISTORY_LIMIT: usize = 50;
 const MAX_HISTORY_LIMIT: usize = 500;
+/// Log entries shown under a page's history.
+const PAGE_LOG_LIMIT: usize = 20;
 
 /// What every HTML handler needs about its request.
 pub struct Ctx<'a> {
@@ -36,8 +37,10 @@ pub struct Ctx<'a> {
     pub state: &'a AppState,
     pub tr: Tr<'a>,
     pub csrf: CsrfToken,
-    /// The logged-in account, if any.
+    /// The logged-in account or temporary identity, if any.
     pub user: Option<User>,
+    /// The block in force on that account, if any.
+    pub block: Option<carnet_core::rights::Block>,
 }
 
 impl<'a> Ctx<'a> {
@@ -49,6 +52,7 @@ impl<'a> Ctx<'a> {
             tr: Tr::new(&state.i18n, Lang::of_request(req)),
             csrf: CsrfToken::of_request(req),
             user: None,
+            block: None,
         }
     }
 
@@ -56,6 +60,17 @@ impl<'a> Ctx<'a> {
     pub async fn load(req: &'a HttpRequest, state: &'a AppState) -> Ctx<'a> {
         let mut ctx = Ctx::new(req, state);
         ctx.user = crate::accounts::current_user(req, state).await;
+        if let Some(user) = &ctx.user {
+            let store = state.store.clone();
+            let id = user.id;
+            match web::block(move || store.active_block(id, chrono::Utc::now())).await {
+                Ok(Ok(block)) => ctx.block = block,
+                // Failing closed would lock everyone out on a database hiccup; the
+                // save itself fails on the same database anyway.
+                Ok(Err(error)) => log::error!("block lookup failed: {error}"),
+                Err(error) => log::error!("block lookup failed: {error}"),
+            }
+        }
         ctx
     }
 
@@ -95,6 +110,11 @@ impl<'a> Ctx<'a> {
         response.body(body)
     }
 
+    /// An HTML response for other modules' views.
+    pub fn html_response(&self, status: StatusCode, view: &impl Template) -> HttpResponse {
+        self.html(status, view)
+    }
+
     /// The error page for a problem, in the reader's language.
     pub fn problem(&self, problem: Problem) -> HttpResponse {
         let view = ErrorView {
@@ -123,23 +143,28 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Who signs a save: the logged-in account, else the name typed (or remembered).
-    fn signature(&self, typed: &str) -> Result<(Author, Option<carnet_core::UserId>), Problem> {
+    /// Who signs a save: the account or temporary identity of the session, else a new
+    /// temporary identity, whose session cookie the response must carry.
+    pub async fn signer(&self) -> Result<(User, Option<Cookie<'static>>), Problem> {
         match &self.user {
-            Some(user) => Ok((Author::new(user.name.as_str())?, Some(user.id))),
-            None => Ok((Author::new(typed)?, None)),
+            Some(user) => Ok((user.clone(), None)),
+            None => {
+                let (user, cookie) =
+                    crate::accounts::temporary_identity(self.req, self.state).await?;
+                Ok((user, Some(cookie)))
+            }
         }
     }
 
-    fn author_from_cookie(&self) -> String {
-        self.req
-            .cookie(AUTHOR_COOKIE)
-            .map(|cookie| {
-                percent_decode_str(cookie.value())
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-            .unwrap_or_default()
+    /// Refuses a deleted revision or a hidden text to those who may not see them.
+    pub fn check_readable(&self, meta: &carnet_core::RevisionMeta) -> Result<(), Problem> {
+        if meta.deleted && !self.may(Action::ViewDeleted, None) {
+            return Err(Problem::RevisionDeleted(meta.id.0));
+        }
+        if meta.text_hidden && !self.may(Action::ViewHidden, None) {
+            return Err(Problem::RevisionHidden(meta.id.0));
+        }
+        Ok(())
     }
 }
 
@@ -147,17 +172,23 @@ impl<'a> Ctx<'a> {
 /// clear message naming it.
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
-    action: Option<String>,
-    oldid: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    limit: Option<String>,
-    before: Option<String>,
-    mode: Option<String>,
-    notice: Option<String>,
-    redirect: Option<String>,
-    rdfrom: Option<String>,
-    pagefrom: Option<String>,
+    pub(crate) action: Option<String>,
+    pub(crate) oldid: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) limit: Option<String>,
+    pub(crate) before: Option<String>,
+    pub(crate) mode: Option<String>,
+    pub(crate) notice: Option<String>,
+    pub(crate) redirect: Option<String>,
+    pub(crate) rdfrom: Option<String>,
+    pub(crate) pagefrom: Option<String>,
+    /// The log's filter (`Spécial:Journal?type=block`).
+    #[serde(rename = "type")]
+    pub(crate) kind: Option<String>,
+    /// Who to block (`Spécial:Bloquer?cible=…`).
+    #[serde(alias = "cible")]
+    pub(crate) target: Option<String>,
 }
 
 fn parse_id(value: Option<&String>, name: &'static str) -> Result<Option<i64>, Problem> {
@@ -213,6 +244,9 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
         "history" => history(ctx, title, &query).await,
         "diff" => diff(ctx, title, &query).await,
         "raw" => raw(ctx, title, &query).await,
+        action @ ("protect" | "delete" | "undelete" | "move" | "hide") => {
+            crate::moderation::form(ctx, title, action, &query).await
+        }
         other => Err(Problem::UnknownAction(other.to_owned())),
     }
 }
@@ -233,7 +267,11 @@ const CATEGORY_PAGE_SIZE: usize = 200;
 
 async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
     if title.namespace() == Namespace::Special {
-        return special(ctx, &title).await;
+        return match crate::moderation::special_kind(&title) {
+            Some("journal") => crate::moderation::journal(ctx, query).await,
+            Some(_) => crate::moderation::block_form(ctx, query).await,
+            None => special(ctx, &title).await,
+        };
     }
     let store = ctx.state.store.clone();
     let messages = ctx.state.messages.clone();
@@ -256,6 +294,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         let Some((found, html)) = found else {
             return Err(Problem::RevisionNotFound(oldid));
         };
+        ctx.check_readable(&found.revision.meta)?;
         if found.title != title {
             return Ok(redirect(&paths::old_revision(&found.title, oldid)));
         }
@@ -273,10 +312,30 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         web::block(move || load_page(&store, &page_title, follow, page_from.as_deref(), &messages))
             .await??;
     let Some(loaded) = loaded else {
+        let store = ctx.state.store.clone();
+        let page_title = title.clone();
+        let log = web::block(move || -> Result<_, Problem> {
+            if store.deleted_page(&page_title)?.is_none() {
+                return Ok(Vec::new());
+            }
+            Ok(store
+                .log(
+                    &[carnet_core::LogAction::Delete, carnet_core::LogAction::Move],
+                    Some(&carnet_store::LogTarget::Page(page_title)),
+                    PAGE_LOG_LIMIT,
+                    None,
+                )?
+                .entries)
+        })
+        .await??;
         let view = MissingView {
             tr: ctx.tr,
             chrome: ctx.chrome(title.to_string()),
-            tabs: Tabs::new(&title, false, "read"),
+            tabs: crate::moderation::tabs(ctx, &title, false, "read"),
+            deletion_log: log
+                .iter()
+                .map(|entry| crate::moderation::describe(ctx.tr, entry))
+                .collect(),
         };
         return Ok(ctx.html(StatusCode::NOT_FOUND, &view));
     };
@@ -294,9 +353,8 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         } => (revision, html, categories, listing),
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
-        "created" | "saved" | "merged" | "unchanged" | "restored" => {
-            Some(ctx.tr.t(&format!("notice-{notice}")))
-        }
+        "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
+        | "moved" | "rolledback" => Some(ctx.tr.t(&format!("notice-{notice}"))),
         _ => None,
     });
     let category_listing = listing.map(|listing| CategoryListing {
@@ -318,12 +376,19 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
             )
         }),
     });
+    let page_title = title.clone();
+    let store = ctx.state.store.clone();
+    let protection = web::block(move || store.protection(&page_title))
+        .await??
+        .filter(|found| found.protection.is_active(chrono::Utc::now()))
+        .map(|found| crate::moderation::protection_notice(ctx.tr, &found));
     let view = PageView {
         tr: ctx.tr,
         chrome: ctx.chrome(title.to_string()),
-        tabs: Tabs::new(&title, true, "read"),
+        tabs: crate::moderation::tabs(ctx, &title, true, "read"),
         html,
         notice,
+        protection,
         last_modified: last_modified(ctx.tr, &revision),
         old: None,
         csrf: ctx.csrf.value().to_owned(),
@@ -494,6 +559,7 @@ fn old_revision_view(
         tabs: Tabs::new(title, true, "read"),
         html,
         notice: None,
+        protection: None,
         last_modified: last_modified(ctx.tr, &found.revision),
         old,
         csrf: ctx.csrf.value().to_owned(),
@@ -518,7 +584,6 @@ fn last_modified(tr: Tr<'_>, revision: &Revision) -> String {
 struct EditState {
     text: String,
     summary: String,
-    author: String,
     minor: bool,
     base: Option<RevisionId>,
     problem: Option<Problem>,
@@ -561,13 +626,16 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         preview_html: state.preview_html,
         text,
         summary: state.summary,
-        author: state.author,
         minor: state.minor,
         problem: state.problem.map(|problem| problem.message(ctx.tr)),
-        writing_as: ctx
-            .user
-            .as_ref()
-            .map(|user| ctx.tr.t1("edit-writing-as", "name", user.name.as_str())),
+        writing_as: ctx.user.as_ref().map(|user| {
+            let key = if user.temporary {
+                "edit-writing-as-temporary"
+            } else {
+                "edit-writing-as"
+            };
+            ctx.tr.t1(key, "name", user.name.as_str())
+        }),
         old_warning: state.old_warning,
         conflict,
     };
@@ -601,6 +669,12 @@ async fn edit_form(
     }
     let exists = current.is_some();
     let base = current.as_ref().map(|(_, revision)| revision.meta.id);
+    // Those who may not edit still see the text (to copy it) and why.
+    let protection = ctx.protection_of(&title).await?;
+    let problem = ctx.require(Action::Edit, protection.as_ref()).err();
+    if let Some(old) = &old {
+        ctx.check_readable(&old.revision.meta)?;
+    }
     let (text, old_warning) = match (&old, &current) {
         (Some(old), Some((_, current))) if old.revision.meta.id != current.meta.id => {
             (old.revision.text.as_str().to_owned(), true)
@@ -615,10 +689,9 @@ async fn edit_form(
         EditState {
             text,
             summary: String::new(),
-            author: ctx.author_from_cookie(),
             minor: false,
             base,
-            problem: None,
+            problem,
             preview_html: None,
             old_warning,
             conflict: None,
@@ -626,32 +699,46 @@ async fn edit_form(
     ))
 }
 
-/// The fields of the edit form.
+/// The fields of the forms posted to a page: edit, restore, and the moderation forms.
 #[derive(Debug, Deserialize)]
-pub struct EditForm {
+pub struct PageForm {
     #[serde(default)]
-    csrf_token: String,
+    pub(crate) csrf_token: String,
     #[serde(default)]
-    base_revision: String,
+    pub(crate) base_revision: String,
     #[serde(default)]
-    text: String,
+    pub(crate) text: String,
     #[serde(default)]
-    summary: String,
+    pub(crate) summary: String,
     #[serde(default)]
-    author: String,
+    pub(crate) author: String,
     #[serde(default)]
-    minor: Option<String>,
+    pub(crate) minor: Option<String>,
     #[serde(default, rename = "do")]
-    intent: Option<String>,
+    pub(crate) intent: Option<String>,
     #[serde(default)]
-    oldid: Option<String>,
+    pub(crate) oldid: Option<String>,
+    #[serde(default)]
+    pub(crate) reason: String,
+    #[serde(default)]
+    pub(crate) level: String,
+    #[serde(default)]
+    pub(crate) expiry: String,
+    #[serde(default)]
+    pub(crate) expiry_other: String,
+    #[serde(default)]
+    pub(crate) new_title: String,
+    #[serde(default)]
+    pub(crate) hidden: String,
+    #[serde(default)]
+    pub(crate) target: String,
 }
 
 /// `POST /wiki/{title}?action=edit|restore`.
 pub async fn page_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<EditForm>,
+    form: web::Form<PageForm>,
 ) -> HttpResponse {
     let ctx = Ctx::load(&req, &state).await;
     let result = async {
@@ -659,12 +746,18 @@ pub async fn page_post(
         let query = web::Query::<PageQuery>::from_query(req.query_string())
             .map_err(|_| Problem::BadParameter("query"))?
             .into_inner();
+        if crate::moderation::special_kind(&title) == Some("block") {
+            return crate::moderation::block_submit(&ctx, &form).await;
+        }
         if !title.namespace().is_editable() {
             return Err(Problem::SpecialPage);
         }
         match query.action.as_deref() {
             Some("edit") => Ok(save(&ctx, title, form.into_inner()).await),
             Some("restore") => restore(&ctx, title, form.into_inner()).await,
+            Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {
+                crate::moderation::submit(&ctx, title, action, &form).await
+            }
             Some(other) => Err(Problem::UnknownAction(other.to_owned())),
             None => Err(Problem::MethodNotAllowed),
         }
@@ -678,13 +771,12 @@ pub async fn page_post(
 
 /// Saves an edit form. Whatever happens, the writer's text is either saved or shown
 /// back to them in the form: never lost.
-async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
+async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
     let base = parse_id(Some(&form.base_revision), "base_revision");
     let exists_hint = !form.base_revision.trim().is_empty();
     let mut state = EditState {
         text: form.text.clone(),
         summary: form.summary.clone(),
-        author: form.author.clone(),
         minor: form.minor.is_some(),
         base: base.as_ref().ok().copied().flatten().map(RevisionId),
         problem: None,
@@ -703,11 +795,10 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
     let checked = (|| -> Result<_, Problem> {
         let base = base?.map(RevisionId);
         let text = PageText::new(&form.text, ctx.state.store.max_page_bytes())?;
-        let (author, user) = ctx.signature(&form.author)?;
         let comment = Comment::new(&form.summary)?;
-        Ok((base, text, author, user, comment))
+        Ok((base, text, comment))
     })();
-    let (base, text, author, user, comment) = match checked {
+    let (base, text, comment) = match checked {
         Ok(checked) => checked,
         Err(problem) => {
             state.problem = Some(problem);
@@ -730,12 +821,43 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
         }
         return edit_view(ctx, &title, exists_hint, state);
     }
+    // Refused (blocked, protected…): the form comes back with the text, and the reason.
+    let allowed = match ctx.protection_of(&title).await {
+        Ok(protection) => ctx.require(Action::Edit, protection.as_ref()),
+        Err(problem) => Err(problem),
+    };
+    if let Err(problem) = allowed {
+        state.problem = Some(problem);
+        return edit_view(ctx, &title, exists_hint, state);
+    }
+    let (signer, new_session) = match ctx.signer().await {
+        Ok(signer) => signer,
+        Err(problem) => {
+            state.problem = Some(problem);
+            return edit_view(ctx, &title, exists_hint, state);
+        }
+    };
+    let with_session = |mut response: HttpResponse| {
+        if let Some(cookie) = &new_session
+            && let Err(error) = response.add_cookie(cookie)
+        {
+            log::error!("cannot set the session cookie: {error}");
+        }
+        response
+    };
+    let author = match Author::new(signer.name.as_str()) {
+        Ok(author) => author,
+        Err(problem) => {
+            state.problem = Some(problem.into());
+            return with_session(edit_view(ctx, &title, exists_hint, state));
+        }
+    };
     let edit = Edit {
         title: title.clone(),
         text,
         base,
-        author: author.clone(),
-        user,
+        author,
+        user: Some(signer.id),
         comment,
         minor: form.minor.is_some(),
         labels: ctx.labels(),
@@ -745,11 +867,11 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(error)) => {
             state.problem = Some(error.into());
-            return edit_view(ctx, &title, exists_hint, state);
+            return with_session(edit_view(ctx, &title, exists_hint, state));
         }
         Err(error) => {
             state.problem = Some(error.into());
-            return edit_view(ctx, &title, exists_hint, state);
+            return with_session(edit_view(ctx, &title, exists_hint, state));
         }
     };
     let notice = match outcome {
@@ -765,30 +887,18 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
             state.base = Some(current.meta.id);
             state.text = with_markers;
             state.conflict = Some((current, form.text));
-            return edit_view(ctx, &title, true, state);
+            return with_session(edit_view(ctx, &title, true, state));
         }
     };
-    let mut response = HttpResponse::SeeOther();
-    response.insert_header((header::LOCATION, paths::with_notice(&title, notice)));
-    if user.is_none() && author.as_str() != Author::ANONYMOUS {
-        response.cookie(
-            Cookie::build(
-                AUTHOR_COOKIE,
-                utf8_percent_encode(author.as_str(), NON_ALPHANUMERIC).to_string(),
-            )
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(csrf::is_https(ctx.req))
-            .max_age(actix_web::cookie::time::Duration::days(365))
+    with_session(
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, paths::with_notice(&title, notice)))
             .finish(),
-        );
-    }
-    response.finish()
+    )
 }
 
 /// Restores an old revision: a new revision whose text is the old one.
-async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResponse, Problem> {
+async fn restore(ctx: &Ctx<'_>, title: Title, form: PageForm) -> Result<HttpResponse, Problem> {
     if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
         return Err(if csrf::same_origin(ctx.req) {
             Problem::Csrf
@@ -797,9 +907,8 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         });
     }
     let oldid = parse_id(form.oldid.as_ref(), "oldid")?.ok_or(Problem::BadParameter("oldid"))?;
-    let (author, user) = ctx
-        .signature(&ctx.author_from_cookie())
-        .or_else(|_| ctx.signature(""))?;
+    let protection = ctx.protection_of(&title).await?;
+    ctx.require(Action::Edit, protection.as_ref())?;
     let store = ctx.state.store.clone();
     let page_title = title.clone();
     let found = web::block(move || -> Result<_, carnet_store::StoreError> {
@@ -812,6 +921,8 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
     if old.title != title {
         return Err(Problem::ForeignBase(oldid));
     }
+    ctx.check_readable(&old.revision.meta)?;
+    let (signer, new_session) = ctx.signer().await?;
     let comment = ctx.tr.t_with(
         "restore-comment",
         &[
@@ -827,8 +938,8 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         title: title.clone(),
         text: old.revision.text.clone(),
         base: Some(current.meta.id),
-        author,
-        user,
+        author: Author::new(signer.name.as_str())?,
+        user: Some(signer.id),
         comment: Comment::new(&comment)?,
         minor: false,
         labels: ctx.labels(),
@@ -840,7 +951,11 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         SaveOutcome::Unchanged(_) => "unchanged",
         SaveOutcome::Conflict { .. } => return Err(Problem::Conflict),
     };
-    Ok(redirect(&paths::with_notice(&title, notice)))
+    let mut response = redirect(&paths::with_notice(&title, notice));
+    if let Some(cookie) = new_session {
+        response.add_cookie(&cookie).map_err(Problem::internal)?;
+    }
+    Ok(response)
 }
 
 async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
@@ -853,9 +968,21 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
             .ok_or(Problem::BadParameter("limit"))?,
     };
     let before = parse_id(query.before.as_ref(), "before")?.map(RevisionId);
+    let include_deleted = ctx.may(Action::ViewDeleted, None);
     let store = ctx.state.store.clone();
     let page_title = title.clone();
-    let found = web::block(move || store.history(&page_title, limit, before)).await??;
+    let (found, protection, log) = web::block(move || -> Result<_, Problem> {
+        let found = store.history(&page_title, limit, before, include_deleted)?;
+        let protection = store.protection(&page_title)?;
+        let log = store.log(
+            &[],
+            Some(&carnet_store::LogTarget::Page(page_title.clone())),
+            PAGE_LOG_LIMIT,
+            None,
+        )?;
+        Ok((found, protection, log))
+    })
+    .await??;
     let Some(HistoryPage {
         page,
         entries,
@@ -865,6 +992,7 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
         return Err(Problem::PageNotFound);
     };
     let latest = page.latest.id;
+    let may_hide = ctx.may(Action::HideRevision, None);
     let rows = entries
         .iter()
         .enumerate()
@@ -877,6 +1005,11 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
             };
             HistoryRow {
                 id: meta.id.0,
+                readable: ctx.check_readable(meta).is_ok(),
+                hidden: meta.text_hidden,
+                deleted: meta.deleted,
+                hide_href: (may_hide && meta.id != latest)
+                    .then(|| format!("{}&oldid={}", paths::action(&title, "hide"), meta.id.0)),
                 date: ctx.tr.date(&meta.timestamp),
                 old_href: paths::old_revision(&title, meta.id.0),
                 cur_href: (meta.id != latest).then(|| paths::diff(&title, meta.id.0, latest.0)),
@@ -898,15 +1031,44 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
             }
         })
         .collect();
+    let mut notices = Vec::new();
+    if let Some(found) = protection.filter(|p| p.protection.is_active(chrono::Utc::now())) {
+        notices.push(crate::moderation::protection_notice(ctx.tr, &found));
+    }
+    let exists = page.latest.id == latest && !page.latest.deleted;
+    if page.latest.deleted {
+        notices.push(ctx.tr.t("history-page-deleted"));
+    }
+    // Rollback: when the newest edits are by one author and someone else wrote before.
+    let rollback = entries.first().and_then(|newest| {
+        let author = newest.meta.author.as_str();
+        let others = entries.iter().any(|e| e.meta.author.as_str() != author);
+        let protection = None;
+        (before.is_none() && exists && others && ctx.may(Action::Rollback, protection)).then(|| {
+            RollbackButton {
+                action: paths::action(&title, "rollback"),
+                csrf: ctx.csrf.value().to_owned(),
+                author: author.to_owned(),
+                label: ctx.tr.t1("history-rollback", "author", author),
+            }
+        })
+    });
     let base = paths::action(&title, "history");
     let view = HistoryView {
         tr: ctx.tr,
         chrome: ctx.chrome(ctx.tr.t1("history-heading", "title", &title.to_string())),
-        tabs: Tabs::new(&title, true, "history"),
+        tabs: crate::moderation::tabs(ctx, &title, exists, "history"),
         heading: ctx.tr.t1("history-heading", "title", &title.to_string()),
+        notices,
         rows,
         older_href: older.map(|older| format!("{base}&before={}&limit={limit}", older.0)),
         newest_href: before.map(|_| format!("{base}&limit={limit}")),
+        rollback,
+        log: log
+            .entries
+            .iter()
+            .map(|entry| crate::moderation::describe(ctx.tr, entry))
+            .collect(),
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -946,6 +1108,10 @@ async fn diff(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     })
     .await??;
     let (from, to, next, diff) = loaded;
+    ctx.check_readable(&to.revision.meta)?;
+    if let Some(from) = &from {
+        ctx.check_readable(&from.revision.meta)?;
+    }
     let describe = |found: &TitledRevision| {
         let meta = &found.revision.meta;
         ctx.tr.t_with(
@@ -1016,6 +1182,19 @@ async fn raw(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpRespo
     let oldid = parse_id(query.oldid.as_ref(), "oldid")?;
     let store = ctx.state.store.clone();
     let page_title = title.clone();
+    let (view_deleted, view_hidden) = (
+        ctx.may(Action::ViewDeleted, None),
+        ctx.may(Action::ViewHidden, None),
+    );
+    let readable = move |meta: &carnet_core::RevisionMeta| -> Result<(), Problem> {
+        if meta.deleted && !view_deleted {
+            return Err(Problem::RevisionDeleted(meta.id.0));
+        }
+        if meta.text_hidden && !view_hidden {
+            return Err(Problem::RevisionHidden(meta.id.0));
+        }
+        Ok(())
+    };
     let text = web::block(move || -> Result<_, Problem> {
         match oldid {
             Some(id) => {
@@ -1023,6 +1202,7 @@ async fn raw(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpRespo
                     .revision(RevisionId(id))?
                     .filter(|found| found.title == page_title)
                     .ok_or(Problem::RevisionNotFound(id))?;
+                readable(&found.revision.meta)?;
                 Ok(found.revision.text)
             }
             None => {
