@@ -363,7 +363,12 @@ impl Browser<'_> {
     /// keeps the form's hidden fields (CSRF token, base revision).
     pub fn edit(&mut self, title_path: &str, text: &str, summary: &str) -> Reply {
         let form = self.get(&format!("/wiki/{title_path}?action=edit"));
-        assert_eq!(form.status / 100, if form.status == 404 { 4 } else { 2 });
+        // 404: a new page; 403: the form is shown with why this person may not edit.
+        assert!(
+            matches!(form.status, 200 | 403 | 404),
+            "edit form of {title_path}: {}",
+            form.status
+        );
         let token = form.field("csrf_token").unwrap();
         let base = form.field("base_revision").unwrap_or_default();
         self.post_form(
