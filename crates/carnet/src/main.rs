@@ -75,6 +75,9 @@ struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CARNET_WORKERS")]
     workers: Option<usize>,
+    /// Whether logged-out people may write (under a temporary identity).
+    #[arg(long, env = "CARNET_ANONYMOUS_EDITS", default_value_t = true, action = clap::ArgAction::Set)]
+    anonymous_edits: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -182,7 +185,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr().context("no local address")?;
-    let state = AppState::new(store).map_err(anyhow::Error::msg)?;
+    let mut state = AppState::new(store).map_err(anyhow::Error::msg)?;
+    state.policy.anonymous_editing = args.anonymous_edits;
     let config = WebConfig {
         workers: args.workers,
     };
