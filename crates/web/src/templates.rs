@@ -14,6 +14,8 @@ pub struct Chrome {
     pub page_title: String,
     /// The logged-in user, for the account menu.
     pub user_name: Option<String>,
+    /// That user is a temporary identity: offer to log in or sign up, not a password.
+    pub temporary: bool,
     /// The CSRF token of the logout form in the header.
     pub csrf: String,
     pub stylesheet_href: &'static str,
@@ -50,6 +52,7 @@ impl Chrome {
         Chrome {
             page_title,
             user_name: user_name.map(str::to_owned),
+            temporary: false,
             csrf: csrf.to_owned(),
             stylesheet_href: crate::STYLESHEET_HREF.as_str(),
             main_page_href: main_page.url_encoded(),

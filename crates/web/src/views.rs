@@ -84,14 +84,16 @@ impl<'a> Ctx<'a> {
             Some(path) => path.as_str().to_owned(),
             None => "/".to_owned(),
         };
-        Chrome::new(
+        let mut chrome = Chrome::new(
             self.tr,
             &self.state.main_page,
             page_title,
             &here,
             self.user.as_ref().map(|user| user.name.as_str()),
             self.csrf.value(),
-        )
+        );
+        chrome.temporary = self.user.as_ref().is_some_and(|user| user.temporary);
+        chrome
     }
 
     /// An HTML response; sets the CSRF cookie when this reader had none.

@@ -306,3 +306,5 @@ block-target-hint = For example Marie Dupont or ~2026-42.
 block-submit = Block
 block-current = { $name } is blocked ({ $until }). Reason: { $reason }.
 block-lift = Lift the block
+account-temporary-identity = Temporary identity: { $name }
+footer-tools = Wiki tools

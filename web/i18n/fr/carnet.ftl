@@ -306,3 +306,5 @@ block-target-hint = Par exemple Marie Dupont ou ~2026-42.
 block-submit = Bloquer
 block-current = { $name } est bloqué·e ({ $until }). Motif : { $reason }.
 block-lift = Lever le blocage
+account-temporary-identity = Identité temporaire : { $name }
+footer-tools = Outils du wiki
