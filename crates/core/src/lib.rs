@@ -13,6 +13,7 @@ mod revision;
 mod save;
 mod text;
 mod title;
+mod token;
 
 pub use account::{
     MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordError, Role, UserName, UserNameError,
@@ -29,3 +30,4 @@ pub use revision::{
 pub use save::{SaveDecision, decide_save};
 pub use text::{ContentHash, MAX_PAGE_BYTES, PageText, TextError};
 pub use title::{MAX_TITLE_BYTES, Namespace, Title, TitleError};
+pub use token::{MAX_TOKEN_NAME_CHARS, TOKEN_PREFIX, TokenName, TokenNameError};

@@ -12,6 +12,7 @@ mod pages;
 mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tokens;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub use accounts::{Credentials, User};
 pub use connection::{AnyConnection, Backend};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
+pub use tokens::ApiToken;
 
 use connection::{Manager, Pool};
 
