@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_checked() {
-        assert_eq!(TokenName::parse("\tbot\n").map(|n| n.0), Ok("bot".to_owned()));
+        assert_eq!(
+            TokenName::parse("\tbot\n").map(|n| n.0),
+            Ok("bot".to_owned())
+        );
         assert_eq!(TokenName::parse(""), Err(TokenNameError::Empty));
         assert_eq!(
             TokenName::parse(&"é".repeat(MAX_TOKEN_NAME_CHARS)).map(|n| n.0.chars().count()),

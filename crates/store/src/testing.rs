@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use diesel::{Connection, RunQueryDsl};
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
+use diesel::{Connection, RunQueryDsl};
 
 use crate::{AnyConnection, Store, StoreConfig, StoreError};
 
@@ -168,7 +168,10 @@ pub fn fingerprint(store: &Store) -> Result<BTreeMap<String, String>, StoreError
 }
 
 fn summary(rows: &i64, digest: &str) -> String {
-    format!("{rows} rows, {}", carnet_core::ContentHash::of(digest).as_str())
+    format!(
+        "{rows} rows, {}",
+        carnet_core::ContentHash::of(digest).as_str()
+    )
 }
 
 /// `postgres://user@host:port/db?opts` with the database part replaced by `name`.

@@ -169,7 +169,12 @@ mod tests {
             .create_api_token(lea.id, &name, "hash-reader", true)
             .unwrap();
         let writer = store
-            .create_api_token(lea.id, &TokenName::parse("éditeur").unwrap(), "hash-writer", false)
+            .create_api_token(
+                lea.id,
+                &TokenName::parse("éditeur").unwrap(),
+                "hash-writer",
+                false,
+            )
             .unwrap();
         assert!(reader.read_only && !writer.read_only);
 
@@ -188,7 +193,11 @@ mod tests {
         assert!(token.read_only);
         assert!(token.last_used_at.is_some());
         let listed = store.api_tokens(lea.id).unwrap();
-        assert!(listed.iter().any(|t| t.id == reader.id && t.last_used_at.is_some()));
+        assert!(
+            listed
+                .iter()
+                .any(|t| t.id == reader.id && t.last_used_at.is_some())
+        );
         assert!(store.api_token_user("unknown").unwrap().is_none());
 
         // Only the owner revokes, once.
@@ -211,7 +220,13 @@ mod tests {
             .unwrap()
             .unwrap();
         let name = TokenName::parse("robot").unwrap();
-        store.create_api_token(lea.id, &name, "same", false).unwrap();
-        assert!(store.create_api_token(lea.id, &name, "same", false).is_err());
+        store
+            .create_api_token(lea.id, &name, "same", false)
+            .unwrap();
+        assert!(
+            store
+                .create_api_token(lea.id, &name, "same", false)
+                .is_err()
+        );
     }
 }

@@ -8,7 +8,7 @@ use carnet_core::{Author, Comment, Diff, LineKind, PageText, RevisionId, Revisio
 use carnet_store::{Edit, HistoryPage, SaveOutcome};
 use serde::{Deserialize, Serialize};
 
-use crate::csrf;
+use crate::caller::Caller;
 use crate::i18n::{Lang, Tr};
 use crate::problem::Problem;
 use crate::views::title_from_path;
@@ -50,6 +50,13 @@ pub fn json_error(error: JsonPayloadError, req: &HttpRequest) -> actix_web::Erro
         JsonPayloadError::ContentType => Problem::ContentType,
         JsonPayloadError::Overflow { limit }
         | JsonPayloadError::OverflowKnownLength { limit, .. } => Problem::PayloadTooLarge(*limit),
+        // serde_json has no public error kinds; this is its message for bytes that are
+        // not UTF-8, which deserve the same clear refusal as a form's.
+        JsonPayloadError::Deserialize(error)
+            if error.is_syntax() && error.to_string().starts_with("invalid unicode code point") =>
+        {
+            Problem::BadEncoding
+        }
         JsonPayloadError::Deserialize(error) => Problem::BadJson(error.to_string()),
         other => Problem::BadJson(other.to_string()),
     };
@@ -283,12 +290,11 @@ async fn history(
 pub async fn put_page(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     body: web::Json<SaveBody>,
 ) -> HttpResponse {
     let result = async {
-        if !csrf::same_origin(&req) {
-            return Err(Problem::CrossOrigin);
-        }
+        caller.may_write(&req)?;
         let (title, wants_history) = page_route(&req)?;
         if wants_history {
             return Err(Problem::MethodNotAllowed);
@@ -298,9 +304,9 @@ pub async fn put_page(
         }
         let body = body.into_inner();
         let tr = Tr::new(&state.i18n, Lang::of_request(&req));
-        // A logged-in browser signs with its account; `author` is for logged-out use.
-        let user = crate::accounts::current_user(&req, &state).await;
-        let author = match &user {
+        // An account (session or token) signs; `author` is for logged-out use.
+        let user = caller.user();
+        let author = match user {
             Some(user) => Author::new(user.name.as_str())?,
             None => Author::new(body.author.as_deref().unwrap_or_default())?,
         };
@@ -309,7 +315,7 @@ pub async fn put_page(
             text: PageText::new(&body.text, state.store.max_page_bytes())?,
             base: body.base_revision.map(RevisionId),
             author,
-            user: user.as_ref().map(|user| user.id),
+            user: user.map(|user| user.id),
             comment: Comment::new(&body.comment)?,
             minor: body.minor,
             labels: carnet_core::MergeLabels {
@@ -507,12 +513,11 @@ struct TocJson {
 pub async fn render_text(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     body: web::Json<RenderBody>,
 ) -> HttpResponse {
     let result = async {
-        if !csrf::same_origin(&req) {
-            return Err(Problem::CrossOrigin);
-        }
+        caller.may_write(&req)?;
         let body = body.into_inner();
         let title = match body.title.as_deref() {
             Some(title) => Title::parse(title)?,

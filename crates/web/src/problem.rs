@@ -3,7 +3,9 @@
 //! JSON API each turn a `Problem` into their own response shape.
 
 use actix_web::http::StatusCode;
-use carnet_core::{AuthorError, CommentError, PasswordError, TextError, TitleError, UserNameError};
+use carnet_core::{
+    AuthorError, CommentError, PasswordError, TextError, TitleError, TokenNameError, UserNameError,
+};
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
 
@@ -34,6 +36,16 @@ pub enum Problem {
     BadUserName(UserNameError),
     Password(PasswordError),
     LoginRequired,
+    /// An `Authorization` header without a live API token (unknown, revoked, malformed).
+    BadToken,
+    /// A read-only API token asked to write.
+    TokenReadOnly,
+    BadTokenName(TokenNameError),
+    TokenNotFound,
+    /// A form body of another type than `application/x-www-form-urlencoded`.
+    FormContentType,
+    /// A body that is not UTF-8 once decoded.
+    BadEncoding,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -61,6 +73,11 @@ impl Problem {
             Problem::WrongCredentials | Problem::LoginRequired => StatusCode::UNAUTHORIZED,
             Problem::NameTaken => StatusCode::CONFLICT,
             Problem::BadUserName(_) | Problem::Password(_) => StatusCode::BAD_REQUEST,
+            Problem::BadToken => StatusCode::UNAUTHORIZED,
+            Problem::TokenReadOnly => StatusCode::FORBIDDEN,
+            Problem::BadTokenName(_) | Problem::BadEncoding => StatusCode::BAD_REQUEST,
+            Problem::TokenNotFound => StatusCode::NOT_FOUND,
+            Problem::FormContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +109,12 @@ impl Problem {
             Problem::BadUserName(_) => "bad_user_name",
             Problem::Password(_) => "bad_password",
             Problem::LoginRequired => "login_required",
+            Problem::BadToken => "invalid_token",
+            Problem::TokenReadOnly => "token_read_only",
+            Problem::BadTokenName(_) => "bad_token_name",
+            Problem::TokenNotFound => "token_not_found",
+            Problem::FormContentType => "unsupported_media_type",
+            Problem::BadEncoding => "bad_encoding",
             Problem::Internal => "internal",
         }
     }
@@ -158,6 +181,16 @@ impl Problem {
             Problem::Password(PasswordError::TooLong) => tr.t("account-password-too-long"),
             Problem::Password(PasswordError::SameAsName) => tr.t("account-password-same-as-name"),
             Problem::LoginRequired => tr.t("account-login-required"),
+            Problem::BadToken => tr.t("token-error-invalid"),
+            Problem::TokenReadOnly => tr.t("token-error-read-only"),
+            Problem::BadTokenName(error) => tr.t(match error {
+                TokenNameError::Empty => "tokens-name-empty",
+                TokenNameError::TooLong => "tokens-name-too-long",
+                TokenNameError::ControlCharacter => "tokens-name-control",
+            }),
+            Problem::TokenNotFound => tr.t("tokens-not-found"),
+            Problem::FormContentType => tr.t("error-form-content-type"),
+            Problem::BadEncoding => tr.t("error-bad-encoding"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
