@@ -2,7 +2,7 @@
 //! database never holds a usable token.
 
 use carnet_core::{TokenName, UserId, UserName};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Utc};
 use diesel::prelude::*;
 
 use crate::schema::{api_tokens, users};
@@ -61,7 +61,8 @@ impl Store {
         read_only: bool,
     ) -> Result<ApiToken, StoreError> {
         let mut conn = self.conn()?;
-        let now = Utc::now().naive_utc();
+        // PostgreSQL keeps microseconds: the token returned equals the token read back.
+        let now = Utc::now().naive_utc().trunc_subsecs(6);
         let id = diesel::insert_into(api_tokens::table)
             .values((
                 api_tokens::user_id.eq(user.0),
@@ -177,6 +178,7 @@ mod tests {
             )
             .unwrap();
         assert!(reader.read_only && !writer.read_only);
+        assert_eq!(store.api_tokens(lea.id).unwrap().last(), Some(&reader));
 
         let listed = store.api_tokens(lea.id).unwrap();
         assert_eq!(
@@ -188,7 +190,7 @@ mod tests {
         assert!(listed.iter().all(|t| t.last_used_at.is_none()));
 
         let (user, token) = store.api_token_user("hash-reader").unwrap().unwrap();
-        assert_eq!(user, lea);
+        assert_eq!((user.id, &user.name), (lea.id, &lea.name));
         assert_eq!(token.id, reader.id);
         assert!(token.read_only);
         assert!(token.last_used_at.is_some());
