@@ -555,9 +555,7 @@ fn bad(
     path: impl Into<String>,
     content_type: Option<&'static str>,
     body: &[u8],
-    status: u16,
-    fr: &'static str,
-    en: &'static str,
+    (status, fr, en): (u16, &'static str, &'static str),
 ) -> Bad {
     Bad {
         name,
@@ -615,9 +613,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=edit"),
             Some(FORM),
             &save_form("caf%E9", "x"),
-            400,
-            "n'est pas de l'UTF-8 valide",
-            "is not valid UTF-8",
+            (400, "n'est pas de l'UTF-8 valide", "is not valid UTF-8"),
         ),
         bad(
             "form text not UTF-8 (raw byte)",
@@ -625,9 +621,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=edit"),
             Some(FORM),
             b"csrf_token={csrf}&base_revision={revision}&text=caf\xe9&do=save",
-            400,
-            "n'est pas de l'UTF-8 valide",
-            "is not valid UTF-8",
+            (400, "n'est pas de l'UTF-8 valide", "is not valid UTF-8"),
         ),
         bad(
             "sign-up name not UTF-8",
@@ -635,9 +629,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/account/signup",
             Some(FORM),
             b"csrf_token={csrf}&name=%FF%FE&password=une+phrase+de+passe",
-            400,
-            "n'est pas de l'UTF-8 valide",
-            "is not valid UTF-8",
+            (400, "n'est pas de l'UTF-8 valide", "is not valid UTF-8"),
         ),
         bad(
             "JSON text not UTF-8",
@@ -645,9 +637,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some(JSON),
             b"{\"text\": \"caf\xe9\", \"base_revision\": {revision}}",
-            400,
-            "n'est pas de l'UTF-8 valide",
-            "is not valid UTF-8",
+            (400, "n'est pas de l'UTF-8 valide", "is not valid UTF-8"),
         ),
         bad(
             "JSON with a lone surrogate",
@@ -655,9 +645,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some(JSON),
             b"{\"text\": \"\\ud800\", \"base_revision\": {revision}}",
-            400,
-            "n'est pas un JSON valide",
-            "is not valid JSON",
+            (400, "n'est pas un JSON valide", "is not valid JSON"),
         ),
         // Malformed or misdeclared bodies
         bad(
@@ -666,9 +654,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some(JSON),
             b"{\"text\": ",
-            400,
-            "n'est pas un JSON valide",
-            "is not valid JSON",
+            (400, "n'est pas un JSON valide", "is not valid JSON"),
         ),
         bad(
             "JSON array",
@@ -676,9 +662,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some(JSON),
             b"[1, 2]",
-            400,
-            "n'est pas un JSON valide",
-            "is not valid JSON",
+            (400, "n'est pas un JSON valide", "is not valid JSON"),
         ),
         bad(
             "JSON with an unknown field",
@@ -686,9 +670,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some(JSON),
             b"{\"texte\": \"x\"}",
-            400,
-            "n'est pas un JSON valide",
-            "is not valid JSON",
+            (400, "n'est pas un JSON valide", "is not valid JSON"),
         ),
         bad(
             "JSON text of the wrong type",
@@ -696,9 +678,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/api/v1/render",
             Some(JSON),
             b"{\"text\": 5}",
-            400,
-            "n'est pas un JSON valide",
-            "is not valid JSON",
+            (400, "n'est pas un JSON valide", "is not valid JSON"),
         ),
         bad(
             "API body as text/plain",
@@ -706,9 +686,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some("text/plain"),
             b"{\"text\": \"x\"}",
-            415,
-            "doit être du JSON",
-            "must be JSON",
+            (415, "doit être du JSON", "must be JSON"),
         ),
         bad(
             "API body without a type",
@@ -716,9 +694,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             None,
             b"{\"text\": \"x\"}",
-            415,
-            "doit être du JSON",
-            "must be JSON",
+            (415, "doit être du JSON", "must be JSON"),
         ),
         bad(
             "form as text/plain",
@@ -726,9 +702,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=edit"),
             Some("text/plain"),
             &save_form("x", "x"),
-            415,
-            "Le formulaire doit être envoyé en application/x-www-form-urlencoded",
-            "The form must be sent as application/x-www-form-urlencoded",
+            (
+                415,
+                "Le formulaire doit être envoyé en application/x-www-form-urlencoded",
+                "The form must be sent as application/x-www-form-urlencoded",
+            ),
         ),
         bad(
             "form as JSON",
@@ -736,9 +714,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/account/login",
             Some(JSON),
             b"{\"name\": \"Victime\"}",
-            415,
-            "Le formulaire doit être envoyé",
-            "The form must be sent",
+            (
+                415,
+                "Le formulaire doit être envoyé",
+                "The form must be sent",
+            ),
         ),
         // Overlong fields
         bad(
@@ -747,9 +727,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("/wiki/{long_title}"),
             None,
             b"",
-            400,
-            "le titre dépasse 255 octets",
-            "the title is longer than 255 bytes",
+            (
+                400,
+                "le titre dépasse 255 octets",
+                "the title is longer than 255 bytes",
+            ),
         ),
         bad(
             "overlong title (form save)",
@@ -757,9 +739,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("/wiki/{long_title}?action=edit"),
             Some(FORM),
             &save_form("x", "x"),
-            400,
-            "le titre dépasse 255 octets",
-            "the title is longer than 255 bytes",
+            (
+                400,
+                "le titre dépasse 255 octets",
+                "the title is longer than 255 bytes",
+            ),
         ),
         bad(
             "overlong title (API)",
@@ -767,9 +751,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("/api/v1/pages/{long_title}"),
             Some(JSON),
             b"{\"text\": \"x\"}",
-            400,
-            "le titre dépasse 255 octets",
-            "the title is longer than 255 bytes",
+            (
+                400,
+                "le titre dépasse 255 octets",
+                "the title is longer than 255 bytes",
+            ),
         ),
         bad(
             "overlong edit summary (form)",
@@ -777,9 +763,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=edit"),
             Some(FORM),
             &save_form("nouveau", &long_summary),
-            400,
-            "Le résumé est trop long",
-            "The summary is too long",
+            (400, "Le résumé est trop long", "The summary is too long"),
         ),
         bad(
             "overlong edit summary (API)",
@@ -790,9 +774,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
                 .to_string()
                 .replace("\"base_revision\":0", "\"base_revision\":{revision}")
                 .as_bytes(),
-            400,
-            "Le résumé est trop long",
-            "The summary is too long",
+            (400, "Le résumé est trop long", "The summary is too long"),
         ),
         bad(
             "overlong user name",
@@ -800,9 +782,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/account/signup",
             Some(FORM),
             format!("csrf_token={{csrf}}&name={long_name}&password=une+phrase+de+passe").as_bytes(),
-            400,
-            "il dépasse 85 caractères",
-            "it is longer than 85 characters",
+            (
+                400,
+                "il dépasse 85 caractères",
+                "it is longer than 85 characters",
+            ),
         ),
         bad(
             "overlong author name (API, logged out)",
@@ -812,9 +796,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             json!({"text": "x", "author": long_name})
                 .to_string()
                 .as_bytes(),
-            400,
-            "Le nom est trop long (85 caractères au plus).",
-            "The name is too long (85 characters at most).",
+            (
+                400,
+                "Le nom est trop long (85 caractères au plus).",
+                "The name is too long (85 characters at most).",
+            ),
         ),
         bad(
             "overlong token name",
@@ -822,9 +808,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/account/tokens",
             Some(FORM),
             format!("csrf_token={{csrf}}&name={}", "n".repeat(101)).as_bytes(),
-            400,
-            "Le nom du jeton dépasse 100 caractères.",
-            "The token name is longer than 100 characters.",
+            (
+                400,
+                "Le nom du jeton dépasse 100 caractères.",
+                "The token name is longer than 100 characters.",
+            ),
         ),
         // Unknown or malformed revision ids
         bad(
@@ -833,9 +821,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?oldid=999999"),
             None,
             b"",
-            404,
-            "La version 999999 n'existe pas.",
-            "Revision 999999 does not exist.",
+            (
+                404,
+                "La version 999999 n'existe pas.",
+                "Revision 999999 does not exist.",
+            ),
         ),
         bad(
             "non-numeric oldid",
@@ -843,9 +833,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?oldid=abc"),
             None,
             b"",
-            400,
-            "Le paramètre « oldid » est invalide.",
-            "The parameter “oldid” is invalid.",
+            (
+                400,
+                "Le paramètre « oldid » est invalide.",
+                "The parameter “oldid” is invalid.",
+            ),
         ),
         bad(
             "negative oldid",
@@ -853,9 +845,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?oldid=-3"),
             None,
             b"",
-            400,
-            "Le paramètre « oldid » est invalide.",
-            "The parameter “oldid” is invalid.",
+            (
+                400,
+                "Le paramètre « oldid » est invalide.",
+                "The parameter “oldid” is invalid.",
+            ),
         ),
         bad(
             "unknown revisions in a diff",
@@ -863,9 +857,7 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=diff&from=999998&to=999999"),
             None,
             b"",
-            404,
-            "n'existe pas.",
-            "does not exist.",
+            (404, "n'existe pas.", "does not exist."),
         ),
         bad(
             "unknown revision (API)",
@@ -873,9 +865,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/api/v1/revisions/999999",
             None,
             b"",
-            404,
-            "La version 999999 n'existe pas.",
-            "Revision 999999 does not exist.",
+            (
+                404,
+                "La version 999999 n'existe pas.",
+                "Revision 999999 does not exist.",
+            ),
         ),
         bad(
             "non-numeric revision (API)",
@@ -883,9 +877,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/api/v1/revisions/abc",
             None,
             b"",
-            400,
-            "Le paramètre « id » est invalide.",
-            "The parameter “id” is invalid.",
+            (
+                400,
+                "Le paramètre « id » est invalide.",
+                "The parameter “id” is invalid.",
+            ),
         ),
         bad(
             "revision id over 64 bits (API)",
@@ -893,9 +889,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/api/v1/revisions/99999999999999999999",
             None,
             b"",
-            400,
-            "Le paramètre « id » est invalide.",
-            "The parameter “id” is invalid.",
+            (
+                400,
+                "Le paramètre « id » est invalide.",
+                "The parameter “id” is invalid.",
+            ),
         ),
         bad(
             "unknown diff target (API)",
@@ -903,9 +901,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/api/v1/diff?to=999999",
             None,
             b"",
-            404,
-            "La version 999999 n'existe pas.",
-            "Revision 999999 does not exist.",
+            (
+                404,
+                "La version 999999 n'existe pas.",
+                "Revision 999999 does not exist.",
+            ),
         ),
         bad(
             "non-numeric diff source (API)",
@@ -913,9 +913,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/api/v1/diff?from=abc&to=1",
             None,
             b"",
-            400,
-            "Le paramètre « from » est invalide.",
-            "The parameter “from” is invalid.",
+            (
+                400,
+                "Le paramètre « from » est invalide.",
+                "The parameter “from” is invalid.",
+            ),
         ),
         bad(
             "unknown base revision (API)",
@@ -923,9 +925,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             SANDBOX_API,
             Some(JSON),
             b"{\"text\": \"x\", \"base_revision\": 999999}",
-            400,
-            "La version de départ 999999 n'appartient pas à cette page.",
-            "The base revision 999999 does not belong to this page.",
+            (
+                400,
+                "La version de départ 999999 n'appartient pas à cette page.",
+                "The base revision 999999 does not belong to this page.",
+            ),
         ),
         bad(
             "unknown base revision (form)",
@@ -933,9 +937,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=edit"),
             Some(FORM),
             b"csrf_token={csrf}&base_revision=999999&text=x&do=save",
-            400,
-            "La version de départ 999999 n'appartient pas à cette page.",
-            "The base revision 999999 does not belong to this page.",
+            (
+                400,
+                "La version de départ 999999 n'appartient pas à cette page.",
+                "The base revision 999999 does not belong to this page.",
+            ),
         ),
         bad(
             "restore of an unknown revision",
@@ -943,9 +949,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=restore"),
             Some(FORM),
             b"csrf_token={csrf}&oldid=999999",
-            404,
-            "La version 999999 n'existe pas.",
-            "Revision 999999 does not exist.",
+            (
+                404,
+                "La version 999999 n'existe pas.",
+                "Revision 999999 does not exist.",
+            ),
         ),
         bad(
             "history page size that is not a number (API)",
@@ -953,9 +961,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX_API}/history?limit=abc"),
             None,
             b"",
-            400,
-            "Le paramètre « limit » est invalide.",
-            "The parameter “limit” is invalid.",
+            (
+                400,
+                "Le paramètre « limit » est invalide.",
+                "The parameter “limit” is invalid.",
+            ),
         ),
         bad(
             "unknown action",
@@ -963,9 +973,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             format!("{SANDBOX}?action=d%C3%A9truire"),
             None,
             b"",
-            400,
-            "Action inconnue : « détruire ».",
-            "Unknown action: “détruire”.",
+            (
+                400,
+                "Action inconnue : « détruire ».",
+                "Unknown action: “détruire”.",
+            ),
         ),
         bad(
             "title not UTF-8",
@@ -973,9 +985,11 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
             "/wiki/%FF",
             None,
             b"",
-            400,
-            "Le paramètre « title » est invalide.",
-            "The parameter “title” is invalid.",
+            (
+                400,
+                "Le paramètre « title » est invalide.",
+                "The parameter “title” is invalid.",
+            ),
         ),
     ];
     let cookies = fixture.cookies();

@@ -147,7 +147,6 @@ impl Store {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests fail loudly on setup errors")]
 mod tests {
     use carnet_core::{Role, TokenName, UserName};
 

@@ -163,7 +163,6 @@ pub fn new_secret() -> Result<String, Problem> {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
 mod tests {
     use super::*;
 
