@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -19,7 +20,8 @@ pub struct TestServer {
     handle: Option<actix_web::dev::ServerHandle>,
     thread: Option<JoinHandle<()>>,
     store: Store,
-    _db: TestDb,
+    /// Shared by the servers started with [`TestServer::start_sharing`].
+    db: Arc<TestDb>,
 }
 
 /// An HTTP response, fully read.
@@ -37,7 +39,16 @@ impl TestServer {
 
     /// Starts a server whose page size limit is `max_page_bytes`.
     pub fn start_with(max_page_bytes: usize) -> TestServer {
-        let db = TestDb::new();
+        TestServer::start_on(Arc::new(TestDb::new()), max_page_bytes)
+    }
+
+    /// Starts a second server on this server's database, as a second Carnet process
+    /// would be: its own pool and state, nothing shared but the database.
+    pub fn start_sharing(&self) -> TestServer {
+        TestServer::start_on(Arc::clone(&self.db), self.store.max_page_bytes())
+    }
+
+    fn start_on(db: Arc<TestDb>, max_page_bytes: usize) -> TestServer {
         let mut config = StoreConfig::new(db.url());
         config.max_page_bytes = max_page_bytes;
         config.pool_size = 12;
@@ -71,13 +82,19 @@ impl TestServer {
             handle: Some(handle),
             thread: Some(thread),
             store,
-            _db: db,
+            db,
         }
     }
 
     /// The store behind the server, to check what really got saved.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// A digest of every table (see `carnet_store::testing::fingerprint`), to show a
+    /// refused request changed nothing.
+    pub fn fingerprint(&self) -> BTreeMap<String, String> {
+        carnet_store::testing::fingerprint(&self.store).unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -105,6 +122,24 @@ impl TestServer {
             request = request.header(*name, *value);
         }
         let request = request.body(body.to_owned()).unwrap();
+        Reply::from(self.agent.run(request).unwrap())
+    }
+
+    /// Sends raw bytes (which need not be UTF-8) with any method and headers.
+    pub fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(body.to_vec()).unwrap();
         Reply::from(self.agent.run(request).unwrap())
     }
 

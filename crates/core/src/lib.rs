@@ -15,6 +15,7 @@ pub mod rights;
 mod save;
 mod text;
 mod title;
+mod token;
 
 pub use account::{
     MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordError, Role, UserName, UserNameError,
@@ -32,3 +33,4 @@ pub use revision::{
 pub use save::{SaveDecision, decide_save};
 pub use text::{ContentHash, MAX_PAGE_BYTES, PageText, TextError};
 pub use title::{MAX_TITLE_BYTES, Namespace, Title, TitleError};
+pub use token::{MAX_TOKEN_NAME_CHARS, TOKEN_PREFIX, TokenName, TokenNameError};

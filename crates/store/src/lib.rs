@@ -13,6 +13,7 @@ mod pages;
 mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod tokens;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
+pub use tokens::ApiToken;
 
 use connection::{Manager, Pool};
 

@@ -139,8 +139,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        read_only -> Bool,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(protections -> pages (page_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(category_links -> pages (from_page));
 diesel::joinable!(page_links -> pages (from_page));
 diesel::joinable!(template_links -> pages (from_page));
@@ -158,5 +172,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     protections,
     blocks,
-    log_entries
+    log_entries,
+    api_tokens
 );

@@ -4,13 +4,14 @@
 //! The same test suite thus runs on both backends: CI sets the variable for its second
 //! pass.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
+use diesel::{Connection, RunQueryDsl};
 
-use crate::{Store, StoreConfig, StoreError};
+use crate::{AnyConnection, Store, StoreConfig, StoreError};
 
 /// The environment variable that points tests at PostgreSQL.
 pub const TEST_DATABASE_URL: &str = "CARNET_TEST_DATABASE_URL";
@@ -94,6 +95,83 @@ impl Drop for TestDb {
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
+}
+
+/// A digest of every row of every table, by table name: a test takes one before and one
+/// after a refused request to show that it changed nothing. Tables come from the
+/// database's catalog, so tables added later are covered without touching this.
+pub fn fingerprint(store: &Store) -> Result<BTreeMap<String, String>, StoreError> {
+    use diesel::sql_types::{BigInt, Text};
+
+    #[derive(diesel::QueryableByName)]
+    struct NameRow {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct DigestRow {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+        #[diesel(sql_type = Text)]
+        digest: String,
+    }
+
+    let mut conn = store.conn()?;
+    let mut out = BTreeMap::new();
+    match &mut *conn {
+        AnyConnection::Sqlite(conn) => {
+            let tables: Vec<NameRow> = diesel::sql_query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'",
+            )
+            .load(conn)?;
+            for table in tables {
+                let columns: Vec<NameRow> = diesel::sql_query(format!(
+                    "SELECT name FROM pragma_table_info('{}') ORDER BY cid",
+                    table.name
+                ))
+                .load(conn)?;
+                let row = columns
+                    .iter()
+                    .map(|column| format!("quote(\"{}\")", column.name))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                let digest: DigestRow = diesel::sql_query(format!(
+                    "SELECT count(*) AS n, coalesce(group_concat(r, char(30)), '') AS digest \
+                     FROM (SELECT {row} AS r FROM \"{}\" ORDER BY 1)",
+                    table.name
+                ))
+                .get_result(conn)?;
+                out.insert(table.name, summary(&digest.n, &digest.digest));
+            }
+        }
+        AnyConnection::Postgresql(conn) => {
+            let tables: Vec<NameRow> = diesel::sql_query(
+                "SELECT table_name::text AS name FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+                 AND table_name <> '__diesel_schema_migrations'",
+            )
+            .load(conn)?;
+            for table in tables {
+                let digest: DigestRow = diesel::sql_query(format!(
+                    "SELECT count(*)::bigint AS n, \
+                     coalesce(string_agg(t::text, chr(30) ORDER BY t::text), '') AS digest \
+                     FROM \"{}\" t",
+                    table.name
+                ))
+                .get_result(conn)?;
+                out.insert(table.name, summary(&digest.n, &digest.digest));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn summary(rows: &i64, digest: &str) -> String {
+    format!(
+        "{rows} rows, {}",
+        carnet_core::ContentHash::of(digest).as_str()
+    )
 }
 
 /// `postgres://user@host:port/db?opts` with the database part replaced by `name`.

@@ -8,7 +8,7 @@ use carnet_core::{Author, Comment, Diff, LineKind, PageText, RevisionId, Revisio
 use carnet_store::{Edit, HistoryPage, SaveOutcome};
 use serde::{Deserialize, Serialize};
 
-use crate::csrf;
+use crate::caller::Caller;
 use crate::i18n::{Lang, Tr};
 use crate::problem::Problem;
 use crate::views::title_from_path;
@@ -51,6 +51,13 @@ pub fn json_error(error: JsonPayloadError, req: &HttpRequest) -> actix_web::Erro
         JsonPayloadError::ContentType => Problem::ContentType,
         JsonPayloadError::Overflow { limit }
         | JsonPayloadError::OverflowKnownLength { limit, .. } => Problem::PayloadTooLarge(*limit),
+        // serde_json has no public error kinds; this is its message for bytes that are
+        // not UTF-8, which deserve the same clear refusal as a form's.
+        JsonPayloadError::Deserialize(error)
+            if error.is_syntax() && error.to_string().starts_with("invalid unicode code point") =>
+        {
+            Problem::BadEncoding
+        }
         JsonPayloadError::Deserialize(error) => Problem::BadJson(error.to_string()),
         other => Problem::BadJson(other.to_string()),
     };
@@ -286,12 +293,11 @@ async fn history(
 pub async fn put_page(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     body: web::Json<SaveBody>,
 ) -> HttpResponse {
     let result = async {
-        if !csrf::same_origin(&req) {
-            return Err(Problem::CrossOrigin);
-        }
+        caller.may_write(&req)?;
         let (title, wants_history) = page_route(&req)?;
         if wants_history {
             return Err(Problem::MethodNotAllowed);
@@ -306,8 +312,9 @@ pub async fn put_page(
         let comment = Comment::new(&body.comment)?;
         let protection = ctx.protection_of(&title).await?;
         ctx.require(Action::Edit, protection.as_ref())?;
-        // The session's account or temporary identity signs; a logged-out client gets
-        // a temporary identity and its cookie (`author` is accepted and ignored).
+        // The caller's account (session or token) or temporary identity signs; a
+        // logged-out client gets a temporary identity and its cookie (`author` is
+        // accepted and ignored).
         let (signer, new_session) = ctx.signer().await?;
         let edit = Edit {
             title: title.clone(),
@@ -524,12 +531,11 @@ struct TocJson {
 pub async fn render_text(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: Caller,
     body: web::Json<RenderBody>,
 ) -> HttpResponse {
     let result = async {
-        if !csrf::same_origin(&req) {
-            return Err(Problem::CrossOrigin);
-        }
+        caller.may_write(&req)?;
         let body = body.into_inner();
         let title = match body.title.as_deref() {
             Some(title) => Title::parse(title)?,

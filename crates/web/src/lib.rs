@@ -6,13 +6,16 @@
 
 mod accounts;
 mod api;
+mod caller;
 mod csrf;
+mod forms;
 mod i18n;
 mod moderation;
 mod paths;
 mod problem;
 mod rights;
 mod templates;
+mod tokens;
 mod views;
 mod wiki;
 
@@ -102,7 +105,7 @@ pub fn seed_welcome_page(store: &Store) -> Result<bool, StoreError> {
 pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     // Form fields are percent-encoded (up to 3 bytes per byte of text), JSON strings
     // escaped (up to 6 per byte for control characters; 2 covers real text).
-    let form_limit = max_page_bytes.saturating_mul(3).saturating_add(64 * 1024);
+    let form_limit = forms::form_limit(max_page_bytes);
     let json_limit = max_page_bytes.saturating_mul(2).saturating_add(64 * 1024);
     cfg.app_data(
         web::FormConfig::default()
@@ -125,6 +128,16 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
         "/account/password",
         web::post().to(accounts::change_password),
     )
+    // Before `/account/{mode}`, which would take "tokens" for a mode.
+    .service(
+        web::resource("/account/tokens")
+            .route(web::get().to(tokens::list_tokens))
+            .route(web::post().to(tokens::create_token)),
+    )
+    .route(
+        "/account/tokens/revoke",
+        web::post().to(tokens::revoke_token),
+    )
     .route("/account/{mode}", web::get().to(accounts::account_form))
     .service(
         web::resource("/wiki/{title:.*}")
@@ -134,6 +147,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     )
     .service(
         web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(caller::api_guard))
             .service(
                 web::resource("/pages/{title:.*}")
                     .route(web::get().to(api::get_page))
@@ -158,6 +172,7 @@ pub fn server(
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(actix_web::middleware::from_fn(forms::check_form_encoding))
             .wrap(security_headers())
             .wrap(Compress::default())
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/static/carnet.css"))
@@ -200,7 +215,7 @@ async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
 fn form_error(error: UrlencodedError, req: &HttpRequest) -> actix_web::Error {
     let problem = match &error {
         UrlencodedError::Overflow { limit, .. } => problem::Problem::PayloadTooLarge(*limit),
-        UrlencodedError::ContentType => problem::Problem::ContentType,
+        UrlencodedError::ContentType => problem::Problem::FormContentType,
         _ => problem::Problem::BadParameter("form"),
     };
     let response = match req.app_data::<web::Data<AppState>>() {

@@ -5,7 +5,8 @@
 use actix_web::http::StatusCode;
 use carnet_core::rights::{Denial, ProtectionLevel};
 use carnet_core::{
-    AuthorError, CommentError, PasswordError, Role, TextError, TitleError, UserNameError,
+    AuthorError, CommentError, PasswordError, Role, TextError, TitleError, TokenNameError,
+    UserNameError,
 };
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
@@ -48,6 +49,16 @@ pub enum Problem {
     RollbackOnlyAuthor(String),
     UserNotFound(String),
     BadExpiry(String),
+    /// An `Authorization` header without a live API token (unknown, revoked, malformed).
+    BadToken,
+    /// A read-only API token asked to write.
+    TokenReadOnly,
+    BadTokenName(TokenNameError),
+    TokenNotFound,
+    /// A form body of another type than `application/x-www-form-urlencoded`.
+    FormContentType,
+    /// A body that is not UTF-8 once decoded.
+    BadEncoding,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -84,6 +95,11 @@ impl Problem {
             | Problem::RollbackOnlyAuthor(_) => StatusCode::CONFLICT,
             Problem::SameTitle | Problem::BadExpiry(_) => StatusCode::BAD_REQUEST,
             Problem::UserNotFound(_) => StatusCode::NOT_FOUND,
+            Problem::BadToken => StatusCode::UNAUTHORIZED,
+            Problem::TokenReadOnly => StatusCode::FORBIDDEN,
+            Problem::BadTokenName(_) | Problem::BadEncoding => StatusCode::BAD_REQUEST,
+            Problem::TokenNotFound => StatusCode::NOT_FOUND,
+            Problem::FormContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -128,6 +144,12 @@ impl Problem {
             Problem::RollbackOnlyAuthor(_) => "rollback_only_author",
             Problem::UserNotFound(_) => "user_not_found",
             Problem::BadExpiry(_) => "bad_expiry",
+            Problem::BadToken => "invalid_token",
+            Problem::TokenReadOnly => "token_read_only",
+            Problem::BadTokenName(_) => "bad_token_name",
+            Problem::TokenNotFound => "token_not_found",
+            Problem::FormContentType => "unsupported_media_type",
+            Problem::BadEncoding => "bad_encoding",
             Problem::Internal => "internal",
         }
     }
@@ -212,6 +234,16 @@ impl Problem {
             }
             Problem::UserNotFound(name) => tr.t1("error-user-not-found", "name", name),
             Problem::BadExpiry(input) => tr.t1("error-bad-expiry", "input", input),
+            Problem::BadToken => tr.t("token-error-invalid"),
+            Problem::TokenReadOnly => tr.t("token-error-read-only"),
+            Problem::BadTokenName(error) => tr.t(match error {
+                TokenNameError::Empty => "tokens-name-empty",
+                TokenNameError::TooLong => "tokens-name-too-long",
+                TokenNameError::ControlCharacter => "tokens-name-control",
+            }),
+            Problem::TokenNotFound => tr.t("tokens-not-found"),
+            Problem::FormContentType => tr.t("error-form-content-type"),
+            Problem::BadEncoding => tr.t("error-bad-encoding"),
             Problem::Internal => tr.t("error-internal"),
         }
     }

@@ -3,7 +3,7 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use carnet_core::rights::Action;
 use carnet_core::{
@@ -59,7 +59,15 @@ impl<'a> Ctx<'a> {
     /// A context with the session's user.
     pub async fn load(req: &'a HttpRequest, state: &'a AppState) -> Ctx<'a> {
         let mut ctx = Ctx::new(req, state);
-        ctx.user = crate::accounts::current_user(req, state).await;
+        // On the API, the guard has resolved the caller (session or token) already.
+        let resolved = req
+            .extensions()
+            .get::<crate::caller::Caller>()
+            .map(|caller| caller.user().cloned());
+        ctx.user = match resolved {
+            Some(user) => user,
+            None => crate::accounts::current_user(req, state).await,
+        };
         if let Some(user) = &ctx.user {
             let store = state.store.clone();
             let id = user.id;
