@@ -230,6 +230,8 @@ pub struct HistoryRow {
     pub deleted: bool,
     /// Administrators: hide or show again the text.
     pub hide_href: Option<String>,
+    /// Administrators: block the author.
+    pub block_href: Option<String>,
     pub date: String,
     pub old_href: String,
     pub cur_href: Option<String>,

@@ -1003,6 +1003,7 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
     };
     let latest = page.latest.id;
     let may_hide = ctx.may(Action::HideRevision, None);
+    let may_block = ctx.may(Action::Block, None);
     let rows = entries
         .iter()
         .enumerate()
@@ -1020,6 +1021,12 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
                 deleted: meta.deleted,
                 hide_href: (may_hide && meta.id != latest)
                     .then(|| format!("{}&oldid={}", paths::action(&title, "hide"), meta.id.0)),
+                block_href: may_block.then(|| {
+                    format!(
+                        "/wiki/Sp%C3%A9cial:Bloquer?cible={}",
+                        utf8_percent_encode(meta.author.as_str(), NON_ALPHANUMERIC)
+                    )
+                }),
                 date: ctx.tr.date(&meta.timestamp),
                 old_href: paths::old_revision(&title, meta.id.0),
                 cur_href: (meta.id != latest).then(|| paths::diff(&title, meta.id.0, latest.0)),

@@ -340,3 +340,4 @@ token-error-invalid = Access token refused: it is unknown, revoked or malformed.
 token-error-read-only = This access token is read-only: it cannot be used to change the wiki.
 error-form-content-type = The form must be sent as application/x-www-form-urlencoded.
 error-bad-encoding = The request body contains text that is not valid UTF-8. Nothing was saved.
+history-block = block

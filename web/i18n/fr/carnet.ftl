@@ -340,3 +340,4 @@ token-error-invalid = Jeton d'accès refusé : il est inconnu, révoqué ou mal 
 token-error-read-only = Ce jeton d'accès est en lecture seule : il ne permet pas de modifier le wiki.
 error-form-content-type = Le formulaire doit être envoyé en application/x-www-form-urlencoded.
 error-bad-encoding = Le corps de la requête contient du texte qui n'est pas de l'UTF-8 valide. Rien n'a été enregistré.
+history-block = bloquer
