@@ -237,7 +237,14 @@ mod tests {
         assert_eq!(mapped.to_string(), "192.0.2.0/24");
         assert!(mapped.contains(ip("192.0.2.5")));
 
-        for bad in ["", "192.0.2.0/33", "2001:db8::/129", "192.0.2", "le CDI", "10.0.0.0/8/8"] {
+        for bad in [
+            "",
+            "192.0.2.0/33",
+            "2001:db8::/129",
+            "192.0.2",
+            "le CDI",
+            "10.0.0.0/8/8",
+        ] {
             assert_eq!(IpRange::parse(bad), Err(EventError::BadIpRange), "{bad:?}");
         }
     }
@@ -270,7 +277,10 @@ mod tests {
         );
         assert_eq!(check("a\u{7}b", day.0, day.1, ""), EventError::NameControl);
         assert_eq!(check("x", "demain", day.1, ""), EventError::BadStart);
-        assert_eq!(check("x", day.0, "2026-13-01T00:00", ""), EventError::BadEnd);
+        assert_eq!(
+            check("x", day.0, "2026-13-01T00:00", ""),
+            EventError::BadEnd
+        );
         assert_eq!(check("x", day.1, day.0, ""), EventError::EndBeforeStart);
         assert_eq!(check("x", day.0, day.0, ""), EventError::EndBeforeStart);
         assert_eq!(
@@ -281,7 +291,10 @@ mod tests {
             check("x", day.0, "2026-12-12T09:01", ""),
             EventError::TooLong
         );
-        assert_eq!(check("x", day.0, day.1, "10.0.0.0/40"), EventError::BadIpRange);
+        assert_eq!(
+            check("x", day.0, day.1, "10.0.0.0/40"),
+            EventError::BadIpRange
+        );
     }
 
     #[test]

@@ -22,8 +22,8 @@ pub use account::{
 };
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
 pub use event::{
-    EventDraft, EventError, EventStatus, EventWindow, IpRange, MAX_EVENT_DAYS, MAX_EVENT_NAME_CHARS,
-    may_manage_events, parse_time,
+    EventDraft, EventError, EventStatus, EventWindow, IpRange, MAX_EVENT_DAYS,
+    MAX_EVENT_NAME_CHARS, may_manage_events, parse_time,
 };
 pub use ids::{PageId, RevisionId, UserId};
 pub use limits::{

@@ -282,8 +282,8 @@ pub fn verdict(
         if !over {
             continue;
         }
-        let end = window_start(now_secs, check.limit.window_secs)
-            + i64::from(check.limit.window_secs);
+        let end =
+            window_start(now_secs, check.limit.window_secs) + i64::from(check.limit.window_secs);
         let wait = u64::try_from(end.saturating_sub(now_secs))
             .unwrap_or(1)
             .max(1);
@@ -325,7 +325,17 @@ mod tests {
         assert!("off".parse::<Limit>().unwrap().is_off());
         assert!("0".parse::<Limit>().unwrap().is_off());
         assert_eq!("0/1h".parse::<Limit>().unwrap().to_string(), "off");
-        for bad in ["", "30", "30/", "30/m", "x/1m", "30/1y", "30/0s", "-1/1m", "1/99999999d"] {
+        for bad in [
+            "",
+            "30",
+            "30/",
+            "30/m",
+            "x/1m",
+            "30/1y",
+            "30/0s",
+            "-1/1m",
+            "1/99999999d",
+        ] {
             assert_eq!(bad.parse::<Limit>(), Err(LimitSyntaxError), "{bad:?}");
         }
     }
@@ -378,7 +388,12 @@ mod tests {
     fn limits_turned_off_count_nothing() {
         assert!(
             LimitPolicy::off()
-                .checks(LimitedAction::Save, Some(Account::User(UserId(1))), IP, true)
+                .checks(
+                    LimitedAction::Save,
+                    Some(Account::User(UserId(1))),
+                    IP,
+                    true
+                )
                 .is_empty()
         );
     }
@@ -403,7 +418,12 @@ mod tests {
             saves_per_ip: Limit::new(5, 600),
             ..LimitPolicy::default()
         }
-        .checks(LimitedAction::Save, Some(Account::User(UserId(1))), IP, false);
+        .checks(
+            LimitedAction::Save,
+            Some(Account::User(UserId(1))),
+            IP,
+            false,
+        );
         // 10:00:30 into a minute window and a ten-minute window.
         let now = 36_030;
         assert_eq!(verdict(&checks, &[1, 1], now, true), Ok(()));
