@@ -8,9 +8,10 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use carnet_core::{Limit, LimitPolicy};
 use carnet_store::testing::TestDb;
 use carnet_store::{Store, StoreConfig};
-use carnet_web::{AppState, WebConfig};
+use carnet_web::{AppState, LimitConfig, WebConfig};
 
 /// A running server and the database behind it; both go away on drop.
 pub struct TestServer {
@@ -37,11 +38,21 @@ impl TestServer {
 
     /// Starts a server whose page size limit is `max_page_bytes`.
     pub fn start_with(max_page_bytes: usize) -> TestServer {
+        TestServer::launch(max_page_bytes, generous_limits())
+    }
+
+    /// Starts a server with these rate limits (tests of the limits themselves).
+    pub fn start_with_limits(limits: LimitConfig) -> TestServer {
+        TestServer::launch(carnet_core_limit(), limits)
+    }
+
+    fn launch(max_page_bytes: usize, limits: LimitConfig) -> TestServer {
         let db = TestDb::new();
         let mut config = StoreConfig::new(db.url());
         config.max_page_bytes = max_page_bytes;
         config.pool_size = 12;
-        let state = AppState::new(Store::open(&config).unwrap()).unwrap();
+        let mut state = AppState::new(Store::open(&config).unwrap()).unwrap();
+        state.limits = limits;
         let store = state.store.clone();
         if max_page_bytes >= carnet_core_limit() {
             carnet_web::seed_welcome_page(&store).unwrap();
@@ -137,6 +148,25 @@ impl Drop for TestServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Limits far above what any test does, so that tests about something else (eight
+/// writers racing for ten seconds…) are never refused, while the counting still runs.
+pub fn generous_limits() -> LimitConfig {
+    let plenty = Limit::new(10_000_000, 60);
+    LimitConfig {
+        policy: LimitPolicy {
+            signups_per_ip: plenty,
+            login_failures_per_account: plenty,
+            login_failures_per_ip: plenty,
+            saves_per_account: plenty,
+            saves_per_ip: plenty,
+            creations_per_account: plenty,
+            creations_per_ip: plenty,
+            event_factor: 1,
+        },
+        trust_proxy: false,
     }
 }
 

@@ -27,8 +27,8 @@ pub use event::{
 };
 pub use ids::{PageId, RevisionId, UserId};
 pub use limits::{
-    Account, Limit, LimitCheck, LimitPolicy, LimitSyntaxError, LimitedAction, Refusal, ip_subject,
-    verdict, window_start,
+    Account, Limit, LimitCheck, LimitPolicy, LimitSyntaxError, LimitedAction, Refusal, account_key,
+    ip_subject, verdict, window_start,
 };
 pub use links::{CategoryLink, PageLinks, collation_key};
 pub use merge::{MergeLabels, MergeOutcome, merge};

@@ -211,13 +211,9 @@ impl LimitPolicy {
     ) -> Vec<LimitCheck> {
         let mut checks = Vec::with_capacity(2);
         if let (Some(account), Some(limit)) = (account, self.per_account(action)) {
-            let who = match account {
-                Account::User(id) => format!("user:{}", id.0),
-                Account::Name(name) => format!("name:{}", name.trim().to_lowercase()),
-            };
             checks.push(LimitCheck {
                 action,
-                key: format!("{}:{who}", action.code()),
+                key: account_key(action, account),
                 limit,
             });
         }
@@ -233,6 +229,15 @@ impl LimitPolicy {
         checks.retain(|check| !check.limit.is_off());
         checks
     }
+}
+
+/// The key of an account's counter for `action` (`save:user:42`, `login:name:marie`).
+pub fn account_key(action: LimitedAction, account: Account<'_>) -> String {
+    let who = match account {
+        Account::User(id) => format!("user:{}", id.0),
+        Account::Name(name) => format!("name:{}", name.trim().to_lowercase()),
+    };
+    format!("{}:{who}", action.code())
 }
 
 /// The address a per-IP counter is kept for: an IPv4 address as is (IPv4-mapped IPv6

@@ -318,6 +318,7 @@ pub async fn put_page(
                 mine: tr.t("merge-label-mine"),
             },
         };
+        crate::limits::check_save(&req, &state, user.as_ref(), &title).await?;
         let mine = edit.text.as_str().to_owned();
         let store = state.store.clone();
         let outcome = web::block(move || store.save(&edit)).await??;

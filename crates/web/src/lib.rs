@@ -7,7 +7,9 @@
 mod accounts;
 mod api;
 mod csrf;
+mod events;
 mod i18n;
+mod limits;
 mod paths;
 mod problem;
 mod templates;
@@ -27,6 +29,7 @@ use carnet_store::{Edit, SaveOutcome, Store, StoreError};
 
 pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
+pub use limits::LimitConfig;
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
@@ -55,6 +58,8 @@ pub struct AppState {
     pub main_page: Title,
     /// What the renderer writes into pages, in the wiki's content language.
     pub messages: carnet_render::Messages,
+    /// Rate limits and where client addresses come from (defaults unless set).
+    pub limits: LimitConfig,
 }
 
 impl AppState {
@@ -70,6 +75,7 @@ impl AppState {
             i18n,
             main_page: Title::parse(paths::MAIN_PAGE).map_err(|e| e.to_string())?,
             messages,
+            limits: LimitConfig::default(),
         })
     }
 }
@@ -121,6 +127,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
         web::post().to(accounts::change_password),
     )
     .route("/account/{mode}", web::get().to(accounts::account_form))
+    .route("/events", web::post().to(events::create_event))
+    .route("/events/end", web::post().to(events::end_event))
     .service(
         web::resource("/wiki/{title:.*}")
             .route(web::get().to(views::page_get))
@@ -153,6 +161,7 @@ pub fn server(
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())
             .wrap(Compress::default())
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/static/carnet.css"))

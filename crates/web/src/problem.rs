@@ -3,7 +3,10 @@
 //! JSON API each turn a `Problem` into their own response shape.
 
 use actix_web::http::StatusCode;
-use carnet_core::{AuthorError, CommentError, PasswordError, TextError, TitleError, UserNameError};
+use carnet_core::{
+    AuthorError, CommentError, EventError, LimitedAction, PasswordError, Refusal, TextError,
+    TitleError, UserNameError,
+};
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
 
@@ -34,6 +37,13 @@ pub enum Problem {
     BadUserName(UserNameError),
     Password(PasswordError),
     LoginRequired,
+    /// Over a rate limit (`limits.rs`); answered 429 with `Retry-After`.
+    RateLimited(Refusal),
+    /// Opening or ending event windows needs the animateur or admin role.
+    EventForbidden,
+    BadEvent(EventError),
+    /// No such event, or it is already over.
+    EventNotFound,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -61,6 +71,10 @@ impl Problem {
             Problem::WrongCredentials | Problem::LoginRequired => StatusCode::UNAUTHORIZED,
             Problem::NameTaken => StatusCode::CONFLICT,
             Problem::BadUserName(_) | Problem::Password(_) => StatusCode::BAD_REQUEST,
+            Problem::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Problem::EventForbidden => StatusCode::FORBIDDEN,
+            Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
+            Problem::EventNotFound => StatusCode::NOT_FOUND,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +106,10 @@ impl Problem {
             Problem::BadUserName(_) => "bad_user_name",
             Problem::Password(_) => "bad_password",
             Problem::LoginRequired => "login_required",
+            Problem::RateLimited(_) => "rate_limited",
+            Problem::EventForbidden => "event_forbidden",
+            Problem::BadEvent(_) => "bad_event",
+            Problem::EventNotFound => "event_not_found",
             Problem::Internal => "internal",
         }
     }
@@ -158,6 +176,28 @@ impl Problem {
             Problem::Password(PasswordError::TooLong) => tr.t("account-password-too-long"),
             Problem::Password(PasswordError::SameAsName) => tr.t("account-password-same-as-name"),
             Problem::LoginRequired => tr.t("account-login-required"),
+            Problem::RateLimited(refusal) => {
+                let key = match refusal.action {
+                    LimitedAction::Signup => "limit-signup",
+                    LimitedAction::LoginFailure => "limit-login",
+                    LimitedAction::Save => "limit-save",
+                    LimitedAction::Creation => "limit-create",
+                };
+                tr.t1(key, "wait", &wait(tr, refusal.retry_after_secs))
+            }
+            Problem::EventForbidden => tr.t("event-forbidden"),
+            Problem::BadEvent(error) => tr.t(match error {
+                EventError::NameEmpty => "event-error-name-empty",
+                EventError::NameTooLong => "event-error-name-too-long",
+                EventError::NameControl => "event-error-name-control",
+                EventError::BadStart => "event-error-bad-start",
+                EventError::BadEnd => "event-error-bad-end",
+                EventError::EndBeforeStart => "event-error-end-before-start",
+                EventError::EndInPast => "event-error-end-in-past",
+                EventError::TooLong => "event-error-too-long",
+                EventError::BadIpRange => "event-error-bad-range",
+            }),
+            Problem::EventNotFound => tr.t("event-not-found"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -166,6 +206,16 @@ impl Problem {
     pub fn internal(error: impl std::fmt::Display) -> Problem {
         log::error!("internal error: {error}");
         Problem::Internal
+    }
+}
+
+/// "45 secondes", "3 minutes": a wait as people say it, rounded up.
+fn wait(tr: Tr<'_>, seconds: u64) -> String {
+    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX).max(1);
+    if seconds < 60 {
+        tr.tn("limit-wait-seconds", "count", seconds)
+    } else {
+        tr.tn("limit-wait-minutes", "count", (seconds + 59) / 60)
     }
 }
 

@@ -401,6 +401,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
     let store = ctx.state.store.clone();
     let kind = name.to_lowercase();
     let (heading, help, items) = match kind.as_str() {
+        "événements" | "events" => return crate::events::page(ctx).await,
         "pages liées" | "whatlinkshere" => {
             let target = Title::parse(argument.unwrap_or_default())?;
             let target_for_query = target.clone();
@@ -740,6 +741,12 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: EditForm) -> HttpResponse {
         minor: form.minor.is_some(),
         labels: ctx.labels(),
     };
+    if let Err(problem) =
+        crate::limits::check_save(ctx.req, ctx.state, ctx.user.as_ref(), &title).await
+    {
+        state.problem = Some(problem);
+        return edit_view(ctx, &title, exists_hint, state);
+    }
     let store = ctx.state.store.clone();
     let outcome = match web::block(move || store.save(&edit)).await {
         Ok(Ok(outcome)) => outcome,
@@ -833,6 +840,7 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: EditForm) -> Result<HttpResp
         minor: false,
         labels: ctx.labels(),
     };
+    crate::limits::check_save(ctx.req, ctx.state, ctx.user.as_ref(), &title).await?;
     let store = ctx.state.store.clone();
     let outcome = web::block(move || store.save(&edit)).await??;
     let notice = match outcome {
