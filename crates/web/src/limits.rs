@@ -70,18 +70,21 @@ pub async fn check_save(
     let title = title.clone();
     let store = state.store.clone();
     let outcome = web::block(move || -> Result<Result<(), Refusal>, StoreError> {
-        let relaxed = event_relaxes(&store, ip)?;
         let account = user_id.map(Account::User);
-        let mut checks = policy.checks(LimitedAction::Save, account, ip, relaxed);
-        if checks.is_empty()
-            && policy
-                .checks(LimitedAction::Creation, account, ip, relaxed)
-                .is_empty()
-        {
+        let counted = |relaxed| {
+            let saves = policy.checks(LimitedAction::Save, account, ip, relaxed);
+            let creations = policy.checks(LimitedAction::Creation, account, ip, relaxed);
+            (saves, creations)
+        };
+        let (mut checks, mut creations) = counted(false);
+        if checks.is_empty() && creations.is_empty() {
             return Ok(Ok(()));
         }
-        if !store.page_exists(&title)? {
-            checks.extend(policy.checks(LimitedAction::Creation, account, ip, relaxed));
+        if event_relaxes(&store, ip)? {
+            (checks, creations) = counted(true);
+        }
+        if !creations.is_empty() && !store.page_exists(&title)? {
+            checks.extend(creations);
         }
         count(&store, &checks)
     })
@@ -95,10 +98,9 @@ pub async fn check_signup(req: &HttpRequest, state: &AppState) -> Result<(), Pro
     let policy = state.limits.policy.clone();
     let store = state.store.clone();
     let outcome = web::block(move || {
-        let relaxed = event_relaxes(&store, ip)?;
         count(
             &store,
-            &policy.checks(LimitedAction::Signup, None, ip, relaxed),
+            &counters_for(&store, &policy, LimitedAction::Signup, None, ip)?,
         )
     })
     .await;
@@ -113,13 +115,8 @@ pub async fn check_login(req: &HttpRequest, state: &AppState, name: &str) -> Res
     let name = login_name(name);
     let store = state.store.clone();
     let outcome = web::block(move || -> Result<Result<(), Refusal>, StoreError> {
-        let relaxed = event_relaxes(&store, ip)?;
-        let checks = policy.checks(
-            LimitedAction::LoginFailure,
-            Some(Account::Name(&name)),
-            ip,
-            relaxed,
-        );
+        let account = Some(Account::Name(&name));
+        let checks = counters_for(&store, &policy, LimitedAction::LoginFailure, account, ip)?;
         let now = Utc::now().timestamp();
         let counts = store.peek_hits(&checks, now)?;
         Ok(carnet_core::verdict(&checks, &counts, now, false))
@@ -135,13 +132,8 @@ pub async fn login_failed(req: &HttpRequest, state: &AppState, name: &str) {
     let name = login_name(name);
     let store = state.store.clone();
     let counted = web::block(move || -> Result<(), StoreError> {
-        let relaxed = event_relaxes(&store, ip)?;
-        let checks = policy.checks(
-            LimitedAction::LoginFailure,
-            Some(Account::Name(&name)),
-            ip,
-            relaxed,
-        );
+        let account = Some(Account::Name(&name));
+        let checks = counters_for(&store, &policy, LimitedAction::LoginFailure, account, ip)?;
         store.count_hits(&checks, Utc::now().timestamp())?;
         Ok(())
     })
@@ -192,6 +184,28 @@ fn login_name(typed: &str) -> String {
         .unwrap_or_else(|_| typed.trim().to_owned())
 }
 
+/// The counters of `action`, with per-IP limits relaxed when an open event covers `ip`.
+/// Events are only looked up when something is counted at all.
+fn counters_for(
+    store: &Store,
+    policy: &LimitPolicy,
+    action: LimitedAction,
+    account: Option<Account<'_>>,
+    ip: IpAddr,
+) -> Result<Vec<LimitCheck>, StoreError> {
+    let checks = policy.checks(action, account, ip, false);
+    if checks.is_empty() {
+        return Ok(checks);
+    }
+    let relaxed = event_relaxes(store, ip)?;
+    Ok(if relaxed {
+        policy.checks(action, account, ip, true)
+    } else {
+        checks
+    })
+}
+
+/// Whether an open event covers `ip` now.
 fn event_relaxes(store: &Store, ip: IpAddr) -> Result<bool, StoreError> {
     let now = Utc::now();
     Ok(store
