@@ -648,11 +648,7 @@ fn ordinary_nesting_is_untouched() {
 #[test]
 fn deeply_nested_raw_html_is_shown_as_text() {
     let out = html(&Wiki::default(), &format!("{}cœur", "<div>".repeat(5_000)));
-    assert!(
-        !out.contains("<div>"),
-        "{}",
-        out.chars().take(200).collect::<String>()
-    );
+    assert!(!out.contains("<div>"), "{}", out.chars().take(200).collect::<String>());
     assert!(out.contains("&lt;div&gt;"));
     assert!(out.contains("cœur"));
 }
