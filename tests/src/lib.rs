@@ -9,9 +9,10 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use carnet_core::{Limit, LimitPolicy};
 use carnet_store::testing::TestDb;
 use carnet_store::{Store, StoreConfig};
-use carnet_web::{AppState, WebConfig};
+use carnet_web::{AppState, LimitConfig, WebConfig};
 
 /// A running server and the database behind it; both go away on drop.
 pub struct TestServer {
@@ -39,20 +40,30 @@ impl TestServer {
 
     /// Starts a server whose page size limit is `max_page_bytes`.
     pub fn start_with(max_page_bytes: usize) -> TestServer {
-        TestServer::start_on(Arc::new(TestDb::new()), max_page_bytes)
+        TestServer::start_on(Arc::new(TestDb::new()), max_page_bytes, generous_limits())
+    }
+
+    /// Starts a server with these rate limits (tests of the limits themselves).
+    pub fn start_with_limits(limits: LimitConfig) -> TestServer {
+        TestServer::start_on(Arc::new(TestDb::new()), carnet_core_limit(), limits)
     }
 
     /// Starts a second server on this server's database, as a second Carnet process
     /// would be: its own pool and state, nothing shared but the database.
     pub fn start_sharing(&self) -> TestServer {
-        TestServer::start_on(Arc::clone(&self.db), self.store.max_page_bytes())
+        TestServer::start_on(
+            Arc::clone(&self.db),
+            self.store.max_page_bytes(),
+            generous_limits(),
+        )
     }
 
-    fn start_on(db: Arc<TestDb>, max_page_bytes: usize) -> TestServer {
+    fn start_on(db: Arc<TestDb>, max_page_bytes: usize, limits: LimitConfig) -> TestServer {
         let mut config = StoreConfig::new(db.url());
         config.max_page_bytes = max_page_bytes;
         config.pool_size = 12;
-        let state = AppState::new(Store::open(&config).unwrap()).unwrap();
+        let mut state = AppState::new(Store::open(&config).unwrap()).unwrap();
+        state.limits = limits;
         let store = state.store.clone();
         if max_page_bytes >= carnet_core_limit() {
             carnet_web::seed_welcome_page(&store).unwrap();
@@ -172,6 +183,25 @@ impl Drop for TestServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Limits far above what any test does, so that tests about something else (eight
+/// writers racing for ten seconds…) are never refused, while the counting still runs.
+pub fn generous_limits() -> LimitConfig {
+    let plenty = Limit::new(10_000_000, 60);
+    LimitConfig {
+        policy: LimitPolicy {
+            signups_per_ip: plenty,
+            login_failures_per_account: plenty,
+            login_failures_per_ip: plenty,
+            saves_per_account: plenty,
+            saves_per_ip: plenty,
+            creations_per_account: plenty,
+            creations_per_ip: plenty,
+            event_factor: 1,
+        },
+        trust_proxy: false,
     }
 }
 

@@ -7,9 +7,9 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use carnet_core::{Role, UserName, check_password};
+use carnet_core::{Limit, LimitPolicy, Role, UserName, check_password};
 use carnet_store::{Store, StoreConfig};
-use carnet_web::{AppState, WebConfig};
+use carnet_web::{AppState, LimitConfig, WebConfig};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -78,6 +78,61 @@ struct ServeArgs {
     /// Whether logged-out people may write (under a temporary identity).
     #[arg(long, env = "CARNET_ANONYMOUS_EDITS", default_value_t = true, action = clap::ArgAction::Set)]
     anonymous_edits: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Rate limits, each written COUNT/DURATION (units s, m, h, d), or `off`. See
+/// docs/ADMIN.md, "Limits".
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Sign-ups per client address.
+    #[arg(long, env = "CARNET_LIMIT_SIGNUPS_PER_IP", default_value_t = LimitPolicy::default().signups_per_ip)]
+    limit_signups_per_ip: Limit,
+    /// Failed logins per account name; past it, logins with that name wait.
+    #[arg(long, env = "CARNET_LIMIT_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = LimitPolicy::default().login_failures_per_account)]
+    limit_login_failures_per_account: Limit,
+    /// Failed logins per client address.
+    #[arg(long, env = "CARNET_LIMIT_LOGIN_FAILURES_PER_IP", default_value_t = LimitPolicy::default().login_failures_per_ip)]
+    limit_login_failures_per_ip: Limit,
+    /// Saves per account (or temporary identity).
+    #[arg(long, env = "CARNET_LIMIT_SAVES_PER_ACCOUNT", default_value_t = LimitPolicy::default().saves_per_account)]
+    limit_saves_per_account: Limit,
+    /// Saves per client address.
+    #[arg(long, env = "CARNET_LIMIT_SAVES_PER_IP", default_value_t = LimitPolicy::default().saves_per_ip)]
+    limit_saves_per_ip: Limit,
+    /// Page creations per account (or temporary identity).
+    #[arg(long, env = "CARNET_LIMIT_CREATIONS_PER_ACCOUNT", default_value_t = LimitPolicy::default().creations_per_account)]
+    limit_creations_per_account: Limit,
+    /// Page creations per client address.
+    #[arg(long, env = "CARNET_LIMIT_CREATIONS_PER_IP", default_value_t = LimitPolicy::default().creations_per_ip)]
+    limit_creations_per_ip: Limit,
+    /// How much an open event multiplies the per-address limits of the addresses it
+    /// covers.
+    #[arg(long, env = "CARNET_EVENT_FACTOR", default_value_t = LimitPolicy::default().event_factor)]
+    event_factor: u32,
+    /// Behind a reverse proxy: take the client's address from the last
+    /// X-Forwarded-For entry (the proxy's) instead of the connection's peer.
+    #[arg(long, env = "CARNET_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+impl LimitArgs {
+    fn config(&self) -> LimitConfig {
+        LimitConfig {
+            policy: LimitPolicy {
+                signups_per_ip: self.limit_signups_per_ip,
+                login_failures_per_account: self.limit_login_failures_per_account,
+                login_failures_per_ip: self.limit_login_failures_per_ip,
+                saves_per_account: self.limit_saves_per_account,
+                saves_per_ip: self.limit_saves_per_ip,
+                creations_per_account: self.limit_creations_per_account,
+                creations_per_ip: self.limit_creations_per_ip,
+                event_factor: self.event_factor.max(1),
+            },
+            trust_proxy: self.trust_proxy,
+        }
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -187,6 +242,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr().context("no local address")?;
     let mut state = AppState::new(store).map_err(anyhow::Error::msg)?;
     state.policy.anonymous_editing = args.anonymous_edits;
+    state.limits = args.limits.config();
     let config = WebConfig {
         workers: args.workers,
     };

@@ -6,7 +6,9 @@
 
 mod account;
 mod diff;
+mod event;
 mod ids;
+mod limits;
 mod links;
 mod log;
 mod merge;
@@ -22,7 +24,15 @@ pub use account::{
     check_password,
 };
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
+pub use event::{
+    EventDraft, EventError, EventStatus, EventWindow, IpRange, MAX_EVENT_DAYS,
+    MAX_EVENT_NAME_CHARS, parse_time,
+};
 pub use ids::{PageId, RevisionId, UserId};
+pub use limits::{
+    Account, Limit, LimitCheck, LimitPolicy, LimitSyntaxError, LimitedAction, Refusal, account_key,
+    ip_subject, verdict, window_start,
+};
 pub use links::{CategoryLink, PageLinks, collation_key};
 pub use log::LogAction;
 pub use merge::{MergeLabels, MergeOutcome, merge};

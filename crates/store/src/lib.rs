@@ -7,6 +7,8 @@
 
 mod accounts;
 mod connection;
+mod events;
+mod limits;
 mod links;
 mod moderation;
 mod pages;
@@ -15,13 +17,15 @@ mod schema;
 pub mod testing;
 mod tokens;
 
-use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use carnet_core::{Revision, TextError};
 
 pub use accounts::{Credentials, User};
 pub use connection::{AnyConnection, Backend};
+pub use events::Event;
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
@@ -88,6 +92,10 @@ pub struct Store {
     backend: Backend,
     max_page_bytes: usize,
     analyzer: Arc<dyn Analyzer>,
+    /// The secret that rate limit keys are hashed with, read once (`limits.rs`).
+    limit_secret: Arc<OnceLock<String>>,
+    /// When this process last pruned expired rate limit windows (Unix seconds).
+    last_prune: Arc<AtomicI64>,
 }
 
 impl Store {
@@ -105,6 +113,8 @@ impl Store {
             backend,
             max_page_bytes: config.max_page_bytes,
             analyzer: Arc::new(links::NoAnalysis),
+            limit_secret: Arc::new(OnceLock::new()),
+            last_prune: Arc::new(AtomicI64::new(0)),
         })
     }
 

@@ -173,5 +173,40 @@ diesel::allow_tables_to_appear_in_same_query!(
     protections,
     blocks,
     log_entries,
-    api_tokens
+    api_tokens,
+    rate_limit_hits,
+    rate_limit_secret,
+    event_windows
 );
+
+diesel::table! {
+    rate_limit_hits (key, window_start) {
+        key -> Text,
+        window_start -> BigInt,
+        expires_at -> BigInt,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    rate_limit_secret (id) {
+        id -> Integer,
+        secret -> Text,
+    }
+}
+
+diesel::table! {
+    event_windows (id) {
+        id -> BigInt,
+        name -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        ip_range -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(event_windows -> users (created_by));

@@ -261,6 +261,7 @@ pub async fn signup(
     let result = async {
         let name = UserName::parse(&form.name).map_err(Problem::BadUserName)?;
         check_password(&name, &form.password).map_err(Problem::Password)?;
+        crate::limits::check_signup(&req, &state).await?;
         let password = form.password.clone();
         let store = state.store.clone();
         let created = web::block(move || -> Result<_, Problem> {
@@ -299,6 +300,10 @@ pub async fn login(
         page.problem = Some(Problem::Csrf);
         return render(&ctx, page);
     }
+    if let Err(problem) = crate::limits::check_login(&req, &state, &form.name).await {
+        page.problem = Some(problem);
+        return render(&ctx, page);
+    }
     let name = UserName::parse(&form.name).ok();
     let password = form.password.clone();
     let store = state.store.clone();
@@ -323,12 +328,14 @@ pub async fn login(
     let user = match checked {
         Ok(Ok(Some(user))) => user,
         Ok(Ok(None)) => {
+            crate::limits::login_failed(&req, &state, &form.name).await;
             page.problem = Some(Problem::WrongCredentials);
             return render(&ctx, page);
         }
         Ok(Err(problem)) => return ctx.problem(problem),
         Err(error) => return ctx.problem(error.into()),
     };
+    crate::limits::login_succeeded(&state, &form.name).await;
     match open_session(&req, &state, &user).await {
         Ok(cookie) => HttpResponse::SeeOther()
             .insert_header((header::LOCATION, local_return(&form.return_to, &state)))

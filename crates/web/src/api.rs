@@ -315,6 +315,7 @@ pub async fn put_page(
         // The caller's account (session or token) or temporary identity signs; a
         // logged-out client gets a temporary identity and its cookie (`author` is
         // accepted and ignored).
+        crate::limits::check_save(&req, &state, ctx.user.as_ref(), &title).await?;
         let (signer, new_session) = ctx.signer().await?;
         let edit = Edit {
             title: title.clone(),

@@ -8,8 +8,10 @@ mod accounts;
 mod api;
 mod caller;
 mod csrf;
+mod events;
 mod forms;
 mod i18n;
+mod limits;
 mod moderation;
 mod paths;
 mod problem;
@@ -32,6 +34,7 @@ use carnet_store::{Edit, SaveOutcome, Store, StoreError};
 
 pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
+pub use limits::LimitConfig;
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
@@ -62,6 +65,8 @@ pub struct AppState {
     pub messages: carnet_render::Messages,
     /// Site-wide settings rights depend on (logged-out editing).
     pub policy: carnet_core::rights::Policy,
+    /// Rate limits and where client addresses come from (defaults unless set).
+    pub limits: LimitConfig,
 }
 
 impl AppState {
@@ -78,6 +83,7 @@ impl AppState {
             main_page: Title::parse(paths::MAIN_PAGE).map_err(|e| e.to_string())?,
             messages,
             policy: carnet_core::rights::Policy::default(),
+            limits: LimitConfig::default(),
         })
     }
 }
@@ -139,6 +145,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
         web::post().to(tokens::revoke_token),
     )
     .route("/account/{mode}", web::get().to(accounts::account_form))
+    .route("/events", web::post().to(events::create_event))
+    .route("/events/end", web::post().to(events::end_event))
     .service(
         web::resource("/wiki/{title:.*}")
             .route(web::get().to(views::page_get))
@@ -173,6 +181,7 @@ pub fn server(
         App::new()
             .app_data(state.clone())
             .wrap(actix_web::middleware::from_fn(forms::check_form_encoding))
+            .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())
             .wrap(Compress::default())
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/static/carnet.css"))

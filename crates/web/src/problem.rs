@@ -5,8 +5,8 @@
 use actix_web::http::StatusCode;
 use carnet_core::rights::{Denial, ProtectionLevel};
 use carnet_core::{
-    AuthorError, CommentError, PasswordError, Role, TextError, TitleError, TokenNameError,
-    UserNameError,
+    AuthorError, CommentError, EventError, LimitedAction, PasswordError, Refusal, Role, TextError,
+    TitleError, TokenNameError, UserNameError,
 };
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
@@ -59,6 +59,13 @@ pub enum Problem {
     FormContentType,
     /// A body that is not UTF-8 once decoded.
     BadEncoding,
+    /// Over a rate limit (`limits.rs`); answered 429 with `Retry-After`.
+    RateLimited(Refusal),
+    /// Opening or ending event windows needs the animateur or admin role.
+    EventForbidden,
+    BadEvent(EventError),
+    /// No such event, or it is already over.
+    EventNotFound,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -100,6 +107,10 @@ impl Problem {
             Problem::BadTokenName(_) | Problem::BadEncoding => StatusCode::BAD_REQUEST,
             Problem::TokenNotFound => StatusCode::NOT_FOUND,
             Problem::FormContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Problem::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Problem::EventForbidden => StatusCode::FORBIDDEN,
+            Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
+            Problem::EventNotFound => StatusCode::NOT_FOUND,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -150,6 +161,10 @@ impl Problem {
             Problem::TokenNotFound => "token_not_found",
             Problem::FormContentType => "unsupported_media_type",
             Problem::BadEncoding => "bad_encoding",
+            Problem::RateLimited(_) => "rate_limited",
+            Problem::EventForbidden => "event_forbidden",
+            Problem::BadEvent(_) => "bad_event",
+            Problem::EventNotFound => "event_not_found",
             Problem::Internal => "internal",
         }
     }
@@ -244,6 +259,28 @@ impl Problem {
             Problem::TokenNotFound => tr.t("tokens-not-found"),
             Problem::FormContentType => tr.t("error-form-content-type"),
             Problem::BadEncoding => tr.t("error-bad-encoding"),
+            Problem::RateLimited(refusal) => {
+                let key = match refusal.action {
+                    LimitedAction::Signup => "limit-signup",
+                    LimitedAction::LoginFailure => "limit-login",
+                    LimitedAction::Save => "limit-save",
+                    LimitedAction::Creation => "limit-create",
+                };
+                tr.t1(key, "wait", &wait(tr, refusal.retry_after_secs))
+            }
+            Problem::EventForbidden => tr.t("event-forbidden"),
+            Problem::BadEvent(error) => tr.t(match error {
+                EventError::NameEmpty => "event-error-name-empty",
+                EventError::NameTooLong => "event-error-name-too-long",
+                EventError::NameControl => "event-error-name-control",
+                EventError::BadStart => "event-error-bad-start",
+                EventError::BadEnd => "event-error-bad-end",
+                EventError::EndBeforeStart => "event-error-end-before-start",
+                EventError::EndInPast => "event-error-end-in-past",
+                EventError::TooLong => "event-error-too-long",
+                EventError::BadIpRange => "event-error-bad-range",
+            }),
+            Problem::EventNotFound => tr.t("event-not-found"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -286,6 +323,16 @@ fn denial_message(tr: Tr<'_>, denial: &Denial) -> String {
         Denial::AccountRequired => tr.t("rights-account-required"),
         Denial::RoleRequired(Role::Administrator) => tr.t("rights-admins-only"),
         Denial::RoleRequired(_) => tr.t("rights-animateurs-only"),
+    }
+}
+
+/// "45 secondes", "3 minutes": a wait as people say it, rounded up.
+fn wait(tr: Tr<'_>, seconds: u64) -> String {
+    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX).max(1);
+    if seconds < 60 {
+        tr.tn("limit-wait-seconds", "count", seconds)
+    } else {
+        tr.tn("limit-wait-minutes", "count", (seconds + 59) / 60)
     }
 }
 

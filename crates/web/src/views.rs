@@ -476,6 +476,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
     let store = ctx.state.store.clone();
     let kind = name.to_lowercase();
     let (heading, help, items) = match kind.as_str() {
+        "événements" | "events" => return crate::events::page(ctx).await,
         "pages liées" | "whatlinkshere" => {
             let target = Title::parse(argument.unwrap_or_default())?;
             let target_for_query = target.clone();
@@ -840,6 +841,13 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
         state.problem = Some(problem);
         return edit_view(ctx, &title, exists_hint, state);
     }
+    // Limits before a temporary identity is made: a refused newcomer gets none.
+    if let Err(problem) =
+        crate::limits::check_save(ctx.req, ctx.state, ctx.user.as_ref(), &title).await
+    {
+        state.problem = Some(problem);
+        return edit_view(ctx, &title, exists_hint, state);
+    }
     let (signer, new_session) = match ctx.signer().await {
         Ok(signer) => signer,
         Err(problem) => {
@@ -932,6 +940,7 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: PageForm) -> Result<HttpResp
         return Err(Problem::ForeignBase(oldid));
     }
     ctx.check_readable(&old.revision.meta)?;
+    crate::limits::check_save(ctx.req, ctx.state, ctx.user.as_ref(), &title).await?;
     let (signer, new_session) = ctx.signer().await?;
     let comment = ctx.tr.t_with(
         "restore-comment",

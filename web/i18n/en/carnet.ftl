@@ -341,3 +341,53 @@ token-error-read-only = This access token is read-only: it cannot be used to cha
 error-form-content-type = The form must be sent as application/x-www-form-urlencoded.
 error-bad-encoding = The request body contains text that is not valid UTF-8. Nothing was saved.
 history-block = block
+
+## Rate limits and events (limits.rs, events.rs)
+limit-wait-seconds = { $count ->
+    [one] { $count } second
+   *[other] { $count } seconds
+}
+limit-wait-minutes = { $count ->
+    [one] one minute
+   *[other] { $count } minutes
+}
+limit-signup = Too many accounts were created from this connection. Try again in { $wait }. At a workshop? The facilitator can open an event on Special:Events.
+limit-login = Too many failed logins for this name or from this connection. For safety, logins are paused: try again in { $wait }.
+limit-save = Too many edits in a short time: this one was not saved. Try again in { $wait }. At a workshop? The facilitator can open an event on Special:Events.
+limit-create = Too many pages created in a short time: this one was not saved. Try again in { $wait }. At a workshop? The facilitator can open an event on Special:Events.
+events-heading = Events
+events-intro = During a workshop, many people write from one connection. An open event relaxes the per-address limits for the connections it covers; per-account limits stay the same.
+events-open = Open now
+events-open-none = No event is open.
+events-upcoming = Upcoming
+events-upcoming-none = No event is planned.
+events-past = Past
+events-past-none = No past event.
+events-when = from { $start } to { $end }
+events-ended-early = (ended on { $date })
+events-range = addresses: { $range }
+events-range-any = every address
+events-by = opened by { $name }
+events-end = End now
+events-new = Open an event
+events-name-label = Event name
+events-start-label = Start
+events-end-label = End
+events-time-hint = Times in Coordinated Universal Time (UTC). An event lasts at most 7 days.
+events-range-label = IP address range (optional)
+events-range-hint = The venue's public address (203.0.113.9) or a network in CIDR notation (192.0.2.0/24, 2001:db8::/48). Empty: every address.
+events-create = Open the event
+events-who = Only facilitators (animateurs) and administrators can open an event.
+events-notice-created = The event is recorded.
+events-notice-ended = The event is over.
+event-forbidden = Only facilitators (animateurs) and administrators can open or end an event. Log in with such an account.
+event-not-found = This event does not exist or is already over.
+event-error-name-empty = Give the event a name. Nothing was saved.
+event-error-name-too-long = The event name is too long (100 characters at most). Nothing was saved.
+event-error-name-control = The event name contains a character that is not allowed. Nothing was saved.
+event-error-bad-start = The start is not a date and time (YYYY-MM-DDTHH:MM). Nothing was saved.
+event-error-bad-end = The end is not a date and time (YYYY-MM-DDTHH:MM). Nothing was saved.
+event-error-end-before-start = The end must come after the start. Nothing was saved.
+event-error-end-in-past = The end is already past. Nothing was saved.
+event-error-too-long = An event lasts at most 7 days. Nothing was saved.
+event-error-bad-range = The address range is neither an IP address nor a CIDR network (for example 192.0.2.0/24). Nothing was saved.

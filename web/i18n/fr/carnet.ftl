@@ -341,3 +341,53 @@ token-error-read-only = Ce jeton d'accès est en lecture seule : il ne permet pa
 error-form-content-type = Le formulaire doit être envoyé en application/x-www-form-urlencoded.
 error-bad-encoding = Le corps de la requête contient du texte qui n'est pas de l'UTF-8 valide. Rien n'a été enregistré.
 history-block = bloquer
+
+## Limites de fréquence et événements (limits.rs, events.rs)
+limit-wait-seconds = { $count ->
+    [one] { $count } seconde
+   *[other] { $count } secondes
+}
+limit-wait-minutes = { $count ->
+    [one] une minute
+   *[other] { $count } minutes
+}
+limit-signup = Trop de comptes ont été créés depuis cette connexion. Réessayez dans { $wait }. En atelier ? L'animateur ou l'animatrice peut ouvrir un événement sur Spécial:Événements.
+limit-login = Trop de tentatives de connexion ont échoué pour ce nom ou depuis cette connexion. Par sécurité, les connexions sont suspendues : réessayez dans { $wait }.
+limit-save = Trop de modifications en peu de temps : celle-ci n'a pas été enregistrée. Réessayez dans { $wait }. En atelier ? L'animateur ou l'animatrice peut ouvrir un événement sur Spécial:Événements.
+limit-create = Trop de pages créées en peu de temps : celle-ci n'a pas été enregistrée. Réessayez dans { $wait }. En atelier ? L'animateur ou l'animatrice peut ouvrir un événement sur Spécial:Événements.
+events-heading = Événements
+events-intro = Pendant un atelier, beaucoup de personnes écrivent depuis une même connexion. Un événement ouvert relâche les limites par adresse pour les connexions qu'il couvre ; les limites par compte restent les mêmes.
+events-open = En cours
+events-open-none = Aucun événement en cours.
+events-upcoming = À venir
+events-upcoming-none = Aucun événement prévu.
+events-past = Passés
+events-past-none = Aucun événement passé.
+events-when = du { $start } au { $end }
+events-ended-early = (terminé le { $date })
+events-range = adresses : { $range }
+events-range-any = toutes les adresses
+events-by = ouvert par { $name }
+events-end = Terminer maintenant
+events-new = Ouvrir un événement
+events-name-label = Nom de l'événement
+events-start-label = Début
+events-end-label = Fin
+events-time-hint = Heures en temps universel (UTC). Un événement dure au plus 7 jours.
+events-range-label = Plage d'adresses IP (facultatif)
+events-range-hint = L'adresse publique du lieu (203.0.113.9) ou un réseau en notation CIDR (192.0.2.0/24, 2001:db8::/48). Vide : toutes les adresses.
+events-create = Ouvrir l'événement
+events-who = Seuls les animateurs, animatrices et administrateurs peuvent ouvrir un événement.
+events-notice-created = L'événement est enregistré.
+events-notice-ended = L'événement est terminé.
+event-forbidden = Seuls les animateurs, animatrices et administrateurs peuvent ouvrir ou terminer un événement. Connectez-vous avec un tel compte.
+event-not-found = Cet événement n'existe pas ou est déjà terminé.
+event-error-name-empty = Donnez un nom à l'événement. Rien n'a été enregistré.
+event-error-name-too-long = Le nom de l'événement est trop long (100 caractères au plus). Rien n'a été enregistré.
+event-error-name-control = Le nom de l'événement contient un caractère non permis. Rien n'a été enregistré.
+event-error-bad-start = Le début n'est pas une date et une heure (AAAA-MM-JJTHH:MM). Rien n'a été enregistré.
+event-error-bad-end = La fin n'est pas une date et une heure (AAAA-MM-JJTHH:MM). Rien n'a été enregistré.
+event-error-end-before-start = La fin doit venir après le début. Rien n'a été enregistré.
+event-error-end-in-past = La fin est déjà passée. Rien n'a été enregistré.
+event-error-too-long = Un événement dure au plus 7 jours. Rien n'a été enregistré.
+event-error-bad-range = La plage d'adresses n'est ni une adresse IP ni un réseau CIDR (par exemple 192.0.2.0/24). Rien n'a été enregistré.
