@@ -364,7 +364,15 @@ fn delete_and_undelete_round_trip_keeps_every_revision() {
     server
         .get(&format!("/api/v1/revisions/{}", before[1].meta.id.0))
         .assert_status(403);
-    // Administrators still see everything.
+    // Administrators still see everything, and are offered to restore it.
+    assert!(admin.get("/wiki/Lavoir").body.contains("action=undelete"));
+    assert!(
+        !admin
+            .get("/wiki/Jamais_cr%C3%A9%C3%A9e")
+            .body
+            .contains("action=undelete")
+    );
+    assert!(!page.body.contains("action=undelete"));
     admin.get("/wiki/Lavoir?action=history").assert_status(200);
     admin.get(&old).assert_status(200);
     // Special lists forget it.

@@ -46,8 +46,19 @@ pub fn tabs(ctx: &Ctx<'_>, title: &Title, exists: bool, active: &'static str) ->
         if ctx.may(Action::Delete, None) {
             tool("delete", "tool-delete");
         }
-    } else if ctx.may(Action::Undelete, None) {
-        tool("undelete", "tool-undelete");
+    }
+    tabs
+}
+
+/// The tabs of a missing page: administrators may restore it if it was deleted.
+pub fn tabs_for_missing(ctx: &Ctx<'_>, title: &Title, deleted: bool) -> Tabs {
+    let mut tabs = tabs(ctx, title, false, "read");
+    if deleted && ctx.may(Action::Undelete, None) {
+        tabs.tools.push(LinkView {
+            href: paths::action(title, "undelete"),
+            label: ctx.tr.t("tool-undelete"),
+            missing: false,
+        });
     }
     tabs
 }

@@ -326,22 +326,26 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         let page_title = title.clone();
         let log = web::block(move || -> Result<_, Problem> {
             if store.deleted_page(&page_title)?.is_none() {
-                return Ok(Vec::new());
+                return Ok(None);
             }
-            Ok(store
-                .log(
-                    &[carnet_core::LogAction::Delete, carnet_core::LogAction::Move],
-                    Some(&carnet_store::LogTarget::Page(page_title)),
-                    PAGE_LOG_LIMIT,
-                    None,
-                )?
-                .entries)
+            Ok(Some(
+                store
+                    .log(
+                        &[carnet_core::LogAction::Delete, carnet_core::LogAction::Move],
+                        Some(&carnet_store::LogTarget::Page(page_title)),
+                        PAGE_LOG_LIMIT,
+                        None,
+                    )?
+                    .entries,
+            ))
         })
         .await??;
+        let deleted = log.is_some();
+        let log = log.unwrap_or_default();
         let view = MissingView {
             tr: ctx.tr,
             chrome: ctx.chrome(title.to_string()),
-            tabs: crate::moderation::tabs(ctx, &title, false, "read"),
+            tabs: crate::moderation::tabs_for_missing(ctx, &title, deleted),
             deletion_log: log
                 .iter()
                 .map(|entry| crate::moderation::describe(ctx.tr, entry))
