@@ -6,6 +6,7 @@
 //! this crate only reads the inputs and writes the outcome atomically.
 
 mod accounts;
+mod changes;
 mod connection;
 mod events;
 mod limits;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use carnet_core::{Revision, TextError};
 
 pub use accounts::{Credentials, User};
+pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES};
 pub use connection::{AnyConnection, Backend};
 pub use events::Event;
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};

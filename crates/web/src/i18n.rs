@@ -175,6 +175,19 @@ impl<'a> Tr<'a> {
         self.t_with(key, &[(name, FluentValue::from(value))])
     }
 
+    /// A day in the reader's language ("28 novembre 2026"), for lists grouped by day.
+    pub fn day(&self, timestamp: &DateTime<Utc>) -> String {
+        let month = self.t(&format!("month-{}", timestamp.month()));
+        self.t_with(
+            "day-format",
+            &[
+                ("day", FluentValue::from(timestamp.day().to_string())),
+                ("month", FluentValue::from(month)),
+                ("year", FluentValue::from(timestamp.year().to_string())),
+            ],
+        )
+    }
+
     /// A timestamp in the reader's language ("28 novembre 2026 à 20:54 UTC").
     pub fn date(&self, timestamp: &DateTime<Utc>) -> String {
         let month = self.t(&format!("month-{}", timestamp.month()));

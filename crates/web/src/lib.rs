@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod caller;
+mod changes;
 mod csrf;
 mod events;
 mod forms;
@@ -127,6 +128,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/", web::get().to(views::root))
     .route("/static/carnet.css", web::get().to(stylesheet))
     .route("/language/{code}", web::get().to(views::choose_language))
+    .route("/feeds/changes.atom", web::get().to(changes::atom))
     .route("/account/signup", web::post().to(accounts::signup))
     .route("/account/login", web::post().to(accounts::login))
     .route("/account/logout", web::post().to(accounts::logout))
@@ -164,6 +166,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             .route("/revisions/{id}", web::get().to(api::get_revision))
             .route("/diff", web::get().to(api::get_diff))
             .route("/render", web::post().to(api::render_text))
+            .route("/recent-changes", web::get().to(changes::json))
             .default_service(web::to(api::api_not_found)),
     )
     .default_service(web::to(not_found));

@@ -479,6 +479,12 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
     };
     let store = ctx.state.store.clone();
     let kind = name.to_lowercase();
+    if matches!(
+        kind.as_str(),
+        "modifications récentes" | "recentchanges" | "recent changes"
+    ) {
+        return crate::changes::page(ctx, ctx.req.query_string()).await;
+    }
     let (heading, help, items) = match kind.as_str() {
         "événements" | "events" => return crate::events::page(ctx).await,
         "pages liées" | "whatlinkshere" => {

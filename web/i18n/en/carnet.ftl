@@ -391,3 +391,38 @@ event-error-end-before-start = The end must come after the start. Nothing was sa
 event-error-end-in-past = The end is already past. Nothing was saved.
 event-error-too-long = An event lasts at most 7 days. Nothing was saved.
 event-error-bad-range = The address range is neither an IP address nor a CIDR network (for example 192.0.2.0/24). Nothing was saved.
+
+## Recent changes and feeds
+day-format = { $month } { $day }, { $year }
+changes-heading = Recent changes
+changes-help = The latest changes of the wiki, grouped by day, then by page. Times in UTC.
+changes-namespace = Namespace
+changes-all-namespaces = All
+changes-articles = Articles
+changes-period = Period
+changes-any-period = From the start
+changes-last-days = { $count ->
+    [one] last day
+   *[other] last { $count } days
+}
+changes-user = Contributor
+changes-category = Category
+changes-new-only = New pages only
+changes-hide-minor = Hide minor edits
+changes-filter = Filter
+changes-feed = Atom feed of this list
+changes-none = No changes for these filters.
+changes-diff = diff
+changes-history = history
+changes-count = { $count ->
+    [one] 1 change
+   *[other] { $count } changes
+}
+changes-new-flag = N
+changes-new-title = New page
+changes-older = Older changes →
+feed-changes-title = Recent changes — Carnet
+feed-page-title = History of “{ $title }” — Carnet
+feed-category-title = Changes in the category { $title } — Carnet
+feed-no-summary = (no summary)
+feed-entry = { $author }: { $summary } ({ $delta } bytes)

@@ -391,3 +391,38 @@ event-error-end-before-start = La fin doit venir après le début. Rien n'a ét�
 event-error-end-in-past = La fin est déjà passée. Rien n'a été enregistré.
 event-error-too-long = Un événement dure au plus 7 jours. Rien n'a été enregistré.
 event-error-bad-range = La plage d'adresses n'est ni une adresse IP ni un réseau CIDR (par exemple 192.0.2.0/24). Rien n'a été enregistré.
+
+## Modifications récentes et flux
+day-format = { $day } { $month } { $year }
+changes-heading = Modifications récentes
+changes-help = Les dernières modifications du wiki, regroupées par jour puis par page. Heures en UTC.
+changes-namespace = Espace
+changes-all-namespaces = Tous
+changes-articles = Articles
+changes-period = Période
+changes-any-period = Depuis le début
+changes-last-days = { $count ->
+    [one] dernier jour
+   *[other] { $count } derniers jours
+}
+changes-user = Contributeur ou contributrice
+changes-category = Catégorie
+changes-new-only = Nouvelles pages seulement
+changes-hide-minor = Masquer les modifications mineures
+changes-filter = Filtrer
+changes-feed = Flux Atom de cette liste
+changes-none = Aucune modification pour ces filtres.
+changes-diff = diff
+changes-history = historique
+changes-count = { $count ->
+    [one] 1 modification
+   *[other] { $count } modifications
+}
+changes-new-flag = N
+changes-new-title = Nouvelle page
+changes-older = Modifications plus anciennes →
+feed-changes-title = Modifications récentes — Carnet
+feed-page-title = Historique de « { $title } » — Carnet
+feed-category-title = Modifications dans la catégorie { $title } — Carnet
+feed-no-summary = (sans résumé)
+feed-entry = { $author } : { $summary } ({ $delta } octets)

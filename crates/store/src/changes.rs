@@ -1,0 +1,177 @@
+//! Recent changes: the revisions of the whole wiki, newest first, filtered — what
+//! everyone watches, and what the feeds publish.
+
+use std::collections::HashMap;
+
+use carnet_core::{Namespace, RevisionId, Title, UserName};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::{category_links, pages, revisions};
+use crate::{Store, StoreError};
+
+/// The most changes one query returns.
+pub const MAX_CHANGES: usize = 500;
+
+/// Which changes to list.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeFilter {
+    pub namespace: Option<Namespace>,
+    /// Only pages in this category (its name, in the `Catégorie:` namespace).
+    pub category: Option<Title>,
+    /// Only one page (its history as a feed).
+    pub page: Option<Title>,
+    /// Only this author (an account or a temporary identity).
+    pub author: Option<String>,
+    pub new_pages_only: bool,
+    pub hide_minor: bool,
+    /// Only changes after this moment.
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// One revision in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub revision: RevisionId,
+    pub parent: Option<RevisionId>,
+    pub title: Title,
+    pub author: String,
+    pub timestamp: DateTime<Utc>,
+    pub comment: String,
+    pub minor: bool,
+    pub size: i64,
+    /// Size change against the parent revision, in bytes.
+    pub delta: i64,
+    /// The page's first revision.
+    pub created: bool,
+}
+
+/// A slice of changes, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct ChangePage {
+    pub changes: Vec<Change>,
+    /// Pass as `before` for the next (older) slice.
+    pub older: Option<RevisionId>,
+}
+
+type Row = (
+    i64,
+    Option<i64>,
+    String,
+    chrono::NaiveDateTime,
+    String,
+    bool,
+    i64,
+    i32,
+    String,
+);
+
+impl Store {
+    /// Changes matching `filter`, newest first, at most `limit` (capped at
+    /// [`MAX_CHANGES`]), older than `before`. Revisions of deleted pages and hidden ones
+    /// are left out; a hidden text's line stays in histories, not in public lists.
+    pub fn recent_changes(
+        &self,
+        filter: &ChangeFilter,
+        limit: usize,
+        before: Option<RevisionId>,
+    ) -> Result<ChangePage, StoreError> {
+        let limit = limit.clamp(1, MAX_CHANGES);
+        let mut conn = self.conn()?;
+        let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+        let mut query = revisions::table
+            .inner_join(pages::table)
+            .filter(revisions::deleted.eq(false))
+            .filter(revisions::text_hidden.eq(false))
+            .order(revisions::id.desc())
+            .limit(fetch)
+            .select((
+                revisions::id,
+                revisions::parent_id,
+                revisions::author,
+                revisions::created_at,
+                revisions::comment,
+                revisions::minor,
+                revisions::size,
+                pages::namespace,
+                pages::name,
+            ))
+            .into_boxed();
+        if let Some(namespace) = filter.namespace {
+            query = query.filter(pages::namespace.eq(namespace.id()));
+        }
+        if let Some(page) = &filter.page {
+            query = query
+                .filter(pages::namespace.eq(page.namespace().id()))
+                .filter(pages::name.eq(page.name().to_owned()));
+        }
+        if let Some(category) = &filter.category {
+            let members = category_links::table
+                .filter(category_links::category.eq(category.name().to_owned()))
+                .select(category_links::from_page);
+            query = query.filter(pages::id.eq_any(members));
+        }
+        if let Some(author) = &filter.author {
+            // Names are stored normalised; accept what a person types.
+            let name = UserName::parse(author)
+                .map(|name| name.as_str().to_owned())
+                .unwrap_or_else(|_| author.trim().to_owned());
+            query = query.filter(revisions::author.eq(name));
+        }
+        if filter.new_pages_only {
+            query = query.filter(revisions::parent_id.is_null());
+        }
+        if filter.hide_minor {
+            query = query.filter(revisions::minor.eq(false));
+        }
+        if let Some(since) = filter.since {
+            query = query.filter(revisions::created_at.gt(since.naive_utc()));
+        }
+        if let Some(before) = before {
+            query = query.filter(revisions::id.lt(before.0));
+        }
+        let mut rows: Vec<Row> = query.load(&mut conn)?;
+        let older = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|row| RevisionId(row.0))
+        } else {
+            None
+        };
+        // Parents' sizes in one query, for the byte deltas.
+        let parents: Vec<i64> = rows.iter().filter_map(|row| row.1).collect();
+        let mut parent_sizes: HashMap<i64, i64> = HashMap::new();
+        for chunk in parents.chunks(500) {
+            let sizes: Vec<(i64, i64)> = revisions::table
+                .filter(revisions::id.eq_any(chunk))
+                .select((revisions::id, revisions::size))
+                .load(&mut conn)?;
+            parent_sizes.extend(sizes);
+        }
+        let mut changes = Vec::with_capacity(rows.len());
+        for (id, parent, author, at, comment, minor, size, namespace, name) in rows {
+            let Some(title) =
+                Namespace::from_id(namespace).and_then(|ns| Title::from_parts(ns, &name).ok())
+            else {
+                return Err(StoreError::Corrupt(format!(
+                    "page title {namespace}:{name}"
+                )));
+            };
+            let before_size = parent
+                .and_then(|p| parent_sizes.get(&p).copied())
+                .unwrap_or(0);
+            changes.push(Change {
+                revision: RevisionId(id),
+                parent: parent.map(RevisionId),
+                title,
+                author,
+                timestamp: at.and_utc(),
+                comment,
+                minor,
+                size,
+                delta: size - before_size,
+                created: parent.is_none(),
+            });
+        }
+        Ok(ChangePage { changes, older })
+    }
+}
