@@ -126,6 +126,23 @@ fn recent_changes_list_filters_and_groups() {
     server.get(&format!("{RC}?days=abc")).assert_status(400);
     let english = server.get_with(RC, &[("Accept-Language", "en")]);
     assert!(english.text().contains("Recent changes"));
+
+    // A person's contributions, and the new pages.
+    let mine = server.get("/wiki/Sp%C3%A9cial:Contributions/L%C3%A9a");
+    mine.assert_status(200);
+    assert!(mine.text().contains("Contributions de Léa"));
+    assert!(mine.text().contains("Parc des Buttes") && mine.text().contains("typo"));
+    let prefix = carnet_tests::temporary_prefix();
+    assert!(
+        !mine.text().contains(&prefix),
+        "not the logged-out writer's edit"
+    );
+    let new_pages = server.get("/wiki/Sp%C3%A9cial:Nouvelles_pages");
+    assert!(new_pages.text().contains("Nouvelles pages"));
+    assert!(!new_pages.text().contains("précision"), "only creations");
+    server
+        .get("/wiki/Sp%C3%A9cial:Contributions")
+        .assert_status(400);
 }
 
 #[test]

@@ -169,6 +169,7 @@ pub struct ChangeRow {
     pub time: String,
     pub diff_href: Option<String>,
     pub author: String,
+    pub author_href: String,
     pub delta_label: String,
     pub delta_class: &'static str,
     pub comment: String,
@@ -237,6 +238,7 @@ fn group(tr: Tr<'_>, changes: &[Change]) -> Vec<DayGroup> {
                 .parent
                 .map(|parent| paths::diff(&change.title, parent.0, change.revision.0)),
             author: change.author.clone(),
+            author_href: paths::contributions(&change.author),
             delta_label,
             delta_class,
             comment: change.comment.clone(),
@@ -289,7 +291,11 @@ fn group(tr: Tr<'_>, changes: &[Change]) -> Vec<DayGroup> {
 }
 
 /// `Spécial:Modifications_récentes` (`Special:RecentChanges`).
-pub async fn page(ctx: &Ctx<'_>, query_string: &str) -> Result<HttpResponse, Problem> {
+pub async fn page(
+    ctx: &Ctx<'_>,
+    query_string: &str,
+    heading: Option<String>,
+) -> Result<HttpResponse, Problem> {
     let query = web::Query::<ChangesQuery>::from_query(query_string)
         .map_err(|_| Problem::BadParameter("query"))?
         .into_inner();
@@ -332,7 +338,7 @@ pub async fn page(ctx: &Ctx<'_>, query_string: &str) -> Result<HttpResponse, Pro
     }
     let filters = query.query_string();
     let base = "/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes";
-    let heading = tr.t("changes-heading");
+    let heading = heading.unwrap_or_else(|| tr.t("changes-heading"));
     let view = ChangesView {
         tr,
         chrome: ctx.chrome_for(heading.clone()),

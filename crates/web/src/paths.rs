@@ -80,6 +80,14 @@ pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
+/// A person's contributions: `Spécial:Contributions/Name`.
+pub fn contributions(name: &str) -> String {
+    format!(
+        "/wiki/Sp%C3%A9cial:Contributions/{}",
+        percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -232,6 +232,7 @@ pub struct HistoryRow {
     pub hide_href: Option<String>,
     /// Administrators: block the author.
     pub block_href: Option<String>,
+    pub author_href: String,
     pub date: String,
     pub old_href: String,
     pub cur_href: Option<String>,

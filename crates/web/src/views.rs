@@ -483,7 +483,26 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         kind.as_str(),
         "modifications récentes" | "recentchanges" | "recent changes"
     ) {
-        return crate::changes::page(ctx, ctx.req.query_string()).await;
+        return crate::changes::page(ctx, ctx.req.query_string(), None).await;
+    }
+    // A person's contributions and the new pages: recent changes, filtered.
+    if matches!(kind.as_str(), "contributions") {
+        let name = argument.unwrap_or_default().trim();
+        if name.is_empty() {
+            return Err(Problem::BadParameter("user"));
+        }
+        let query = format!(
+            "user={}&{}",
+            utf8_percent_encode(name, NON_ALPHANUMERIC),
+            ctx.req.query_string()
+        );
+        let heading = ctx.tr.t1("contributions-heading", "name", name);
+        return crate::changes::page(ctx, &query, Some(heading)).await;
+    }
+    if matches!(kind.as_str(), "nouvelles pages" | "newpages" | "new pages") {
+        let query = format!("new=1&{}", ctx.req.query_string());
+        let heading = ctx.tr.t("new-pages-heading");
+        return crate::changes::page(ctx, &query, Some(heading)).await;
     }
     let (heading, help, items) = match kind.as_str() {
         "événements" | "events" => return crate::events::page(ctx).await,
@@ -1053,6 +1072,7 @@ async fn history(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpR
                     .parent
                     .map(|parent| paths::diff(&title, parent.0, meta.id.0)),
                 author: meta.author.as_str().to_owned(),
+                author_href: paths::contributions(meta.author.as_str()),
                 size_label: ctx.tr.tn(
                     "history-bytes",
                     "size",

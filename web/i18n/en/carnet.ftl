@@ -426,3 +426,5 @@ feed-page-title = History of “{ $title }” — Carnet
 feed-category-title = Changes in the category { $title } — Carnet
 feed-no-summary = (no summary)
 feed-entry = { $author }: { $summary } ({ $delta } bytes)
+contributions-heading = Contributions of { $name }
+new-pages-heading = New pages

@@ -426,3 +426,5 @@ feed-page-title = Historique de « { $title } » — Carnet
 feed-category-title = Modifications dans la catégorie { $title } — Carnet
 feed-no-summary = (sans résumé)
 feed-entry = { $author } : { $summary } ({ $delta } octets)
+contributions-heading = Contributions de { $name }
+new-pages-heading = Nouvelles pages
