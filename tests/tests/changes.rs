@@ -238,3 +238,33 @@ fn deleted_pages_and_hidden_texts_leave_the_public_lists() {
         .collect();
     assert!(!ids.contains(&kept.0));
 }
+
+#[test]
+fn statistics_count_what_exists() {
+    let server = TestServer::start();
+    let mut writer = account(&server, "Nour", Role::Writer);
+    let mut anonymous = server.browser();
+    writer
+        .edit("March%C3%A9", "Le marché.", "")
+        .assert_status(303);
+    writer
+        .edit("March%C3%A9", "Le marché du samedi.", "")
+        .assert_status(303);
+    anonymous
+        .edit("Redirection", "#REDIRECTION [[Marché]]", "")
+        .assert_status(303);
+    anonymous
+        .edit("Cat%C3%A9gorie:Lieux", "Les lieux.", "")
+        .assert_status(303);
+    let stats = server.store().statistics().unwrap();
+    // The welcome page, Marché; not the redirect, not the category.
+    assert_eq!(stats.articles, 2);
+    assert_eq!(stats.pages, 4);
+    assert_eq!(stats.revisions, 5);
+    assert_eq!(stats.accounts, 1);
+    assert_eq!(stats.writers, 2, "Nour and one temporary identity");
+    let page = server.get("/wiki/Sp%C3%A9cial:Statistiques");
+    page.assert_status(200);
+    assert!(page.text().contains("2 articles"), "{}", page.text());
+    assert!(page.text().contains("5 versions enregistrées"));
+}

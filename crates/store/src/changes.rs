@@ -175,3 +175,55 @@ impl Store {
         Ok(ChangePage { changes, older })
     }
 }
+
+/// Figures of the whole wiki, for `Spécial:Statistiques`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Statistics {
+    /// Articles: main namespace, not redirects, not deleted.
+    pub articles: i64,
+    /// Every existing page, all namespaces.
+    pub pages: i64,
+    /// Revisions of existing pages.
+    pub revisions: i64,
+    /// Registered accounts.
+    pub accounts: i64,
+    /// People (accounts or temporary identities) who saved at least one revision.
+    pub writers: i64,
+}
+
+impl Store {
+    /// Counts for the statistics page: a few indexed counts, no scan of texts.
+    pub fn statistics(&self) -> Result<Statistics, StoreError> {
+        use crate::schema::users;
+        let mut conn = self.conn()?;
+        let articles = pages::table
+            .filter(pages::namespace.eq(Namespace::Main.id()))
+            .filter(pages::latest_revision_id.is_not_null())
+            .filter(pages::redirect_name.is_null())
+            .count()
+            .get_result(&mut conn)?;
+        let pages = pages::table
+            .filter(pages::latest_revision_id.is_not_null())
+            .count()
+            .get_result(&mut conn)?;
+        let revisions = revisions::table
+            .filter(revisions::deleted.eq(false))
+            .count()
+            .get_result(&mut conn)?;
+        let accounts = users::table
+            .filter(users::temporary.eq(false))
+            .count()
+            .get_result(&mut conn)?;
+        let writers = revisions::table
+            .filter(revisions::user_id.is_not_null())
+            .select(diesel::dsl::count(revisions::user_id).aggregate_distinct())
+            .first(&mut conn)?;
+        Ok(Statistics {
+            articles,
+            pages,
+            revisions,
+            accounts,
+            writers,
+        })
+    }
+}

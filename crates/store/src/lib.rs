@@ -25,7 +25,7 @@ use std::time::Duration;
 use carnet_core::{Revision, TextError};
 
 pub use accounts::{Credentials, User};
-pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES};
+pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::Event;
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};

@@ -506,6 +506,33 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
     }
     let (heading, help, items) = match kind.as_str() {
         "événements" | "events" => return crate::events::page(ctx).await,
+        "statistiques" | "statistics" => {
+            let figures = web::block(move || store.statistics()).await??;
+            let tr = ctx.tr;
+            let line = |key: &str, count: i64, href: &str| {
+                (
+                    LinkView {
+                        href: href.to_owned(),
+                        label: tr.tn(key, "count", count),
+                        missing: false,
+                    },
+                    String::new(),
+                )
+            };
+            let changes = "/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes";
+            let items = vec![
+                line(
+                    "stats-articles",
+                    figures.articles,
+                    "/wiki/Sp%C3%A9cial:Nouvelles_pages",
+                ),
+                line("stats-pages", figures.pages, changes),
+                line("stats-revisions", figures.revisions, changes),
+                line("stats-accounts", figures.accounts, changes),
+                line("stats-writers", figures.writers, changes),
+            ];
+            (tr.t("stats-heading"), Some(tr.t("stats-help")), items)
+        }
         "pages liées" | "whatlinkshere" => {
             let target = Title::parse(argument.unwrap_or_default())?;
             let target_for_query = target.clone();

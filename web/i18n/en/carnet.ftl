@@ -428,3 +428,25 @@ feed-no-summary = (no summary)
 feed-entry = { $author }: { $summary } ({ $delta } bytes)
 contributions-heading = Contributions of { $name }
 new-pages-heading = New pages
+stats-heading = Statistics
+stats-help = The wiki in figures. Deleted pages do not count.
+stats-articles = { $count ->
+    [one] 1 article
+   *[other] { $count } articles
+}
+stats-pages = { $count ->
+    [one] 1 page in all (talk, categories, templates, portals included)
+   *[other] { $count } pages in all (talk, categories, templates, portals included)
+}
+stats-revisions = { $count ->
+    [one] 1 saved revision
+   *[other] { $count } saved revisions
+}
+stats-accounts = { $count ->
+    [one] 1 registered account
+   *[other] { $count } registered accounts
+}
+stats-writers = { $count ->
+    [one] 1 person wrote (accounts and temporary identities)
+   *[other] { $count } people wrote (accounts and temporary identities)
+}

@@ -428,3 +428,25 @@ feed-no-summary = (sans résumé)
 feed-entry = { $author } : { $summary } ({ $delta } octets)
 contributions-heading = Contributions de { $name }
 new-pages-heading = Nouvelles pages
+stats-heading = Statistiques
+stats-help = Le wiki en chiffres. Les pages supprimées ne comptent pas.
+stats-articles = { $count ->
+    [one] 1 article
+   *[other] { $count } articles
+}
+stats-pages = { $count ->
+    [one] 1 page en tout (discussions, catégories, modèles, portails compris)
+   *[other] { $count } pages en tout (discussions, catégories, modèles, portails compris)
+}
+stats-revisions = { $count ->
+    [one] 1 version enregistrée
+   *[other] { $count } versions enregistrées
+}
+stats-accounts = { $count ->
+    [one] 1 compte inscrit
+   *[other] { $count } comptes inscrits
+}
+stats-writers = { $count ->
+    [one] 1 personne a écrit (comptes et identités temporaires)
+   *[other] { $count } personnes ont écrit (comptes et identités temporaires)
+}
