@@ -413,6 +413,17 @@ const ROUTES: &[Route] = &[
         "name=Atelier+forg%C3%A9&starts_at=2026-01-01T10%3A00&ends_at=2099-01-01T10%3A00&ip_range=",
     ),
     form("end an event window", "/events/end", "id=1"),
+    form("watch a page", "/wiki/Accueil?action=watch", ""),
+    form(
+        "unwatch a page",
+        "/wiki/Bac_%C3%A0_sable?action=unwatch",
+        "",
+    ),
+    form(
+        "change the watchlist setting",
+        "/wiki/Sp%C3%A9cial:Liste_de_suivi",
+        "do=settings",
+    ),
     api(
         "save a page (API)",
         "PUT",

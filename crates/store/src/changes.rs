@@ -27,6 +27,8 @@ pub struct ChangeFilter {
     pub hide_minor: bool,
     /// Only changes after this moment.
     pub since: Option<DateTime<Utc>>,
+    /// Only pages on this person's watchlist.
+    pub watched_by: Option<carnet_core::UserId>,
 }
 
 /// One revision in the list.
@@ -117,6 +119,14 @@ impl Store {
                 .map(|name| name.as_str().to_owned())
                 .unwrap_or_else(|_| author.trim().to_owned());
             query = query.filter(revisions::author.eq(name));
+        }
+        if let Some(user) = filter.watched_by {
+            let watched = crate::schema::watchlist::table
+                .filter(crate::schema::watchlist::user_id.eq(user.0))
+                .filter(crate::schema::watchlist::namespace.eq(pages::namespace))
+                .filter(crate::schema::watchlist::name.eq(pages::name))
+                .select(crate::schema::watchlist::user_id);
+            query = query.filter(diesel::dsl::exists(watched));
         }
         if filter.new_pages_only {
             query = query.filter(revisions::parent_id.is_null());

@@ -17,6 +17,7 @@ mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
+mod watchlist;
 
 use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, OnceLock};
@@ -34,6 +35,7 @@ pub use moderation::{
 };
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
 pub use tokens::ApiToken;
+pub use watchlist::WatchSettings;
 
 use connection::{Manager, Pool};
 

@@ -470,6 +470,9 @@ impl Store {
             LinkChange::Edited
         };
         replace_links(conn, page_id, &edit.title, &links, change)?;
+        if let Some(user) = edit.user {
+            crate::watchlist::after_save(conn, user, &edit.title)?;
+        }
         let meta = RevisionMeta {
             id: RevisionId(new_id),
             page: PageId(page_id),

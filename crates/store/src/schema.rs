@@ -90,6 +90,17 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamp,
         temporary -> Bool,
+        watch_own_edits -> Bool,
+        watchlist_seen_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    watchlist (user_id, namespace, name) {
+        user_id -> BigInt,
+        namespace -> Integer,
+        name -> Text,
+        added_at -> Timestamp,
     }
 }
 
@@ -174,6 +185,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     blocks,
     log_entries,
     api_tokens,
+    watchlist,
     rate_limit_hits,
     rate_limit_secret,
     event_windows

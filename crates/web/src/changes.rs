@@ -97,6 +97,7 @@ impl ChangesQuery {
             new_pages_only: flag(self.new.as_ref()),
             hide_minor: flag(self.hideminor.as_ref()),
             since,
+            watched_by: None,
         })
     }
 
@@ -217,7 +218,7 @@ pub struct ChangesView<'a> {
     pub older_href: Option<String>,
 }
 
-fn group(tr: Tr<'_>, changes: &[Change]) -> Vec<DayGroup> {
+pub fn group(tr: Tr<'_>, changes: &[Change]) -> Vec<DayGroup> {
     let mut days: Vec<DayGroup> = Vec::new();
     for change in changes {
         let day = tr.day(&change.timestamp);

@@ -20,6 +20,7 @@ mod rights;
 mod templates;
 mod tokens;
 mod views;
+mod watch;
 mod wiki;
 
 use std::net::TcpListener;

@@ -73,6 +73,8 @@ pub struct Tabs {
     pub active: &'static str,
     /// Moderation links this reader may use (protect, delete, move…).
     pub tools: Vec<LinkView>,
+    /// The watchlist star, for people with an account or a temporary identity.
+    pub watch: Option<crate::watch::WatchButton>,
 }
 
 impl Tabs {
@@ -87,6 +89,7 @@ impl Tabs {
             editable: title.namespace().is_editable(),
             active,
             tools: Vec::new(),
+            watch: None,
         }
     }
 }

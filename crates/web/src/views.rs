@@ -276,6 +276,10 @@ enum Loaded {
 const CATEGORY_PAGE_SIZE: usize = 200;
 
 async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResponse, Problem> {
+    if crate::watch::is_watchlist(&title) {
+        let saved = ctx.req.query_string().contains("saved=1");
+        return crate::watch::page(ctx, saved).await;
+    }
     if title.namespace() == Namespace::Special {
         return match crate::moderation::special_kind(&title) {
             Some("journal") => crate::moderation::journal(ctx, query).await,
@@ -396,10 +400,12 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         .await??
         .filter(|found| found.protection.is_active(chrono::Utc::now()))
         .map(|found| crate::moderation::protection_notice(ctx.tr, &found));
+    let mut tabs = crate::moderation::tabs(ctx, &title, true, "read");
+    tabs.watch = crate::watch::button(ctx, &title).await;
     let view = PageView {
         tr: ctx.tr,
         chrome: ctx.chrome(title.to_string()),
-        tabs: crate::moderation::tabs(ctx, &title, true, "read"),
+        tabs,
         html,
         notice,
         protection,
@@ -799,6 +805,9 @@ pub struct PageForm {
     pub(crate) hidden: String,
     #[serde(default)]
     pub(crate) target: String,
+    /// The watchlist setting's checkbox.
+    #[serde(default)]
+    pub(crate) watch_own: String,
 }
 
 /// `POST /wiki/{title}?action=edit|restore`.
@@ -813,6 +822,9 @@ pub async fn page_post(
         let query = web::Query::<PageQuery>::from_query(req.query_string())
             .map_err(|_| Problem::BadParameter("query"))?
             .into_inner();
+        if crate::watch::is_watchlist(&title) {
+            return crate::watch::save_settings(&ctx, &form).await;
+        }
         if crate::moderation::special_kind(&title) == Some("block") {
             return crate::moderation::block_submit(&ctx, &form).await;
         }
@@ -822,6 +834,8 @@ pub async fn page_post(
         match query.action.as_deref() {
             Some("edit") => Ok(save(&ctx, title, form.into_inner()).await),
             Some("restore") => restore(&ctx, title, form.into_inner()).await,
+            Some("watch") => crate::watch::toggle(&ctx, title, true, &form).await,
+            Some("unwatch") => crate::watch::toggle(&ctx, title, false, &form).await,
             Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {
                 crate::moderation::submit(&ctx, title, action, &form).await
             }

@@ -450,3 +450,18 @@ stats-writers = { $count ->
     [one] 1 person wrote (accounts and temporary identities)
    *[other] { $count } people wrote (accounts and temporary identities)
 }
+
+## Watchlist
+watch-add = Watch
+watch-remove = Unwatch
+notice-watched = The page is on your watchlist.
+notice-unwatched = The page is no longer on your watchlist.
+watchlist-heading = Watchlist
+watchlist-since = Changes to watched pages since your last visit, on { $date }.
+watchlist-first-visit = Changes to watched pages in the last 7 days.
+watchlist-nothing-new = Nothing new on your watched pages.
+watchlist-pages = Watched pages
+watchlist-empty = You watch no page yet: use “Watch” at the top of a page.
+watchlist-own-edits = Watch the pages I create or edit
+watchlist-save-settings = Save
+watchlist-settings-saved = Setting saved.

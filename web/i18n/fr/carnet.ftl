@@ -450,3 +450,18 @@ stats-writers = { $count ->
     [one] 1 personne a écrit (comptes et identités temporaires)
    *[other] { $count } personnes ont écrit (comptes et identités temporaires)
 }
+
+## Liste de suivi
+watch-add = Suivre
+watch-remove = Ne plus suivre
+notice-watched = La page est dans votre liste de suivi.
+notice-unwatched = La page n'est plus dans votre liste de suivi.
+watchlist-heading = Liste de suivi
+watchlist-since = Modifications des pages suivies depuis votre dernière visite, le { $date }.
+watchlist-first-visit = Modifications des pages suivies pendant les 7 derniers jours.
+watchlist-nothing-new = Rien de nouveau sur vos pages suivies.
+watchlist-pages = Pages suivies
+watchlist-empty = Vous ne suivez encore aucune page : utilisez « Suivre » en haut d'une page.
+watchlist-own-edits = Suivre les pages que je crée ou modifie
+watchlist-save-settings = Enregistrer
+watchlist-settings-saved = Préférence enregistrée.
