@@ -15,6 +15,7 @@ mod merge;
 mod revision;
 pub mod rights;
 mod save;
+mod signature;
 mod text;
 mod title;
 mod token;
@@ -41,6 +42,7 @@ pub use revision::{
     RevisionMeta,
 };
 pub use save::{SaveDecision, decide_save};
+pub use signature::expand_signatures;
 pub use text::{ContentHash, MAX_PAGE_BYTES, PageText, TextError};
 pub use title::{MAX_TITLE_BYTES, Namespace, Title, TitleError};
 pub use token::{MAX_TOKEN_NAME_CHARS, TOKEN_PREFIX, TokenName, TokenNameError};

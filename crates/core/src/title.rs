@@ -232,6 +232,33 @@ impl Title {
             },
         }
     }
+
+    /// The page a talk page is about (itself for other pages): the inverse of
+    /// [`Title::talk`].
+    ///
+    /// ```
+    /// use carnet_core::Title;
+    /// let page = Title::parse("Portail:Patrimoine").unwrap();
+    /// assert_eq!(page.talk().subject(), page);
+    /// assert_eq!(Title::parse("Discussion:Gare").unwrap().subject().to_string(), "Gare");
+    /// ```
+    pub fn subject(&self) -> Title {
+        if self.namespace != Namespace::Talk {
+            return self.clone();
+        }
+        if let Some((prefix, rest)) = self.name.split_once(':')
+            && let Some(namespace) = Namespace::from_prefix(prefix.trim())
+            && namespace != Namespace::Talk
+            && namespace != Namespace::Special
+            && let Ok(title) = Title::from_parts(namespace, rest)
+        {
+            return title;
+        }
+        Title {
+            namespace: Namespace::Main,
+            name: self.name.clone(),
+        }
+    }
 }
 
 impl fmt::Display for Title {

@@ -317,6 +317,16 @@ pub async fn put_page(
         // accepted and ignored).
         crate::limits::check_save(&req, &state, ctx.user.as_ref(), &title).await?;
         let (signer, new_session) = ctx.signer().await?;
+        let text = if text.as_str().contains("~~~") {
+            let signed = carnet_core::expand_signatures(
+                text.as_str(),
+                signer.name.as_str(),
+                chrono::Utc::now(),
+            );
+            PageText::new(&signed, state.store.max_page_bytes())?
+        } else {
+            text
+        };
         let edit = Edit {
             title: title.clone(),
             text,

@@ -75,6 +75,10 @@ pub struct Tabs {
     pub tools: Vec<LinkView>,
     /// The watchlist star, for people with an account or a temporary identity.
     pub watch: Option<crate::watch::WatchButton>,
+    /// The talk page (or, on a talk page, the page it is about) and whether that is the
+    /// talk side.
+    pub talk_href: Option<String>,
+    pub on_talk: bool,
 }
 
 impl Tabs {
@@ -90,6 +94,14 @@ impl Tabs {
             active,
             tools: Vec::new(),
             watch: None,
+            talk_href: title.namespace().is_editable().then(|| {
+                if title.namespace() == carnet_core::Namespace::Talk {
+                    paths::page(&title.subject())
+                } else {
+                    paths::page(&title.talk())
+                }
+            }),
+            on_talk: title.namespace() == carnet_core::Namespace::Talk,
         }
     }
 }

@@ -940,6 +940,20 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
             return with_session(edit_view(ctx, &title, exists_hint, state));
         }
     };
+    // `~~~~` signs with the writer's name and the time, as the text is saved.
+    let text = if text.as_str().contains("~~~") {
+        let signed =
+            carnet_core::expand_signatures(text.as_str(), signer.name.as_str(), chrono::Utc::now());
+        match PageText::new(&signed, ctx.state.store.max_page_bytes()) {
+            Ok(text) => text,
+            Err(problem) => {
+                state.problem = Some(problem.into());
+                return with_session(edit_view(ctx, &title, exists_hint, state));
+            }
+        }
+    } else {
+        text
+    };
     let edit = Edit {
         title: title.clone(),
         text,

@@ -465,3 +465,5 @@ watchlist-empty = You watch no page yet: use “Watch” at the top of a page.
 watchlist-own-edits = Watch the pages I create or edit
 watchlist-save-settings = Save
 watchlist-settings-saved = Setting saved.
+tab-talk = Talk
+tab-subject = Page

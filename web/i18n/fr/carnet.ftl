@@ -465,3 +465,5 @@ watchlist-empty = Vous ne suivez encore aucune page : utilisez « Suivre » en h
 watchlist-own-edits = Suivre les pages que je crée ou modifie
 watchlist-save-settings = Enregistrer
 watchlist-settings-saved = Préférence enregistrée.
+tab-talk = Discussion
+tab-subject = Page
