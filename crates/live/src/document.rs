@@ -276,7 +276,6 @@ impl LiveDoc {
         if !run.is_empty() {
             flush(run_tag, &run, &mut offset);
         }
-        drop(flush);
         Some(txn.encode_update_v1())
     }
 }
