@@ -8,6 +8,7 @@
 mod accounts;
 mod connection;
 mod links;
+mod live;
 mod moderation;
 mod pages;
 mod schema;
@@ -23,6 +24,7 @@ use carnet_core::{Revision, TextError};
 pub use accounts::{Credentials, User};
 pub use connection::{AnyConnection, Backend};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
+pub use live::{LiveParticipant, LiveStored};
 pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };
