@@ -10,6 +10,7 @@ mod caller;
 mod csrf;
 mod forms;
 mod i18n;
+mod live;
 mod moderation;
 mod paths;
 mod problem;
@@ -32,6 +33,7 @@ use carnet_store::{Edit, SaveOutcome, Store, StoreError};
 
 pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
+pub use live::LiveHub;
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
@@ -62,6 +64,8 @@ pub struct AppState {
     pub messages: carnet_render::Messages,
     /// Site-wide settings rights depend on (logged-out editing).
     pub policy: carnet_core::rights::Policy,
+    /// The live co-editing sessions open in this process.
+    pub live: live::LiveHub,
 }
 
 impl AppState {
@@ -78,6 +82,7 @@ impl AppState {
             main_page: Title::parse(paths::MAIN_PAGE).map_err(|e| e.to_string())?,
             messages,
             policy: carnet_core::rights::Policy::default(),
+            live: live::LiveHub::default(),
         })
     }
 }
@@ -148,6 +153,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .service(
         web::scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(caller::api_guard))
+            // Before `/pages/{title}`, which would take `X/live` for a title.
+            .route("/pages/{title:.*}/live", web::get().to(live::live_socket))
             .service(
                 web::resource("/pages/{title:.*}")
                     .route(web::get().to(api::get_page))

@@ -341,3 +341,8 @@ token-error-read-only = This access token is read-only: it cannot be used to cha
 error-form-content-type = The form must be sent as application/x-www-form-urlencoded.
 error-bad-encoding = The request body contains text that is not valid UTF-8. Nothing was saved.
 history-block = block
+
+## Live co-editing (issue 5)
+live-checkpoint-comment = live with
+live-merge-label-live = live text
+live-merge-label-saved = saved version

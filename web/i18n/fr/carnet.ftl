@@ -341,3 +341,8 @@ token-error-read-only = Ce jeton d'accès est en lecture seule : il ne permet pa
 error-form-content-type = Le formulaire doit être envoyé en application/x-www-form-urlencoded.
 error-bad-encoding = Le corps de la requête contient du texte qui n'est pas de l'UTF-8 valide. Rien n'a été enregistré.
 history-block = bloquer
+
+## Live co-editing (issue 5)
+live-checkpoint-comment = en direct avec
+live-merge-label-live = texte en direct
+live-merge-label-saved = version enregistrée
