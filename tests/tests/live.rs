@@ -34,10 +34,12 @@ impl LiveClient {
         let request = url.as_str().into_client_request().unwrap();
         let address = server.base.trim_start_matches("http://");
         let stream = TcpStream::connect(address).unwrap();
-        stream
+        let (socket, response) = tungstenite::client(request, stream).unwrap();
+        // Short reads once connected, so one thread can drive several clients.
+        socket
+            .get_ref()
             .set_read_timeout(Some(Duration::from_millis(20)))
             .unwrap();
-        let (socket, response) = tungstenite::client(request, stream).unwrap();
         assert_eq!(response.status().as_u16(), 101);
         let doc = Doc::new();
         let text = doc.get_or_insert_text("text");
