@@ -11,6 +11,7 @@ mod connection;
 mod events;
 mod limits;
 mod links;
+mod live;
 mod moderation;
 mod pages;
 mod schema;
@@ -30,6 +31,7 @@ pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::Event;
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
+pub use live::{LiveParticipant, LiveStored};
 pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };

@@ -222,3 +222,37 @@ diesel::table! {
 }
 
 diesel::joinable!(event_windows -> users (created_by));
+
+diesel::table! {
+    live_documents (id) {
+        id -> BigInt,
+        namespace -> Integer,
+        name -> Text,
+        synced_revision_id -> Nullable<BigInt>,
+        snapshot -> Binary,
+        snapshot_through -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_updates (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        data -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_participants (document_id, name) {
+        document_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        user_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(live_updates -> live_documents (document_id));
+diesel::joinable!(live_participants -> live_documents (document_id));
+diesel::allow_tables_to_appear_in_same_query!(live_documents, live_updates, live_participants);

@@ -344,6 +344,8 @@ pub async fn put_page(
         let mine = edit.text.as_str().to_owned();
         let store = state.store.clone();
         let outcome = web::block(move || store.save(&edit)).await??;
+        // A live session on the page takes the saved text in (merged, never dropped).
+        state.live.revision_saved(&title);
         let title_text = title.to_string();
         let mut response = match outcome {
             SaveOutcome::Created(meta) => HttpResponse::Created()

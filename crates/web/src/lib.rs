@@ -13,6 +13,7 @@ mod events;
 mod forms;
 mod i18n;
 mod limits;
+mod live;
 mod moderation;
 mod paths;
 mod problem;
@@ -37,6 +38,7 @@ use carnet_store::{Edit, SaveOutcome, Store, StoreError};
 pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
 pub use limits::LimitConfig;
+pub use live::LiveHub;
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
@@ -69,6 +71,8 @@ pub struct AppState {
     pub policy: carnet_core::rights::Policy,
     /// Rate limits and where client addresses come from (defaults unless set).
     pub limits: LimitConfig,
+    /// The live co-editing sessions open in this process.
+    pub live: live::LiveHub,
 }
 
 impl AppState {
@@ -86,6 +90,7 @@ impl AppState {
             messages,
             policy: carnet_core::rights::Policy::default(),
             limits: LimitConfig::default(),
+            live: live::LiveHub::default(),
         })
     }
 }
@@ -159,6 +164,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .service(
         web::scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(caller::api_guard))
+            // Before `/pages/{title}`, which would take `X/live` for a title.
+            .route("/pages/{title:.*}/live", web::get().to(live::live_socket))
             .service(
                 web::resource("/pages/{title:.*}")
                     .route(web::get().to(api::get_page))

@@ -976,6 +976,8 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
             return with_session(edit_view(ctx, &title, exists_hint, state));
         }
     };
+    // A live session on the page takes the saved text in (merged, never dropped).
+    ctx.state.live.revision_saved(&title);
     let notice = match outcome {
         SaveOutcome::Created(_) => "created",
         SaveOutcome::Saved { merged: true, .. } => "merged",

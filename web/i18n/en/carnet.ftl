@@ -467,3 +467,7 @@ watchlist-save-settings = Save
 watchlist-settings-saved = Setting saved.
 tab-talk = Talk
 tab-subject = Page
+## Live co-editing (issue 5)
+live-checkpoint-comment = live with
+live-merge-label-live = live text
+live-merge-label-saved = saved version

@@ -467,3 +467,7 @@ watchlist-save-settings = Enregistrer
 watchlist-settings-saved = Préférence enregistrée.
 tab-talk = Discussion
 tab-subject = Page
+## Live co-editing (issue 5)
+live-checkpoint-comment = en direct avec
+live-merge-label-live = texte en direct
+live-merge-label-saved = version enregistrée
