@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod caller;
 mod csrf;
+mod editor;
 mod events;
 mod forms;
 mod i18n;
@@ -126,6 +127,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     )
     .route("/", web::get().to(views::root))
     .route("/static/carnet.css", web::get().to(stylesheet))
+    .route("/static/editor.js", web::get().to(editor::script))
     .route("/language/{code}", web::get().to(views::choose_language))
     .route("/account/signup", web::post().to(accounts::signup))
     .route("/account/login", web::post().to(accounts::login))
@@ -184,7 +186,11 @@ pub fn server(
             .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())
             .wrap(Compress::default())
-            .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/static/carnet.css"))
+            .wrap(
+                Logger::new("%a \"%r\" %s %b %Dms")
+                    .exclude("/static/carnet.css")
+                    .exclude("/static/editor.js"),
+            )
             .configure(|cfg| configure(cfg, max_page_bytes))
     })
     .listen(listener)?;
