@@ -151,7 +151,14 @@ async function openContext(label, { javaScriptEnabled = true } = {}) {
     return { context, page, problems, label };
 }
 
-const editorText = (page) => page.evaluate(() => document.querySelector('.cm-content').cmView.view.state.doc.toString());
+/** The editor's text as shown (pages here are short: CodeMirror draws every line),
+ * without the other writers' carets and names. */
+const editorText = (page) =>
+    page.evaluate(() => {
+        const content = document.querySelector('.cm-content').cloneNode(true);
+        for (const caret of content.querySelectorAll('.live-caret')) caret.remove();
+        return [...content.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
+    });
 
 async function waitSettled(page) {
     await page.waitForSelector('form.edit .live-editor[data-state="live"], form.edit .live-editor[data-state="offline"]', {
