@@ -119,6 +119,9 @@ const browser = await chromium
             '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
             '--proxy-server=http://127.0.0.1:9',
             '--proxy-bypass-list=127.0.0.1;localhost',
+            // A page rewritten by the manual check counts as public for Chromium's local
+            // network checks, which would then refuse the other local server.
+            ...(socketOverride ? ['--disable-features=LocalNetworkAccessChecks'] : []),
         ],
     })
     .catch((error) => {
@@ -143,6 +146,7 @@ async function openContext(label, { javaScriptEnabled = true } = {}) {
     });
     if (socketOverride) {
         await page.route(/\?action=edit/, async (route) => {
+            if (route.request().method() !== 'GET') return route.continue();
             const response = await route.fetch();
             const html = (await response.text()).replace(/data-live="[^"]*"/, `data-live="${socketOverride}"`);
             await route.fulfill({ response, body: html });
@@ -169,7 +173,11 @@ async function waitSettled(page) {
 
 async function save(page, summary) {
     await page.fill('#summary', summary);
-    await Promise.all([page.waitForURL((url) => !url.search.includes('action=edit')), page.click('button[name="do"][value="save"]')]);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[name="do"][value="save"]')]);
+    if (page.url().includes('action=edit')) {
+        const problem = (await page.$('.problem, .conflict')) ? await page.textContent('.problem, .conflict') : await page.title();
+        throw new Failure(`the save was not accepted: ${problem.trim().slice(0, 300)}`);
+    }
 }
 
 async function scenarioForm() {

@@ -28,7 +28,7 @@ const CONNECT_TIMEOUT_MS = 8000;
 const PREVIEW_DELAY_MS = 400;
 /** Participants' colours: classes `live-c0`… in carnet.css (no inline styles under the
  * CSP), with the same colours as hex for other Yjs clients. */
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e377c2', '#8c564b', '#17becf', '#bcbd22'];
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#b8388f', '#8c564b', '#0e7c86', '#8a6d00'];
 
 function hash(text) {
     let h = 0;
