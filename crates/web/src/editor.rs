@@ -114,7 +114,7 @@ mod tests {
             panic!("the bundled translations parse");
         };
         for lang in Lang::ALL {
-            let tr = Tr::new(&i18n, *lang);
+            let tr = Tr::new(&i18n, lang);
             for (_, key) in STRINGS {
                 assert_ne!(tr.t(key), *key, "{key} is missing in {}", lang.code());
             }
