@@ -301,7 +301,7 @@ async function scenarioLive() {
     // "Save a version": A's form save holds both writers' text.
     await save(a.page, `version ${RUN}`);
     const saved = await pageText(title);
-    check(saved.text.includes(wordsA) && saved.text.includes(wordsB), `the saved version lacks a writer's text: ${JSON.stringify(saved.text)}`);
+    check(saved.text.includes(wordsA.trim()) && saved.text.includes(wordsB.trim()), `the saved version lacks a writer's text: ${JSON.stringify(saved.text)}`);
     log(`saved as revision ${saved.revision.id}`);
     return writers;
 }

@@ -394,7 +394,8 @@ function connect(config, textarea, view, common, localState, setStatus, people, 
     const awareness = provider.awareness;
     const name = config.user ?? strings.guest;
     const colour = config.user ? hash(config.user) % PALETTE.length : hash(doc.clientID) % PALETTE.length;
-    awareness.setLocalStateField('user', { name, color: PALETTE[colour], colorLight: `${PALETTE[colour]}33` });
+    const user = { name, color: PALETTE[colour], colorLight: `${PALETTE[colour]}33` };
+    awareness.setLocalStateField('user', user);
 
     let live = false;
     let gaveUp = false;
@@ -461,7 +462,14 @@ function connect(config, textarea, view, common, localState, setStatus, people, 
         if (status === 'disconnected' || status === 'connecting') setStatus('statusReconnecting', 'reconnecting');
         showPeople();
     });
-    window.addEventListener('pagehide', () => provider.destroy());
+    // Leaving: the others stop showing this writer at once (not after the awareness
+    // timeout); coming back from the back/forward cache: here again.
+    window.addEventListener('pagehide', () => {
+        if (!gaveUp) awareness.setLocalState(null);
+    });
+    window.addEventListener('pageshow', (event) => {
+        if (event.persisted && !gaveUp) awareness.setLocalState({ user });
+    });
 }
 
 function start() {
