@@ -125,3 +125,41 @@ fn a_form_holding_its_own_text_is_not_swapped_for_the_live_one() {
     assert_eq!(preview.field("text").unwrap(), "Mon brouillon");
     assert_eq!(form_attribute(&preview.body, "data-live"), "");
 }
+
+#[test]
+fn those_who_may_not_edit_watch_read_only() {
+    let server = TestServer::start();
+    let mut browser = server.browser();
+    browser
+        .edit("Charte", "Texte adopté", "début")
+        .assert_status(303);
+    let form = browser.get("/wiki/Charte?action=edit");
+    let signer = server
+        .store()
+        .user_named(&form_attribute(&form.body, "data-user"))
+        .unwrap()
+        .unwrap();
+    let protection = carnet_core::rights::Protection {
+        level: carnet_core::rights::ProtectionLevel::Administrators,
+        reason: "adopté".into(),
+        expires: None,
+    };
+    assert!(
+        server
+            .store()
+            .protect(
+                &carnet_core::Title::parse("Charte").unwrap(),
+                Some(&protection),
+                &signer,
+                "adopté"
+            )
+            .unwrap()
+    );
+    let form = server.get("/wiki/Charte?action=edit");
+    form.assert_status(403);
+    assert_eq!(form_attribute(&form.body, "data-readonly"), "true");
+    assert_eq!(
+        form_attribute(&form.body, "data-live"),
+        "/api/v1/pages/Charte/live"
+    );
+}
