@@ -9,6 +9,7 @@ mod api;
 mod caller;
 mod changes;
 mod csrf;
+mod editor;
 mod events;
 mod forms;
 mod i18n;
@@ -133,6 +134,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     )
     .route("/", web::get().to(views::root))
     .route("/static/carnet.css", web::get().to(stylesheet))
+    .route("/static/editor.js", web::get().to(editor::script))
     .route("/language/{code}", web::get().to(views::choose_language))
     .route("/feeds/changes.atom", web::get().to(changes::atom))
     .route("/account/signup", web::post().to(accounts::signup))
@@ -195,7 +197,11 @@ pub fn server(
             .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())
             .wrap(Compress::default())
-            .wrap(Logger::new("%a \"%r\" %s %b %Dms").exclude("/static/carnet.css"))
+            .wrap(
+                Logger::new("%a \"%r\" %s %b %Dms")
+                    .exclude("/static/carnet.css")
+                    .exclude("/static/editor.js"),
+            )
             .configure(|cfg| configure(cfg, max_page_bytes))
     })
     .listen(listener)?;

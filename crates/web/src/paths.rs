@@ -39,6 +39,14 @@ pub fn links_here(title: &Title) -> String {
     )
 }
 
+/// The live editing WebSocket of a page (y-websocket protocol).
+pub fn live(title: &Title) -> String {
+    format!("/api/v1/pages/{}/live", title.url_encoded())
+}
+
+/// Where the editor asks for previews.
+pub const RENDER: &str = "/api/v1/render";
+
 /// The main page after following a redirect, saying where from.
 pub fn redirected(target: &Title, fragment: Option<&str>, from: &Title) -> String {
     let fragment = fragment

@@ -202,6 +202,8 @@ pub struct EditView<'a> {
     pub writing_as: Option<String>,
     pub old_warning: bool,
     pub conflict: Option<ConflictView>,
+    /// What the live editor's script needs (`data-` attributes of the form).
+    pub editor: crate::editor::EditorData,
 }
 
 pub struct ConflictView {

@@ -687,6 +687,17 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
             diff: DiffView::new(ctx.tr, &Diff::between(current.text.as_str(), mine), false),
         }
     });
+    // The live document replaces the form's text only when that text is the current
+    // revision as loaded (`GET`): not an old revision, nor a posted text shown back
+    // (preview, refused save, conflict).
+    let live = ctx.req.method() == actix_web::http::Method::GET && !state.old_warning;
+    let editor = crate::editor::EditorData::new(
+        ctx.tr,
+        title,
+        ctx.user.as_ref().map(|user| user.name.as_str()),
+        live,
+        matches!(state.problem, Some(Problem::Denied(_))),
+    );
     let text = state.text;
     let view = EditView {
         tr: ctx.tr,
@@ -711,6 +722,7 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         }),
         old_warning: state.old_warning,
         conflict,
+        editor,
     };
     ctx.html(status, &view)
 }
