@@ -164,6 +164,31 @@ impl TestServer {
         )
     }
 
+    /// A browser logged in to a new account with `role` (password [`TEST_PASSWORD`]).
+    pub fn account(&self, name: &str, role: carnet_core::Role) -> Browser<'_> {
+        self.store
+            .create_user(
+                &carnet_core::UserName::parse(name).unwrap(),
+                &TEST_PASSWORD_HASH,
+                role,
+            )
+            .unwrap()
+            .unwrap();
+        let mut browser = self.browser();
+        let form = browser.get("/account/login");
+        browser
+            .post_form(
+                "/account/login",
+                &[
+                    ("csrf_token", &form.field("csrf_token").unwrap()),
+                    ("name", name),
+                    ("password", TEST_PASSWORD),
+                ],
+            )
+            .assert_status(303);
+        browser
+    }
+
     /// A client that keeps cookies, like a browser.
     pub fn browser(&self) -> Browser<'_> {
         Browser {
@@ -448,6 +473,12 @@ impl Browser<'_> {
         )
     }
 }
+
+/// The password of the accounts [`TestServer::account`] makes.
+pub const TEST_PASSWORD: &str = "une phrase de passe";
+/// Its argon2id hash, computed once (hashing is slow on purpose).
+pub static TEST_PASSWORD_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| carnet_web::hash_password(TEST_PASSWORD).unwrap());
 
 /// The prefix of this year's temporary identities (`~2026-`).
 pub fn temporary_prefix() -> String {

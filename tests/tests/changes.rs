@@ -1,33 +1,9 @@
 //! Recent changes through the real server: the page grouped by day and page, its
 //! filters, the JSON, and Atom feeds checked with an independent feed parser.
 
-use carnet_core::{RevisionId, Role, Title, UserName};
-use carnet_tests::{Browser, TestServer};
+use carnet_core::{RevisionId, Role, Title};
+use carnet_tests::TestServer;
 use serde_json::json;
-
-const PASSWORD: &str = "une phrase de passe";
-
-fn account<'s>(server: &'s TestServer, name: &str, role: Role) -> Browser<'s> {
-    let hash = carnet_web::hash_password(PASSWORD).unwrap();
-    server
-        .store()
-        .create_user(&UserName::parse(name).unwrap(), &hash, role)
-        .unwrap()
-        .unwrap();
-    let mut browser = server.browser();
-    let form = browser.get("/account/login");
-    browser
-        .post_form(
-            "/account/login",
-            &[
-                ("csrf_token", &form.field("csrf_token").unwrap()),
-                ("name", name),
-                ("password", PASSWORD),
-            ],
-        )
-        .assert_status(303);
-    browser
-}
 
 const RC: &str = "/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes";
 
@@ -45,7 +21,7 @@ fn titles(server: &TestServer, query: &str) -> Vec<String> {
 #[test]
 fn recent_changes_list_filters_and_groups() {
     let server = TestServer::start();
-    let mut lea = account(&server, "Léa", Role::Writer);
+    let mut lea = server.account("Léa", Role::Writer);
     let mut anonymous = server.browser();
     lea.edit(
         "Parc_des_Buttes",
@@ -207,7 +183,7 @@ fn feeds_are_valid_atom_and_escape_what_people_write() {
 #[test]
 fn deleted_pages_and_hidden_texts_leave_the_public_lists() {
     let server = TestServer::start();
-    let mut admin = account(&server, "Admin", Role::Administrator);
+    let mut admin = server.account("Admin", Role::Administrator);
     admin.edit("Brouillon", "un", "").assert_status(303);
     admin.edit("Brouillon", "deux", "").assert_status(303);
     admin.edit("Gard%C3%A9e", "reste", "").assert_status(303);
@@ -242,7 +218,7 @@ fn deleted_pages_and_hidden_texts_leave_the_public_lists() {
 #[test]
 fn statistics_count_what_exists() {
     let server = TestServer::start();
-    let mut writer = account(&server, "Nour", Role::Writer);
+    let mut writer = server.account("Nour", Role::Writer);
     let mut anonymous = server.browser();
     writer
         .edit("March%C3%A9", "Le marché.", "")

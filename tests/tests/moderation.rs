@@ -2,43 +2,16 @@
 //! role, protection expiry, delete and undelete, hidden revisions, rollback, blocks,
 //! moves, and the public log.
 
-use std::sync::LazyLock;
-
 use carnet_core::rights::{Protection, ProtectionLevel};
 use carnet_core::{Role, Title, UserName};
 use carnet_tests::{Browser, Reply, TestServer};
 use chrono::{Duration, Utc};
 use serde_json::json;
 
-const PASSWORD: &str = "une phrase de passe";
-/// Hashing is slow on purpose: once for every account of these tests.
-static HASH: LazyLock<String> =
-    LazyLock::new(|| carnet_web::hash_password(PASSWORD).expect("hash"));
+use carnet_tests::TEST_PASSWORD_HASH as HASH;
 
 fn title(name: &str) -> Title {
     Title::parse(name).unwrap()
-}
-
-/// A browser logged in as a new account with `role`.
-fn account<'s>(server: &'s TestServer, name: &str, role: Role) -> Browser<'s> {
-    server
-        .store()
-        .create_user(&UserName::parse(name).unwrap(), &HASH, role)
-        .unwrap()
-        .unwrap();
-    let mut browser = server.browser();
-    let form = browser.get("/account/login");
-    browser
-        .post_form(
-            "/account/login",
-            &[
-                ("csrf_token", &form.field("csrf_token").unwrap()),
-                ("name", name),
-                ("password", PASSWORD),
-            ],
-        )
-        .assert_status(303);
-    browser
 }
 
 /// Submits a moderation form found at `form_path` with `fields` (CSRF token added).
@@ -77,9 +50,9 @@ fn everyone(server: &TestServer) -> Vec<(&'static str, Browser<'_>)> {
     vec![
         ("anonymous", anonymous),
         ("temporary", temporary),
-        ("writer", account(server, "Rédactrice", Role::Writer)),
-        ("animateur", account(server, "Animateur", Role::Animateur)),
-        ("admin", account(server, "Admin", Role::Administrator)),
+        ("writer", server.account("Rédactrice", Role::Writer)),
+        ("animateur", server.account("Animateur", Role::Animateur)),
+        ("admin", server.account("Admin", Role::Administrator)),
     ]
 }
 
@@ -314,7 +287,7 @@ fn protection_levels_with_expiry_and_reason() {
 #[test]
 fn delete_and_undelete_round_trip_keeps_every_revision() {
     let server = TestServer::start();
-    let mut admin = account(&server, "Admin", Role::Administrator);
+    let mut admin = server.account("Admin", Role::Administrator);
     let mut reader = server.browser();
     for text in ["un", "un deux", "un deux trois"] {
         admin.edit("Lavoir", text, "").assert_status(303);
@@ -420,7 +393,7 @@ fn delete_and_undelete_round_trip_keeps_every_revision() {
 #[test]
 fn hidden_revision_text_keeps_its_history_line() {
     let server = TestServer::start();
-    let mut admin = account(&server, "Admin", Role::Administrator);
+    let mut admin = server.account("Admin", Role::Administrator);
     let mut vandal = server.browser();
     admin
         .edit("March%C3%A9", "Le marché, le samedi.", "")
@@ -504,8 +477,8 @@ fn hidden_revision_text_keeps_its_history_line() {
 #[test]
 fn rollback_reverts_the_consecutive_edits_of_one_author() {
     let server = TestServer::start();
-    let mut writer = account(&server, "Rédactrice", Role::Writer);
-    let mut animateur = account(&server, "Animatrice", Role::Animateur);
+    let mut writer = server.account("Rédactrice", Role::Writer);
+    let mut animateur = server.account("Animatrice", Role::Animateur);
     let mut vandal = server.browser();
     writer
         .edit("Gare", "La gare ouvre à 6 h.", "")
@@ -569,7 +542,7 @@ fn rollback_reverts_the_consecutive_edits_of_one_author() {
 #[test]
 fn blocked_people_can_read_but_not_write() {
     let server = TestServer::start();
-    let mut admin = account(&server, "Admin", Role::Administrator);
+    let mut admin = server.account("Admin", Role::Administrator);
     let mut vandal = server.browser();
     vandal.edit("Forum", "spam", "").assert_status(303);
     let name = server
@@ -669,7 +642,7 @@ fn blocked_people_can_read_but_not_write() {
 #[test]
 fn move_keeps_history_and_leaves_a_redirect() {
     let server = TestServer::start();
-    let mut writer = account(&server, "Rédactrice", Role::Writer);
+    let mut writer = server.account("Rédactrice", Role::Writer);
     writer.edit("Ancien_nom", "Premier", "").assert_status(303);
     writer
         .edit("Ancien_nom", "Premier, second", "")

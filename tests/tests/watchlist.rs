@@ -1,39 +1,15 @@
 //! Watchlists through the real server: the star, automatic watching of one's own
 //! edits (a setting), and the changes since the last visit.
 
-use carnet_core::{Role, UserName};
-use carnet_tests::{Browser, TestServer};
-
-const PASSWORD: &str = "une phrase de passe";
-
-fn account<'s>(server: &'s TestServer, name: &str) -> Browser<'s> {
-    let hash = carnet_web::hash_password(PASSWORD).unwrap();
-    server
-        .store()
-        .create_user(&UserName::parse(name).unwrap(), &hash, Role::Writer)
-        .unwrap()
-        .unwrap();
-    let mut browser = server.browser();
-    let form = browser.get("/account/login");
-    browser
-        .post_form(
-            "/account/login",
-            &[
-                ("csrf_token", &form.field("csrf_token").unwrap()),
-                ("name", name),
-                ("password", PASSWORD),
-            ],
-        )
-        .assert_status(303);
-    browser
-}
+use carnet_core::Role;
+use carnet_tests::TestServer;
 
 const WATCHLIST: &str = "/wiki/Sp%C3%A9cial:Liste_de_suivi";
 
 #[test]
 fn star_own_edits_and_changes_since_last_visit() {
     let server = TestServer::start();
-    let mut ines = account(&server, "Inès");
+    let mut ines = server.account("Inès", Role::Writer);
     let mut other = server.browser();
     // Her own edit watches the page (the default).
     ines.edit("Jardin", "Le jardin partagé.", "")

@@ -57,6 +57,18 @@ impl CsrfToken {
 
 /// True when the form's token matches the cookie's and the request comes from this
 /// site.
+/// Refuses a form whose token is not the reader's, saying whether it came from another
+/// site (the one check every state-changing form handler makes first).
+pub fn check_form(req: &HttpRequest, submitted: &str) -> Result<(), crate::problem::Problem> {
+    if form_is_genuine(req, submitted) {
+        Ok(())
+    } else if same_origin(req) {
+        Err(crate::problem::Problem::Csrf)
+    } else {
+        Err(crate::problem::Problem::CrossOrigin)
+    }
+}
+
 pub fn form_is_genuine(req: &HttpRequest, submitted: &str) -> bool {
     let Some(cookie) = req.cookie(CSRF_COOKIE) else {
         return false;

@@ -191,13 +191,7 @@ pub async fn end_event(
 
 /// A genuine form from someone who may manage events.
 fn allowed(ctx: &Ctx<'_>, token: &str) -> Result<(), Problem> {
-    if !csrf::form_is_genuine(ctx.req, token) {
-        return Err(if csrf::same_origin(ctx.req) {
-            Problem::Csrf
-        } else {
-            Problem::CrossOrigin
-        });
-    }
+    csrf::check_form(ctx.req, token)?;
     // A blocked animateur is told they are blocked; anyone else, who may manage events.
     ctx.require(Action::CreateEvent, None)
         .map_err(|problem| match problem {

@@ -449,13 +449,7 @@ pub async fn submit(
     action: &str,
     form: &PageForm,
 ) -> Result<HttpResponse, Problem> {
-    if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
-        return Err(if csrf::same_origin(ctx.req) {
-            Problem::Csrf
-        } else {
-            Problem::CrossOrigin
-        });
-    }
+    csrf::check_form(ctx.req, &form.csrf_token)?;
     let store = ctx.state.store.clone();
     match action {
         "protect" => {
@@ -812,13 +806,7 @@ pub async fn block_form(ctx: &Ctx<'_>, query: &PageQuery) -> Result<HttpResponse
 
 /// `POST Spécial:Bloquer`.
 pub async fn block_submit(ctx: &Ctx<'_>, form: &PageForm) -> Result<HttpResponse, Problem> {
-    if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
-        return Err(if csrf::same_origin(ctx.req) {
-            Problem::Csrf
-        } else {
-            Problem::CrossOrigin
-        });
-    }
+    csrf::check_form(ctx.req, &form.csrf_token)?;
     ctx.require(Action::Block, None)?;
     let by = moderator(ctx)?.clone();
     let reason = reason_of(form)?;

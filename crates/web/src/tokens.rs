@@ -202,13 +202,7 @@ pub async fn revoke_token(
 
 /// The CSRF check first (a forged request learns nothing), then the login.
 fn checked_user(ctx: &Ctx<'_>, submitted: &str) -> Result<User, Problem> {
-    if !csrf::form_is_genuine(ctx.req, submitted) {
-        return Err(if csrf::same_origin(ctx.req) {
-            Problem::Csrf
-        } else {
-            Problem::CrossOrigin
-        });
-    }
+    csrf::check_form(ctx.req, submitted)?;
     ctx.user.clone().ok_or(Problem::LoginRequired)
 }
 

@@ -877,12 +877,8 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
         old_warning: false,
         conflict: None,
     };
-    if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
-        state.problem = Some(if csrf::same_origin(ctx.req) {
-            Problem::Csrf
-        } else {
-            Problem::CrossOrigin
-        });
+    if let Err(problem) = csrf::check_form(ctx.req, &form.csrf_token) {
+        state.problem = Some(problem);
         return edit_view(ctx, &title, exists_hint, state);
     }
     let checked = (|| -> Result<_, Problem> {
@@ -1015,13 +1011,7 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
 
 /// Restores an old revision: a new revision whose text is the old one.
 async fn restore(ctx: &Ctx<'_>, title: Title, form: PageForm) -> Result<HttpResponse, Problem> {
-    if !csrf::form_is_genuine(ctx.req, &form.csrf_token) {
-        return Err(if csrf::same_origin(ctx.req) {
-            Problem::Csrf
-        } else {
-            Problem::CrossOrigin
-        });
-    }
+    csrf::check_form(ctx.req, &form.csrf_token)?;
     let oldid = parse_id(form.oldid.as_ref(), "oldid")?.ok_or(Problem::BadParameter("oldid"))?;
     let protection = ctx.protection_of(&title).await?;
     ctx.require(Action::Edit, protection.as_ref())?;

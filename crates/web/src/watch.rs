@@ -50,16 +50,6 @@ fn signed_in<'c>(ctx: &'c Ctx<'_>) -> Result<&'c User, Problem> {
     ctx.user.as_ref().ok_or(Problem::LoginRequired)
 }
 
-fn check_form(ctx: &Ctx<'_>, form: &PageForm) -> Result<(), Problem> {
-    if csrf::form_is_genuine(ctx.req, &form.csrf_token) {
-        Ok(())
-    } else if csrf::same_origin(ctx.req) {
-        Err(Problem::Csrf)
-    } else {
-        Err(Problem::CrossOrigin)
-    }
-}
-
 /// `POST /wiki/{title}?action=watch|unwatch`.
 pub async fn toggle(
     ctx: &Ctx<'_>,
@@ -67,7 +57,7 @@ pub async fn toggle(
     watch: bool,
     form: &PageForm,
 ) -> Result<HttpResponse, Problem> {
-    check_form(ctx, form)?;
+    csrf::check_form(ctx.req, &form.csrf_token)?;
     let user = signed_in(ctx)?.id;
     let store = ctx.state.store.clone();
     let page = title.clone();
@@ -142,7 +132,7 @@ pub async fn page(ctx: &Ctx<'_>, saved: bool) -> Result<HttpResponse, Problem> {
 
 /// `POST Spécial:Liste_de_suivi` (`do=settings`): whether one's own edits add pages.
 pub async fn save_settings(ctx: &Ctx<'_>, form: &PageForm) -> Result<HttpResponse, Problem> {
-    check_form(ctx, form)?;
+    csrf::check_form(ctx.req, &form.csrf_token)?;
     let user = signed_in(ctx)?.id;
     // An unticked checkbox sends nothing.
     let on = form.watch_own == "on";
