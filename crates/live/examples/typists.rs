@@ -136,6 +136,10 @@ struct Typist {
     typed: u32,
     acknowledged: u32,
     marker: String,
+    /// The server's sync step 2 arrived: the page's text is here.
+    synced: bool,
+    /// Bytes of text before anyone typed.
+    initial_len: usize,
 }
 
 fn ws_url(options: &Options) -> String {
@@ -179,6 +183,7 @@ impl Typist {
                     replies.push(Message::Sync(SyncMessage::SyncStep2(diff)).encode_v1());
                 }
                 Message::Sync(SyncMessage::Update(data) | SyncMessage::SyncStep2(data)) => {
+                    self.synced = true;
                     let update = Update::decode_v1(&data)?;
                     // Yjs clocks count characters: the clock range a typist's blocks
                     // cover in this update are its keystrokes that arrived now.
@@ -276,14 +281,33 @@ fn run_typist(
         typed: 0,
         acknowledged: 0,
         marker: format!("[t{index}]"),
+        synced: false,
+        initial_len: 0,
     };
     let mut socket = connect(&options, &typist.doc)?;
+    // Like an editor, type only once the page's text has arrived (else the first line
+    // could be typed in front of it).
+    let mut replies = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !typist.synced && Instant::now() < deadline {
+        match socket.read() {
+            Ok(WsMessage::Binary(frame)) => {
+                typist.hear(&frame, &shared, &mut replies)?;
+                for reply in replies.drain(..) {
+                    socket.send(WsMessage::binary(reply))?;
+                }
+            }
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    typist.initial_len = typist.text.get_string(&typist.doc.transact()).len();
     start.wait();
     let began = Instant::now();
     let period = Duration::from_secs_f64(1.0 / options.rate);
     // Spread the first keystrokes over one period so typists do not type in lockstep.
     let mut next = began + period.mul_f64((index as f64 * 0.618) % 1.0);
-    let mut replies = Vec::new();
     let mut quiet_since: Option<Instant> = None;
     loop {
         let now = Instant::now();
@@ -439,14 +463,17 @@ fn main() -> Result<(), Failure> {
         .collect();
     let replicas_equal = texts.windows(2).all(|pair| pair[0] == pair[1]);
     let reference = texts.first().cloned().unwrap_or_default();
-    let every_keystroke = typists.iter().all(|typist| {
-        let line = reference
-            .lines()
-            .find(|line| line.starts_with(&typist.marker))
-            .unwrap_or_default();
-        line.len() == typist.marker.len() + typist.typed as usize
-    });
-
+    // Typists append at the ends of lines others may append after too, so a keystroke
+    // can land on a neighbour's line; nothing is deleted, so the length proves that
+    // every keystroke (and every line marker) is present.
+    let initial = typists.first().map(|t| t.initial_len).unwrap_or_default();
+    let expected: usize = initial
+        + typists
+            .iter()
+            .map(|t| 1 + t.marker.len() + t.typed as usize)
+            .sum::<usize>();
+    let every_keystroke =
+        reference.len() == expected && typists.iter().all(|t| reference.contains(&t.marker));
     // Ask for a revision and compare the stored page.
     let (_, before) = stored_text(&options)?;
     {
