@@ -18,12 +18,6 @@
 //! clients then reconnect and resync, and the check becomes: every acknowledged keystroke
 //! is in the final text.
 
-#![allow(
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    reason = "a load harness: JSON fields and line offsets it made itself; it fails loudly"
-)]
-
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::TcpStream;
@@ -235,7 +229,11 @@ impl Typist {
             let text = self.text.get_string(&txn);
             let index = match text.find(&self.marker) {
                 Some(at) => {
-                    let line_end = text[at..].find('\n').map(|e| at + e).unwrap_or(text.len());
+                    let line_end = text
+                        .get(at..)
+                        .and_then(|rest| rest.find('\n'))
+                        .map(|e| at + e)
+                        .unwrap_or(text.len());
                     line_end as u32
                 }
                 None => {
@@ -400,8 +398,16 @@ fn rss_kib(pid: u32) -> Option<u64> {
 fn stored_text(options: &Options) -> Result<(String, i64), Failure> {
     let url = format!("{}/api/v1/pages/{}", options.url, options.page);
     let body: serde_json::Value = ureq::get(&url).call()?.body_mut().read_json()?;
-    let text = body["text"].as_str().unwrap_or_default().to_owned();
-    let revision = body["revision"]["id"].as_i64().unwrap_or_default();
+    let text = body
+        .get("text")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let revision = body
+        .get("revision")
+        .and_then(|r| r.get("id"))
+        .and_then(|id| id.as_i64())
+        .unwrap_or_default();
     Ok((text, revision))
 }
 
@@ -443,13 +449,15 @@ fn main() -> Result<(), Failure> {
             && began.elapsed() >= typing_for / 2
             && let Some(command) = &options.crash_command
         {
-            crashed = true;
-            eprintln!("crash: running {command}");
-            let status = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(command)
-                .status()?;
-            eprintln!("crash command: {status}");
+            {
+                crashed = true;
+                eprintln!("crash: running {command}");
+                let status = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(command)
+                    .status()?;
+                eprintln!("crash command: {status}");
+            }
         }
     }
     let mut typists = Vec::new();
@@ -468,7 +476,7 @@ fn main() -> Result<(), Failure> {
         .iter()
         .map(|t| t.text.get_string(&t.doc.transact()))
         .collect();
-    let replicas_equal = texts.windows(2).all(|pair| pair[0] == pair[1]);
+    let replicas_equal = texts.windows(2).all(|pair| pair.first() == pair.last());
     let reference = texts.first().cloned().unwrap_or_default();
     // Typists append at the ends of lines others may append after too, so a keystroke
     // can land on a neighbour's line; nothing is deleted, so the length proves that
