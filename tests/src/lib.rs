@@ -189,6 +189,15 @@ impl TestServer {
         browser
     }
 
+    /// The visible history of the page titled `title`, newest first (up to 100 lines).
+    pub fn history(&self, title: &str) -> Vec<carnet_store::HistoryEntry> {
+        self.store
+            .history(&carnet_core::Title::parse(title).unwrap(), 100, None, false)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no history for {title}"))
+            .entries
+    }
+
     /// A client that keeps cookies, like a browser.
     pub fn browser(&self) -> Browser<'_> {
         Browser {

@@ -189,11 +189,7 @@ fn deleted_pages_and_hidden_texts_leave_the_public_lists() {
     admin.edit("Gard%C3%A9e", "reste", "").assert_status(303);
     let store = server.store();
     let admin_user = store.user_named("Admin").unwrap().unwrap();
-    let history = store
-        .history(&Title::parse("Gardée").unwrap(), 5, None, false)
-        .unwrap()
-        .unwrap();
-    let kept: RevisionId = history.entries[0].meta.id;
+    let kept: RevisionId = server.history("Gardée")[0].meta.id;
     store
         .delete_page(&Title::parse("Brouillon").unwrap(), &admin_user, "test")
         .unwrap();

@@ -67,17 +67,7 @@ fn each_right_on_each_role() {
     admin
         .edit("Place_Carnot", "La place, refaite.", "")
         .assert_status(303);
-    let first = server
-        .store()
-        .history(&title("Place Carnot"), 10, None, false)
-        .unwrap()
-        .unwrap()
-        .entries
-        .last()
-        .unwrap()
-        .meta
-        .id
-        .0;
+    let first = server.history("Place Carnot").last().unwrap().meta.id.0;
     let hide = format!("/wiki/Place_Carnot?action=hide&oldid={first}");
     // The forms of each moderation action: 200 when allowed, 403 with a reason when not.
     let table: [(&str, &str, [bool; 5]); 7] = [
@@ -301,12 +291,7 @@ fn delete_and_undelete_round_trip_keeps_every_revision() {
             .body
             .contains("class=\"new\"")
     );
-    let before = server
-        .store()
-        .history(&title("Lavoir"), 10, None, false)
-        .unwrap()
-        .unwrap()
-        .entries;
+    let before = server.history("Lavoir");
     assert_eq!(before.len(), 3);
 
     submit(
@@ -362,12 +347,7 @@ fn delete_and_undelete_round_trip_keeps_every_revision() {
     let page = reader.get("/wiki/Lavoir");
     page.assert_status(200);
     assert!(page.text().contains("un deux trois"));
-    let after = server
-        .store()
-        .history(&title("Lavoir"), 10, None, false)
-        .unwrap()
-        .unwrap()
-        .entries;
+    let after = server.history("Lavoir");
     let ids = |entries: &[carnet_store::HistoryEntry]| {
         entries
             .iter()
@@ -404,12 +384,7 @@ fn hidden_revision_text_keeps_its_history_line() {
     admin
         .edit("March%C3%A9", "Le marché, le samedi.", "retour")
         .assert_status(303);
-    let entries = server
-        .store()
-        .history(&title("Marché"), 10, None, false)
-        .unwrap()
-        .unwrap()
-        .entries;
+    let entries = server.history("Marché");
     let bad = entries[1].meta.id.0;
     let current = entries[0].meta.id.0;
     let form = format!("/wiki/March%C3%A9?action=hide&oldid={bad}");
@@ -520,12 +495,8 @@ fn rollback_reverts_the_consecutive_edits_of_one_author() {
             &[("csrf_token", &token), ("author", vandal_name.as_str())],
         )
         .assert_status(303);
-    let history = server
-        .store()
-        .history(&title("Gare"), 10, None, false)
-        .unwrap()
-        .unwrap();
-    assert_eq!(history.entries.len(), 5, "a new revision, nothing removed");
+    let history = server.history("Gare");
+    assert_eq!(history.len(), 5, "a new revision, nothing removed");
     let (_, current) = server.store().page(&title("Gare")).unwrap().unwrap();
     assert_eq!(current.text.as_str(), "La gare ouvre à 6 h, ferme à 22 h.");
     assert_eq!(current.meta.author.as_str(), "Animatrice");
@@ -666,19 +637,9 @@ fn move_keeps_history_and_leaves_a_redirect() {
             .unwrap()
             .starts_with("/wiki/Nouveau_nom")
     );
-    let history = server
-        .store()
-        .history(&title("Nouveau nom"), 10, None, false)
-        .unwrap()
-        .unwrap();
-    assert_eq!(history.entries.len(), 3, "two edits and the move");
-    assert!(
-        history.entries[0]
-            .meta
-            .comment
-            .as_str()
-            .contains("orthographe")
-    );
+    let history = server.history("Nouveau nom");
+    assert_eq!(history.len(), 3, "two edits and the move");
+    assert!(history[0].meta.comment.as_str().contains("orthographe"));
     let (_, current) = server.store().page(&title("Nouveau nom")).unwrap().unwrap();
     assert_eq!(current.text.as_str(), "Premier, second");
     // The red link to the new title turned blue.
