@@ -509,3 +509,32 @@ pub fn encode(s: &str) -> String {
     }
     out
 }
+
+/// Whether CI runs the tests (`CI` set): tests that need tools then fail, not skip.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|value| !value.is_empty())
+}
+
+/// Runs a browser test script to its end, killing it past `timeout`; its report goes
+/// straight to the terminal (and CI's log), passing or not.
+pub fn run_to_end(
+    command: &mut std::process::Command,
+    timeout: Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    let mut child = command.stdin(std::process::Stdio::null()).spawn().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish in {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    eprintln!("{what}: {status} after {:.0?}", started.elapsed());
+    status
+}

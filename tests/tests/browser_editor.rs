@@ -15,9 +15,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use carnet_tests::TestServer;
+use carnet_tests::{TestServer, in_ci, run_to_end};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const TIMEOUT: Duration = Duration::from_secs(3 * 60);
@@ -52,10 +52,6 @@ fn missing() -> Vec<String> {
     missing
 }
 
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|value| !value.is_empty())
-}
-
 /// Runs one scenario; `None` when the tools are missing (outside CI).
 fn run(scenario: &str) -> Option<i32> {
     let missing = missing();
@@ -68,31 +64,16 @@ fn run(scenario: &str) -> Option<i32> {
         return None;
     }
     let server = TestServer::start();
-    let started = Instant::now();
-    let mut child = Command::new("node")
-        .arg(browser_dir().join("editor.mjs"))
-        .arg(&server.base)
-        .arg(scenario)
-        .current_dir(browser_dir())
-        .env("CHROMIUM", CHROMIUM)
-        .env_remove("CARNET_EDITOR_SOCKET")
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the browser editor test ({scenario}) did not finish in {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    eprintln!(
-        "browser editor test ({scenario}): {status} after {:.0?}",
-        started.elapsed()
+    let status = run_to_end(
+        Command::new("node")
+            .arg(browser_dir().join("editor.mjs"))
+            .arg(&server.base)
+            .arg(scenario)
+            .current_dir(browser_dir())
+            .env("CHROMIUM", CHROMIUM)
+            .env_remove("CARNET_EDITOR_SOCKET"),
+        TIMEOUT,
+        &format!("the browser editor test ({scenario})"),
     );
     Some(status.code().unwrap_or(-1))
 }

@@ -14,9 +14,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use carnet_tests::TestServer;
+use carnet_tests::{TestServer, in_ci, run_to_end};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// The script bounds itself to twelve minutes; this only catches a hung process.
@@ -64,10 +64,6 @@ fn missing() -> Vec<String> {
     missing
 }
 
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|value| !value.is_empty())
-}
-
 #[test]
 fn no_xss_payload_runs_script_in_chromium() {
     let missing = missing();
@@ -81,29 +77,16 @@ fn no_xss_payload_runs_script_in_chromium() {
     let server = TestServer::start();
     let script = browser_dir().join("xss.mjs");
     eprintln!("running node {} {}", script.display(), server.base);
-    let started = Instant::now();
-    // The script's report goes straight to the terminal (and CI's log), passing or not.
-    let mut child = Command::new("node")
-        .arg(&script)
-        .arg(&server.base)
-        .current_dir(browser_dir())
-        .env("CARNET_XSS_CORPUS", corpus())
-        .env("CHROMIUM", CHROMIUM)
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the browser XSS test did not finish in {TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    eprintln!("browser XSS test: {status} after {:.0?}", started.elapsed());
+    let status = run_to_end(
+        Command::new("node")
+            .arg(&script)
+            .arg(&server.base)
+            .current_dir(browser_dir())
+            .env("CARNET_XSS_CORPUS", corpus())
+            .env("CHROMIUM", CHROMIUM),
+        TIMEOUT,
+        "the browser XSS test",
+    );
     assert!(
         status.success(),
         "script ran in Chromium, or the browser test could not run ({status}): see its report above"
