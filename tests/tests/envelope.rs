@@ -348,6 +348,11 @@ const ROUTES: &[Route] = &[
         "text=vandalis%C3%A9&summary=x&base_revision={revision}&do=save",
     ),
     form(
+        "add a section",
+        "/wiki/Discussion:Bac_%C3%A0_sable?action=newsection",
+        "subject=forg%C3%A9&text=vandalis%C3%A9",
+    ),
+    form(
         "restore a revision",
         "/wiki/Bac_%C3%A0_sable?action=restore",
         "oldid={first_revision}",

@@ -5,6 +5,7 @@
 //! decides what a save does (and whether anything is lost) fast to test.
 
 mod account;
+mod category;
 mod diff;
 mod event;
 mod ids;
@@ -15,6 +16,7 @@ mod merge;
 mod revision;
 pub mod rights;
 mod save;
+mod section;
 mod signature;
 mod text;
 mod title;
@@ -24,6 +26,7 @@ pub use account::{
     MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordError, Role, UserName, UserNameError,
     check_password,
 };
+pub use category::{CategoryCycle, CategoryGraph};
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
 pub use event::{
     EventDraft, EventError, EventStatus, EventWindow, IpRange, MAX_EVENT_DAYS,
@@ -42,6 +45,7 @@ pub use revision::{
     RevisionMeta,
 };
 pub use save::{SaveDecision, decide_save};
+pub use section::{MAX_SUBJECT_CHARS, NewSection, SectionError};
 pub use signature::expand_signatures;
 pub use text::{ContentHash, MAX_PAGE_BYTES, PageText, TextError};
 pub use title::{MAX_TITLE_BYTES, Namespace, Title, TitleError};

@@ -33,6 +33,8 @@ use comrak::options::Plugins;
 use comrak::{Arena, Options, format_html_with_plugins, parse_document};
 
 pub use heading::TocEntry;
+/// The anchor of a section heading (`#Horaires_du_marché`), for links to a section.
+pub use heading::anchor as section_anchor;
 pub use template::{MAX_DEPTH, MAX_EXPANDED_BYTES, MAX_EXPANSION_TIME};
 
 use template::escape_html;

@@ -6,6 +6,7 @@
 //! this crate only reads the inputs and writes the outcome atomically.
 
 mod accounts;
+mod categories;
 mod changes;
 mod connection;
 mod events;
@@ -27,6 +28,7 @@ use std::time::Duration;
 use carnet_core::{Revision, TextError};
 
 pub use accounts::{Credentials, User};
+pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::Event;

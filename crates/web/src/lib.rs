@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod caller;
+mod categories;
 mod changes;
 mod csrf;
 mod editor;
@@ -19,6 +20,7 @@ mod moderation;
 mod paths;
 mod problem;
 mod rights;
+mod talk;
 mod templates;
 mod tokens;
 mod views;

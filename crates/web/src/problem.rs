@@ -5,8 +5,8 @@
 use actix_web::http::StatusCode;
 use carnet_core::rights::{Denial, ProtectionLevel};
 use carnet_core::{
-    AuthorError, CommentError, EventError, LimitedAction, PasswordError, Refusal, Role, TextError,
-    TitleError, TokenNameError, UserNameError,
+    AuthorError, CommentError, EventError, LimitedAction, PasswordError, Refusal, Role,
+    SectionError, TextError, TitleError, TokenNameError, UserNameError,
 };
 use carnet_store::StoreError;
 use fluent_bundle::FluentValue;
@@ -66,6 +66,8 @@ pub enum Problem {
     BadEvent(EventError),
     /// No such event, or it is already over.
     EventNotFound,
+    /// A "new section" without subject or message.
+    Section(SectionError),
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -111,6 +113,7 @@ impl Problem {
             Problem::EventForbidden => StatusCode::FORBIDDEN,
             Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
             Problem::EventNotFound => StatusCode::NOT_FOUND,
+            Problem::Section(_) => StatusCode::BAD_REQUEST,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -165,6 +168,7 @@ impl Problem {
             Problem::EventForbidden => "event_forbidden",
             Problem::BadEvent(_) => "bad_event",
             Problem::EventNotFound => "event_not_found",
+            Problem::Section(_) => "bad_section",
             Problem::Internal => "internal",
         }
     }
@@ -281,6 +285,13 @@ impl Problem {
                 EventError::BadIpRange => "event-error-bad-range",
             }),
             Problem::EventNotFound => tr.t("event-not-found"),
+            Problem::Section(SectionError::EmptySubject) => tr.t("error-section-subject-empty"),
+            Problem::Section(SectionError::SubjectTooLong) => tr.tn(
+                "error-section-subject-too-long",
+                "limit",
+                i64::try_from(carnet_core::MAX_SUBJECT_CHARS).unwrap_or(i64::MAX),
+            ),
+            Problem::Section(SectionError::EmptyMessage) => tr.t("error-section-message-empty"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -372,6 +383,12 @@ impl From<TextError> for Problem {
 impl From<AuthorError> for Problem {
     fn from(error: AuthorError) -> Problem {
         Problem::Author(error)
+    }
+}
+
+impl From<SectionError> for Problem {
+    fn from(error: SectionError) -> Problem {
+        Problem::Section(error)
     }
 }
 

@@ -79,6 +79,8 @@ pub struct Tabs {
     /// talk side.
     pub talk_href: Option<String>,
     pub on_talk: bool,
+    /// "Nouvelle section", on talk pages.
+    pub new_section_href: Option<String>,
 }
 
 impl Tabs {
@@ -102,6 +104,8 @@ impl Tabs {
                 }
             }),
             on_talk: title.namespace() == carnet_core::Namespace::Talk,
+            new_section_href: (title.namespace() == carnet_core::Namespace::Talk)
+                .then(|| paths::action(title, "newsection")),
         }
     }
 }
@@ -126,6 +130,7 @@ pub struct PageView<'a> {
 }
 
 /// A link to a page, red when the page does not exist.
+#[derive(Clone)]
 pub struct LinkView {
     pub href: String,
     pub label: String,
@@ -148,6 +153,10 @@ impl LinkView {
 
 /// The members of a category, on the category's page.
 pub struct CategoryListing {
+    /// The loop of categories this one is part of (first repeated last), if any.
+    pub cycle: Vec<LinkView>,
+    /// This category's branch of the category tree.
+    pub tree_href: String,
     pub subcategories: Vec<LinkView>,
     pub pages: Vec<LinkView>,
     pub next_href: Option<String>,

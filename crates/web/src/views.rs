@@ -145,7 +145,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn labels(&self) -> MergeLabels {
+    pub(crate) fn labels(&self) -> MergeLabels {
         MergeLabels {
             base: self.tr.t("merge-label-base"),
             theirs: self.tr.t("merge-label-theirs"),
@@ -254,6 +254,7 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
         "history" => history(ctx, title, &query).await,
         "diff" => diff(ctx, title, &query).await,
         "raw" => raw(ctx, title, &query).await,
+        "newsection" => crate::talk::form(ctx, title).await,
         action @ ("protect" | "delete" | "undelete" | "move" | "hide") => {
             crate::moderation::form(ctx, title, action, &query).await
         }
@@ -268,7 +269,8 @@ enum Loaded {
         revision: Box<Revision>,
         html: String,
         categories: Vec<(Title, bool)>,
-        listing: Option<MemberPage>,
+        /// A category's members, and the loop of categories it is part of.
+        listing: Option<(MemberPage, Option<Vec<Title>>)>,
     },
 }
 
@@ -372,10 +374,16 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
-        | "moved" | "rolledback" => Some(ctx.tr.t(&format!("notice-{notice}"))),
+        | "moved" | "rolledback" | "section-added" => Some(ctx.tr.t(&format!("notice-{notice}"))),
         _ => None,
     });
-    let category_listing = listing.map(|listing| CategoryListing {
+    let category_listing = listing.map(|(listing, cycle)| CategoryListing {
+        cycle: cycle
+            .unwrap_or_default()
+            .iter()
+            .map(|t| LinkView::to(t, true))
+            .collect(),
+        tree_href: crate::categories::tree_href(Some(title.name())),
         subcategories: listing
             .subcategories
             .iter()
@@ -463,7 +471,10 @@ fn load_page(
     };
     let categories = store.page_categories(summary.id)?;
     let listing = if title.namespace() == Namespace::Category {
-        Some(store.category_page(title, page_from, CATEGORY_PAGE_SIZE)?)
+        Some((
+            store.category_page(title, page_from, CATEGORY_PAGE_SIZE)?,
+            crate::categories::cycle_notice(store, title),
+        ))
     } else {
         None
     };
@@ -509,6 +520,18 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         let query = format!("new=1&{}", ctx.req.query_string());
         let heading = ctx.tr.t("new-pages-heading");
         return crate::changes::page(ctx, &query, Some(heading)).await;
+    }
+    match kind.as_str() {
+        "arbre des catégories" | "categorytree" | "category tree" => {
+            return crate::categories::tree(ctx, argument).await;
+        }
+        "pages longues" | "longpages" | "long pages" => {
+            return crate::categories::by_size(ctx, true).await;
+        }
+        "pages courtes" | "shortpages" | "short pages" => {
+            return crate::categories::by_size(ctx, false).await;
+        }
+        _ => {}
     }
     let (heading, help, items) = match kind.as_str() {
         "événements" | "events" => return crate::events::page(ctx).await,
@@ -795,6 +818,9 @@ pub struct PageForm {
     pub(crate) text: String,
     #[serde(default)]
     pub(crate) summary: String,
+    /// The subject of a new section (`?action=newsection`).
+    #[serde(default)]
+    pub(crate) subject: Option<String>,
     #[serde(default)]
     pub(crate) author: String,
     #[serde(default)]
@@ -846,6 +872,7 @@ pub async fn page_post(
         match query.action.as_deref() {
             Some("edit") => Ok(save(&ctx, title, form.into_inner()).await),
             Some("restore") => restore(&ctx, title, form.into_inner()).await,
+            Some("newsection") => Ok(crate::talk::submit(&ctx, title, form.into_inner()).await),
             Some("watch") => crate::watch::toggle(&ctx, title, true, &form).await,
             Some("unwatch") => crate::watch::toggle(&ctx, title, false, &form).await,
             Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {

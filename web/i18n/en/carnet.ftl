@@ -492,3 +492,43 @@ tab-subject = Page
 live-checkpoint-comment = live with
 live-merge-label-live = live text
 live-merge-label-saved = saved version
+## Category tree and pages by size (issue 6)
+category-tree-heading = Category tree
+category-tree-help = Every category with its subcategories; click an arrow to unfold or fold a branch.
+category-tree-empty = No categories yet. Add [[Category:Name]] to a page's text to create one.
+category-tree-branch-heading = Tree of the category { $category }
+category-tree-branch-help = The subcategories of this category, several levels down.
+category-tree-unknown = The category “{ $category }” has neither a page nor members.
+category-tree-filed-in = Filed in:
+category-tree-counts = { $pages ->
+    [one] 1 page
+   *[other] { $pages } pages
+}, { $subcategories ->
+    [0] no subcategories
+    [one] 1 subcategory
+   *[other] { $subcategories } subcategories
+}
+category-tree-deeper = unfold further…
+category-tree-loops-back = (already higher on this branch: a loop)
+category-tree-truncated = The tree is too big for one page: open a branch to see more.
+category-tree-whole = See the whole tree
+category-cycles-heading = Category loops
+category-cycles-help = These categories are filed in one another in a loop. Nothing is refused, but the tree cannot place them: remove one of the category links to undo the loop.
+category-cycle-notice = This category is part of a loop of categories:
+special-long-heading = Longest pages
+special-long-help = The articles with the longest text (redirects left out).
+special-short-heading = Shortest pages
+special-short-help = The articles with the shortest text: stubs to expand?
+category-see-tree = See this category in the category tree
+## New section on talk pages (issue 6)
+tab-new-section = New section
+new-section-heading = New section on { $title }
+new-section-help = Your message is added at the end of the page, under the subject you choose, and signed with your name and the time automatically.
+new-section-subject-label = Subject
+new-section-text-label = Message
+new-section-save = Post the section
+new-section-comment = New section: { $subject }
+notice-section-added = Your section was added.
+error-section-subject-empty = Give your section a subject.
+error-section-subject-too-long = The subject is too long (at most { $limit } characters); your text is kept below.
+error-section-message-empty = Write a message under the subject.

@@ -492,3 +492,43 @@ tab-subject = Page
 live-checkpoint-comment = en direct avec
 live-merge-label-live = texte en direct
 live-merge-label-saved = version enregistrée
+## Category tree and pages by size (issue 6)
+category-tree-heading = Arbre des catégories
+category-tree-help = Chaque catégorie avec ses sous-catégories ; cliquez sur une flèche pour déplier ou replier une branche.
+category-tree-empty = Aucune catégorie pour l’instant. Ajoutez [[Catégorie:Nom]] au texte d’une page pour en créer une.
+category-tree-branch-heading = Arbre de la catégorie { $category }
+category-tree-branch-help = Les sous-catégories de cette catégorie, sur plusieurs niveaux.
+category-tree-unknown = La catégorie « { $category } » n’a ni page ni membre.
+category-tree-filed-in = Classée dans :
+category-tree-counts = { $pages ->
+    [one] 1 page
+   *[other] { $pages } pages
+}, { $subcategories ->
+    [0] aucune sous-catégorie
+    [one] 1 sous-catégorie
+   *[other] { $subcategories } sous-catégories
+}
+category-tree-deeper = déplier la suite…
+category-tree-loops-back = (déjà plus haut sur cette branche : boucle)
+category-tree-truncated = L’arbre est trop grand pour une seule page : ouvrez une branche pour voir la suite.
+category-tree-whole = Voir l’arbre entier
+category-cycles-heading = Boucles de catégories
+category-cycles-help = Ces catégories sont classées les unes dans les autres en boucle. Rien n’est refusé, mais l’arbre ne peut pas les ranger : retirez l’un des liens de catégorie pour défaire la boucle.
+category-cycle-notice = Cette catégorie fait partie d’une boucle de catégories :
+special-long-heading = Pages les plus longues
+special-long-help = Les articles dont le texte est le plus long (les redirections ne comptent pas).
+special-short-heading = Pages les plus courtes
+special-short-help = Les articles dont le texte est le plus court : des ébauches à compléter ?
+category-see-tree = Voir cette catégorie dans l’arbre des catégories
+## New section on talk pages (issue 6)
+tab-new-section = Nouvelle section
+new-section-heading = Nouvelle section sur { $title }
+new-section-help = Votre message est ajouté à la fin de la page, sous le sujet choisi, et signé automatiquement de votre nom et de l’heure.
+new-section-subject-label = Sujet
+new-section-text-label = Message
+new-section-save = Publier la section
+new-section-comment = Nouvelle section : { $subject }
+notice-section-added = Votre section a été ajoutée.
+error-section-subject-empty = Donnez un sujet à votre section.
+error-section-subject-too-long = Le sujet est trop long (au plus { $limit } caractères) ; votre texte est conservé ci-dessous.
+error-section-message-empty = Écrivez un message sous le sujet.
