@@ -16,6 +16,7 @@ mod merge;
 mod revision;
 pub mod rights;
 mod save;
+mod search;
 mod section;
 mod signature;
 mod text;
@@ -45,6 +46,10 @@ pub use revision::{
     RevisionMeta,
 };
 pub use save::{SaveDecision, decide_save};
+pub use search::{
+    Analyzer, MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryError, SearchLanguage, SearchQuery,
+    SnippetPart, Term, Word, fold, snippet, title_key,
+};
 pub use section::{MAX_SUBJECT_CHARS, NewSection, SectionError};
 pub use signature::expand_signatures;
 pub use text::{ContentHash, MAX_PAGE_BYTES, PageText, TextError};

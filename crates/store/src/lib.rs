@@ -16,6 +16,7 @@ mod live;
 mod moderation;
 mod pages;
 mod schema;
+mod search;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
@@ -38,6 +39,7 @@ pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
+pub use search::{MAX_RESULTS, SearchFilter, SearchHit, SearchResults};
 pub use tokens::ApiToken;
 pub use watchlist::WatchSettings;
 
@@ -81,6 +83,8 @@ pub struct StoreConfig {
     pub pool_size: u32,
     /// Largest text accepted for a revision, in bytes.
     pub max_page_bytes: usize,
+    /// The stemming language of full-text search.
+    pub search_language: carnet_core::SearchLanguage,
 }
 
 impl StoreConfig {
@@ -89,6 +93,7 @@ impl StoreConfig {
             url: url.to_owned(),
             pool_size: DEFAULT_POOL_SIZE,
             max_page_bytes: carnet_core::MAX_PAGE_BYTES,
+            search_language: carnet_core::SearchLanguage::default(),
         }
     }
 }
@@ -99,6 +104,7 @@ pub struct Store {
     pool: Pool,
     backend: Backend,
     max_page_bytes: usize,
+    search_language: carnet_core::SearchLanguage,
     analyzer: Arc<dyn Analyzer>,
     /// The secret that rate limit keys are hashed with, read once (`limits.rs`).
     limit_secret: Arc<OnceLock<String>>,
@@ -120,6 +126,7 @@ impl Store {
             pool,
             backend,
             max_page_bytes: config.max_page_bytes,
+            search_language: config.search_language,
             analyzer: Arc::new(links::NoAnalysis),
             limit_secret: Arc::new(OnceLock::new()),
             last_prune: Arc::new(AtomicI64::new(0)),

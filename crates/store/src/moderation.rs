@@ -226,6 +226,7 @@ impl Store {
             links
         };
         replace_links(conn, page_id, title, &links, change)?;
+        crate::search::index_page(conn, self.search_language, page_id, title, text)?;
         Ok(())
     }
 
@@ -349,6 +350,7 @@ impl Store {
                 &PageLinks::default(),
                 LinkChange::Deleted,
             )?;
+            crate::search::unindex_page(conn, page.id)?;
             diesel::delete(render_cache::table.filter(render_cache::page_id.eq(page.id)))
                 .execute(conn)?;
             write_log(

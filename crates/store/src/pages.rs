@@ -470,6 +470,13 @@ impl Store {
             LinkChange::Edited
         };
         replace_links(conn, page_id, &edit.title, &links, change)?;
+        crate::search::index_page(
+            conn,
+            self.search_language,
+            page_id,
+            &edit.title,
+            text.as_str(),
+        )?;
         if let Some(user) = edit.user {
             crate::watchlist::after_save(conn, user, &edit.title)?;
         }

@@ -256,3 +256,23 @@ diesel::table! {
 diesel::joinable!(live_updates -> live_documents (document_id));
 diesel::joinable!(live_participants -> live_documents (document_id));
 diesel::allow_tables_to_appear_in_same_query!(live_documents, live_updates, live_participants);
+
+// Full-text search: the tables both backends share. The word index itself is
+// backend-specific (an FTS5 table on SQLite, tsvectors on PostgreSQL) and reached only
+// through the raw SQL of `search.rs`.
+diesel::table! {
+    search_titles (page_id) {
+        page_id -> BigInt,
+        folded -> Text,
+    }
+}
+
+diesel::table! {
+    search_settings (id) {
+        id -> Integer,
+        language -> Text,
+    }
+}
+
+diesel::joinable!(search_titles -> pages (page_id));
+diesel::allow_tables_to_appear_in_same_query!(search_titles, pages);

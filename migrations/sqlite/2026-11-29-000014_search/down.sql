@@ -1,0 +1,3 @@
+DROP TABLE search_settings;
+DROP TABLE search_index;
+DROP TABLE search_titles;
