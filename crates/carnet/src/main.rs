@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use carnet_core::{Limit, LimitPolicy, Role, UserName, check_password};
+use carnet_core::{Limit, LimitPolicy, Role, SearchLanguage, UserName, check_password};
 use carnet_store::{Store, StoreConfig};
 use carnet_web::{AppState, LimitConfig, WebConfig};
 use clap::{Parser, Subcommand};
@@ -23,6 +23,13 @@ struct Cli {
 enum Command {
     /// Serve the wiki over HTTP.
     Serve(ServeArgs),
+    /// Full-text search: rebuild the index.
+    Search {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Manage accounts (the first administrator, roles).
     User {
         #[command(flatten)]
@@ -40,6 +47,15 @@ struct DatabaseArgs {
     /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// The language of full-text search (stemming): fr or en.
+    #[arg(long, env = "CARNET_SEARCH_LANGUAGE", default_value = "fr", value_parser = parse_language, global = true)]
+    search_language: SearchLanguage,
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuild the whole index (pages stay readable and editable meanwhile).
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +91,10 @@ struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "CARNET_WORKERS")]
     workers: Option<usize>,
+    /// The language of full-text search (stemming): fr or en. Changing it rebuilds
+    /// the index at the next start.
+    #[arg(long, env = "CARNET_SEARCH_LANGUAGE", default_value = "fr", value_parser = parse_language)]
+    search_language: SearchLanguage,
     /// Whether logged-out people may write (under a temporary identity).
     #[arg(long, env = "CARNET_ANONYMOUS_EDITS", default_value_t = true, action = clap::ArgAction::Set)]
     anonymous_edits: bool,
@@ -141,7 +161,52 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::User { database, command } => user(&database, command),
+        Command::Search { database, command } => search(&database, command),
     }
+}
+
+fn parse_language(code: &str) -> Result<SearchLanguage, String> {
+    SearchLanguage::from_code(code).ok_or_else(|| format!("unknown language {code:?}: fr or en"))
+}
+
+fn open_store(url: &str, language: SearchLanguage) -> anyhow::Result<Store> {
+    let mut config = StoreConfig::new(url);
+    config.search_language = language;
+    Store::open(&config).with_context(|| format!("cannot open the database {}", redact(url)))
+}
+
+fn search(database: &DatabaseArgs, command: SearchCommand) -> anyhow::Result<()> {
+    let url = database_url(&database.data, database.database_url.clone())?;
+    let store = open_store(&url, database.search_language)?;
+    match command {
+        SearchCommand::Reindex => {
+            let done = reindex(&store, true)?;
+            println!("{done} pages indexed ({})", store.search_language().code());
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds the index with a progress bar on the terminal.
+fn reindex(store: &Store, forced: bool) -> anyhow::Result<u64> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "indexation {bar:40} {pos}/{len} pages ({per_sec}, reste {eta})",
+        )
+        .context("progress bar template")?,
+    );
+    let mut progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let done = if forced {
+        Some(store.reindex(&mut progress)?)
+    } else {
+        store.search_prepare(&mut progress)?
+    };
+    bar.finish_and_clear();
+    Ok(done.unwrap_or(0))
 }
 
 fn database_url(data: &std::path::Path, database_url: Option<String>) -> anyhow::Result<String> {
@@ -157,8 +222,7 @@ fn database_url(data: &std::path::Path, database_url: Option<String>) -> anyhow:
 
 fn user(database: &DatabaseArgs, command: UserCommand) -> anyhow::Result<()> {
     let url = database_url(&database.data, database.database_url.clone())?;
-    let store = Store::open(&StoreConfig::new(&url))
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let store = open_store(&url, database.search_language)?;
     match command {
         UserCommand::Create { name, admin, role } => {
             let name =
@@ -232,8 +296,15 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.data.join("carnet.db").to_string_lossy().into_owned()
         }
     };
-    let store = Store::open(&StoreConfig::new(&url))
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let store = open_store(&url, args.search_language)?;
+    // A database from before search, or indexed in another language, is indexed now.
+    if store.search_needs_reindex()? {
+        log::info!("building the search index…");
+        let done = reindex(&store, false)?;
+        log::info!("search index built: {done} pages");
+    } else {
+        store.search_prepare(&mut |_, _| {})?;
+    }
     if carnet_web::seed_welcome_page(&store).context("cannot write the welcome page")? {
         log::info!("welcome page created");
     }

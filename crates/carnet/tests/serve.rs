@@ -283,3 +283,94 @@ fn first_admin_from_the_command_line_and_sessions_shared_by_two_processes() {
     assert_eq!(logout.status(), 303);
     assert!(!page_as(&first.base, &session).contains("Connecté·e"));
 }
+
+fn search_titles(base: &str, query: &str) -> Vec<String> {
+    let body = agent()
+        .get(&format!("{base}/api/v1/search"))
+        .query("q", query)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    json["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|hit| hit["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_search_index_is_rebuilt_on_command_and_when_its_language_changes() {
+    let data = tempfile::tempdir().unwrap();
+    let db = std::env::var(TEST_DATABASE_URL).ok().map(|_| TestDb::new());
+    let url = db.as_ref().map(|db| db.url().to_owned());
+    let first = start(data.path(), url.as_deref());
+    for (title, text) in [
+        ("Biblioth%C3%A8ques", "Les bibliothèques de la ville."),
+        ("Library", "The libraries of the town."),
+    ] {
+        let reply = agent()
+            .put(&format!("{}/api/v1/pages/{title}", first.base))
+            .header("Content-Type", "application/json")
+            .send(serde_json::json!({ "text": text }).to_string())
+            .unwrap();
+        assert_eq!(reply.status(), 201);
+    }
+    // The welcome page mentions libraries too; the title match comes first.
+    assert_eq!(
+        search_titles(&first.base, "bibliotheque")[0],
+        "Bibliothèques"
+    );
+    drop(first);
+
+    let output = carnet(&["search", "reindex"], data.path(), url.as_deref(), "");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The welcome page and the two pages.
+    assert!(stdout.contains("3 pages indexed (fr)"), "{stdout}");
+
+    let output = carnet(
+        &["search", "reindex", "--search-language", "de"],
+        data.path(),
+        url.as_deref(),
+        "",
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown language \"de\": fr or en"));
+
+    // Started in English, the server rebuilds the index with the English stemmer.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_carnet"));
+    command
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--search-language",
+            "en",
+            "--data",
+        ])
+        .arg(data.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(url) = url.as_deref() {
+        command.args(["--database-url", url]);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let english = Running { child, base };
+    assert_eq!(search_titles(&english.base, "library"), vec!["Library"]);
+}

@@ -348,6 +348,45 @@ impl Store {
         Err(StoreError::Busy)
     }
 
+    /// Saves `extend(current text)` on top of whatever the page holds when the write
+    /// transaction runs (a talk page's new section): the page is locked while the text
+    /// is made, so additions by several writers at once all land, without conflicts.
+    /// `edit.text` and `edit.base` are ignored.
+    pub fn save_extending(
+        &self,
+        edit: &Edit,
+        extend: &dyn Fn(&str) -> String,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut conn = self.conn()?;
+        for _ in 0..MAX_SAVE_ATTEMPTS {
+            let attempt = write_transaction(&mut conn, |conn| {
+                lock_page(conn, &edit.title)?;
+                let current = match find_page(conn, &edit.title)?.and_then(|p| p.latest_revision_id)
+                {
+                    Some(id) => Some(load_revision(conn, id)?.ok_or_else(|| {
+                        StoreError::Corrupt(format!("page {} lost revision {id}", edit.title))
+                    })?),
+                    None => None,
+                };
+                let existing = current.as_ref().map_or("", |r| r.text.as_str());
+                let text = PageText::new(&extend(existing), self.max_page_bytes)
+                    .map_err(StoreError::Text)?;
+                let edit = Edit {
+                    text,
+                    base: current.as_ref().map(|r| r.meta.id),
+                    ..edit.clone()
+                };
+                self.attempt_save(conn, &edit)
+            });
+            match attempt {
+                Ok(outcome) => return Ok(outcome),
+                Err(AttemptError::Retry) => continue,
+                Err(AttemptError::Store(error)) => return Err(error),
+            }
+        }
+        Err(StoreError::Busy)
+    }
+
     fn attempt_save(
         &self,
         conn: &mut AnyConnection,

@@ -313,13 +313,11 @@ impl Store {
             .select(search_settings::language)
             .first(&mut conn)
             .optional()?;
-        if language.as_deref() != Some(self.search_language.code()) {
-            let pages: i64 = pages::table
-                .filter(pages::latest_revision_id.is_not_null())
-                .count()
-                .get_result(&mut conn)?;
-            // A new, empty wiki just records its language.
-            return Ok(pages > 0 || language.is_some());
+        if language
+            .as_deref()
+            .is_some_and(|code| code != self.search_language.code())
+        {
+            return Ok(true);
         }
         let indexed: i64 = search_titles::table
             .inner_join(pages::table)
@@ -333,13 +331,21 @@ impl Store {
         Ok(indexed != current)
     }
 
-    /// Records the index language when nothing needs indexing (a new wiki).
-    pub fn search_record_language(&self) -> Result<(), StoreError> {
+    /// Makes the index ready at start: rebuilt when [`Store::search_needs_reindex`]
+    /// says so (returning how many pages were indexed), else only its language recorded.
+    pub fn search_prepare(
+        &self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Option<u64>, StoreError> {
+        if self.search_needs_reindex()? {
+            return self.reindex(progress).map(Some);
+        }
         let mut conn = self.conn()?;
         write_transaction(&mut conn, |conn| -> Result<(), StoreError> {
             record_language(conn, self.search_language)?;
             Ok(())
-        })
+        })?;
+        Ok(None)
     }
 
     /// Rebuilds the whole index, `REINDEX_BATCH` pages per transaction, calling

@@ -74,8 +74,14 @@ impl TestDb {
 
     /// Opens a store on this database (migrating it).
     pub fn store(&self) -> Result<Store, StoreError> {
+        self.store_with(|_| {})
+    }
+
+    /// Opens a store with settings changed by `adjust` (the search language, limits…).
+    pub fn store_with(&self, adjust: impl FnOnce(&mut StoreConfig)) -> Result<Store, StoreError> {
         let mut config = StoreConfig::new(&self.url);
         config.pool_size = 12;
+        adjust(&mut config);
         Store::open(&config)
     }
 }

@@ -20,6 +20,7 @@ mod moderation;
 mod paths;
 mod problem;
 mod rights;
+mod search;
 mod talk;
 mod templates;
 mod tokens;
@@ -137,6 +138,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/", web::get().to(views::root))
     .route("/static/carnet.css", web::get().to(stylesheet))
     .route("/static/editor.js", web::get().to(editor::script))
+    .route("/static/search.js", web::get().to(search::script))
     .route("/language/{code}", web::get().to(views::choose_language))
     .route("/feeds/changes.atom", web::get().to(changes::atom))
     .route("/account/signup", web::post().to(accounts::signup))
@@ -179,6 +181,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             .route("/diff", web::get().to(api::get_diff))
             .route("/render", web::post().to(api::render_text))
             .route("/recent-changes", web::get().to(changes::json))
+            .route("/search", web::get().to(search::json))
+            .route("/suggest", web::get().to(search::suggest))
             .default_service(web::to(api::api_not_found)),
     )
     .default_service(web::to(not_found));

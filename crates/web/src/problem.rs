@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use carnet_core::rights::{Denial, ProtectionLevel};
 use carnet_core::{
-    AuthorError, CommentError, EventError, LimitedAction, PasswordError, Refusal, Role,
+    AuthorError, CommentError, EventError, LimitedAction, PasswordError, QueryError, Refusal, Role,
     SectionError, TextError, TitleError, TokenNameError, UserNameError,
 };
 use carnet_store::StoreError;
@@ -68,6 +68,8 @@ pub enum Problem {
     EventNotFound,
     /// A "new section" without subject or message.
     Section(SectionError),
+    /// A search query that cannot be run (no word, too long).
+    Search(QueryError),
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -113,7 +115,7 @@ impl Problem {
             Problem::EventForbidden => StatusCode::FORBIDDEN,
             Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
             Problem::EventNotFound => StatusCode::NOT_FOUND,
-            Problem::Section(_) => StatusCode::BAD_REQUEST,
+            Problem::Section(_) | Problem::Search(_) => StatusCode::BAD_REQUEST,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -169,6 +171,7 @@ impl Problem {
             Problem::BadEvent(_) => "bad_event",
             Problem::EventNotFound => "event_not_found",
             Problem::Section(_) => "bad_section",
+            Problem::Search(_) => "bad_query",
             Problem::Internal => "internal",
         }
     }
@@ -292,6 +295,17 @@ impl Problem {
                 i64::try_from(carnet_core::MAX_SUBJECT_CHARS).unwrap_or(i64::MAX),
             ),
             Problem::Section(SectionError::EmptyMessage) => tr.t("error-section-message-empty"),
+            Problem::Search(QueryError::NoWords) => tr.t("error-search-no-words"),
+            Problem::Search(QueryError::TooLong) => tr.tn(
+                "error-search-too-long",
+                "limit",
+                i64::try_from(carnet_core::MAX_QUERY_CHARS).unwrap_or(i64::MAX),
+            ),
+            Problem::Search(QueryError::TooManyTerms) => tr.tn(
+                "error-search-too-many-terms",
+                "limit",
+                i64::try_from(carnet_core::MAX_QUERY_TERMS).unwrap_or(i64::MAX),
+            ),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -383,6 +397,12 @@ impl From<TextError> for Problem {
 impl From<AuthorError> for Problem {
     fn from(error: AuthorError) -> Problem {
         Problem::Author(error)
+    }
+}
+
+impl From<QueryError> for Problem {
+    fn from(error: QueryError) -> Problem {
+        Problem::Search(error)
     }
 }
 

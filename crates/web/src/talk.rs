@@ -1,9 +1,10 @@
 //! "New section" (`?action=newsection`): a subject and a signed message added at the
 //! end of a page — the way a discussion starts on a talk page.
 //!
-//! The section is appended to the text current *at save time*, retried on a lost race,
-//! so two newcomers opening a topic at the same moment both get theirs in (an ordinary
-//! edit form would make them merge two additions at the same place, a conflict).
+//! The section is appended to the text current *at save time*, inside the save's
+//! transaction (`Store::save_extending`), so two newcomers opening a topic at the same
+//! moment both get theirs in (an ordinary edit form would make them merge two additions
+//! at the same place: a conflict).
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
@@ -28,9 +29,6 @@ const FRAGMENT: &AsciiSet = &CONTROLS
     .add(b'>')
     .add(b'`')
     .add(b'%');
-
-/// Saves tried before giving up when other writers keep saving the page meanwhile.
-const ATTEMPTS: usize = 5;
 
 #[derive(Template)]
 #[template(path = "newsection.html")]
@@ -133,40 +131,24 @@ async fn append(
     )
     .or_else(|_| Comment::new(""))?;
     let author = Author::new(signer.name.as_str())?;
-    let labels = ctx.labels();
     let store = ctx.state.store.clone();
-    let page_title = title.clone();
-    let user = signer.id;
     let anchor = carnet_render::section_anchor(section.subject());
-    let outcome = web::block(move || -> Result<Option<SaveOutcome>, Problem> {
-        for _ in 0..ATTEMPTS {
-            let current = store.page(&page_title)?;
-            let (base, existing) = match &current {
-                Some((_, revision)) => (Some(revision.meta.id), revision.text.as_str()),
-                None => (None, ""),
-            };
-            let text = PageText::new(&section.append_to(existing), store.max_page_bytes())?;
-            let edit = Edit {
-                title: page_title.clone(),
-                text,
-                base,
-                author: author.clone(),
-                user: Some(user),
-                comment: comment.clone(),
-                minor: false,
-                labels: labels.clone(),
-            };
-            match store.save(&edit)? {
-                SaveOutcome::Conflict { .. } => continue,
-                outcome => return Ok(Some(outcome)),
-            }
-        }
-        Ok(None)
-    })
-    .await??;
-    let Some(_) = outcome else {
-        return Err(Problem::Busy);
+    let edit = Edit {
+        title: title.clone(),
+        text: PageText::from_stored(String::new()),
+        base: None,
+        author,
+        user: Some(signer.id),
+        comment,
+        minor: false,
+        labels: ctx.labels(),
     };
+    let outcome =
+        web::block(move || store.save_extending(&edit, &|existing| section.append_to(existing)))
+            .await??;
+    if let SaveOutcome::Conflict { .. } = outcome {
+        return Err(Problem::Conflict);
+    }
     ctx.state.live.revision_saved(title);
     let location = format!(
         "{}#{}",

@@ -19,6 +19,8 @@ pub struct Chrome {
     /// The CSRF token of the logout form in the header.
     pub csrf: String,
     pub stylesheet_href: &'static str,
+    /// The search box's suggestions script.
+    pub search_script_href: &'static str,
     pub main_page_href: String,
     pub lang_links: Vec<LangLink>,
 }
@@ -55,6 +57,7 @@ impl Chrome {
             temporary: false,
             csrf: csrf.to_owned(),
             stylesheet_href: crate::STYLESHEET_HREF.as_str(),
+            search_script_href: crate::search::SCRIPT_HREF.as_str(),
             main_page_href: main_page.url_encoded(),
             lang_links,
         }

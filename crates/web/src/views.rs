@@ -531,6 +531,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         "pages courtes" | "shortpages" | "short pages" => {
             return crate::categories::by_size(ctx, false).await;
         }
+        "recherche" | "search" => return crate::search::page(ctx).await,
         _ => {}
     }
     let (heading, help, items) = match kind.as_str() {

@@ -532,3 +532,23 @@ notice-section-added = Your section was added.
 error-section-subject-empty = Give your section a subject.
 error-section-subject-too-long = The subject is too long (at most { $limit } characters); your text is kept below.
 error-section-message-empty = Write a message under the subject.
+## Search (issue 7)
+search-heading = Search
+search-label = Search the wiki
+search-placeholder = Search…
+search-go = Go
+search-button = Search
+search-help = Accents and plurals do not matter (“cheval” finds “chevaux”). In quotes, an exact phrase; a dash before a word excludes it (-pool).
+search-results-title = Search: { $query }
+search-none = No page contains “{ $query }”.
+search-summary = { $total ->
+    [one] One page found.
+   *[other] { $total } pages found, { $first } to { $last } below.
+}
+search-create = Create the page “{ $title }”
+search-pages = Result pages
+search-previous = ← Previous results
+search-next = Next results →
+error-search-no-words = Give at least one word to look for (a word with a dash before it is excluded, which is not enough).
+error-search-too-long = The search is too long (at most { $limit } characters).
+error-search-too-many-terms = The search has too many terms (at most { $limit }).

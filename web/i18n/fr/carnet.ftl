@@ -532,3 +532,23 @@ notice-section-added = Votre section a été ajoutée.
 error-section-subject-empty = Donnez un sujet à votre section.
 error-section-subject-too-long = Le sujet est trop long (au plus { $limit } caractères) ; votre texte est conservé ci-dessous.
 error-section-message-empty = Écrivez un message sous le sujet.
+## Search (issue 7)
+search-heading = Recherche
+search-label = Rechercher dans le wiki
+search-placeholder = Rechercher…
+search-go = Lire
+search-button = Rechercher
+search-help = Les accents et le pluriel ne comptent pas (« cheval » trouve « chevaux »). Entre guillemets, une expression exacte ; un tiret devant un mot l’exclut (-piscine).
+search-results-title = Recherche : { $query }
+search-none = Aucune page ne contient « { $query } ».
+search-summary = { $total ->
+    [one] Une page trouvée.
+   *[other] { $total } pages trouvées, de { $first } à { $last } ci-dessous.
+}
+search-create = Créer la page « { $title } »
+search-pages = Pages de résultats
+search-previous = ← Résultats précédents
+search-next = Résultats suivants →
+error-search-no-words = Indiquez au moins un mot à chercher (un mot précédé d’un tiret est exclu, il ne suffit pas).
+error-search-too-long = La recherche est trop longue (au plus { $limit } caractères).
+error-search-too-many-terms = La recherche a trop de termes (au plus { $limit }).
