@@ -9,6 +9,7 @@ mod api;
 mod caller;
 mod changes;
 mod csrf;
+mod dashboard;
 mod editor;
 mod events;
 mod forms;
@@ -157,6 +158,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/account/{mode}", web::get().to(accounts::account_form))
     .route("/events", web::post().to(events::create_event))
     .route("/events/end", web::post().to(events::end_event))
+    .service(
+        web::resource("/events/{id}/join/{token}")
+            .route(web::get().to(dashboard::join_form))
+            .route(web::post().to(dashboard::join)),
+    )
+    .route("/events/{id}/live", web::get().to(dashboard::stream))
+    .route(
+        "/events/{id}/report.csv",
+        web::get().to(dashboard::csv_report),
+    )
+    .route("/static/dashboard.js", web::get().to(dashboard::script))
     .service(
         web::resource("/wiki/{title:.*}")
             .route(web::get().to(views::page_get))

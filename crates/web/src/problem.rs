@@ -66,6 +66,12 @@ pub enum Problem {
     BadEvent(EventError),
     /// No such event, or it is already over.
     EventNotFound,
+    /// No event with this id (its dashboard, stream or report).
+    EventMissing,
+    /// A sign-up link with a wrong event or secret.
+    BadJoinLink,
+    /// A sign-up link of an event that is over.
+    EventOver,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -111,6 +117,8 @@ impl Problem {
             Problem::EventForbidden => StatusCode::FORBIDDEN,
             Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
             Problem::EventNotFound => StatusCode::NOT_FOUND,
+            Problem::EventMissing | Problem::BadJoinLink => StatusCode::NOT_FOUND,
+            Problem::EventOver => StatusCode::GONE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -165,6 +173,9 @@ impl Problem {
             Problem::EventForbidden => "event_forbidden",
             Problem::BadEvent(_) => "bad_event",
             Problem::EventNotFound => "event_not_found",
+            Problem::EventMissing => "event_missing",
+            Problem::BadJoinLink => "bad_join_link",
+            Problem::EventOver => "event_over",
             Problem::Internal => "internal",
         }
     }
@@ -279,8 +290,12 @@ impl Problem {
                 EventError::EndInPast => "event-error-end-in-past",
                 EventError::TooLong => "event-error-too-long",
                 EventError::BadIpRange => "event-error-bad-range",
+                EventError::BadTarget => "event-error-bad-target",
             }),
             Problem::EventNotFound => tr.t("event-not-found"),
+            Problem::EventMissing => tr.t("event-missing"),
+            Problem::BadJoinLink => tr.t("event-bad-join-link"),
+            Problem::EventOver => tr.t("event-over"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
