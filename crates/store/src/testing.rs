@@ -207,3 +207,11 @@ mod tests {
         );
     }
 }
+
+/// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
+pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    let mut conn = store.conn()?;
+    conn.batch_execute(sql)?;
+    Ok(())
+}
