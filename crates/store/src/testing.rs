@@ -191,6 +191,14 @@ fn replace_database(url: &str, name: &str) -> String {
     out
 }
 
+/// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
+pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    let mut conn = store.conn()?;
+    conn.batch_execute(sql)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;
@@ -206,12 +214,4 @@ mod tests {
             "postgres://localhost:5433/t2?sslmode=disable"
         );
     }
-}
-
-/// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
-pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
-    use diesel::connection::SimpleConnection;
-    let mut conn = store.conn()?;
-    conn.batch_execute(sql)?;
-    Ok(())
 }
