@@ -115,7 +115,6 @@ struct EventPage<'a> {
     when: String,
     by: String,
     target: Option<(String, String)>,
-    notice: Option<String>,
     join_link: Option<String>,
     stream_href: Option<String>,
     live: LiveFigures,
@@ -314,11 +313,6 @@ pub async fn page(ctx: &Ctx<'_>, argument: &str) -> Result<HttpResponse, Problem
     let event = &activity.event;
     let past = event.window.status(now) == EventStatus::Past;
     let may_manage = ctx.may(Action::CreateEvent, None);
-    let notice = ctx
-        .req
-        .query_string()
-        .contains("notice=joined")
-        .then(|| tr.t("event-notice-joined"));
     let heading = tr.t1(
         if past {
             "event-report-heading"
@@ -338,7 +332,6 @@ pub async fn page(ctx: &Ctx<'_>, argument: &str) -> Result<HttpResponse, Problem
             .target
             .as_ref()
             .map(|target| (target.to_string(), paths::page(target))),
-        notice,
         join_link: (may_manage && !past && !event.join_token.is_empty())
             .then(|| absolute(ctx.req, &paths::event_join(id, &event.join_token))),
         stream_href: (!past).then(|| paths::event_stream(id)),

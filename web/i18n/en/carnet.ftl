@@ -533,7 +533,6 @@ event-join-intro = Choose a name and a password: your account is created, you ar
 event-join-as = Join as { $name }
 event-join-other = Or create another account:
 event-join-submit = Create my account and join
-event-notice-joined = You are taking part in the event.
 event-missing = This event does not exist.
 event-bad-join-link = This sign-up link is not valid: it is incomplete or wrong. Ask the workshop's facilitator for the link.
 event-over = This event is over: its sign-up link no longer works. You can still create an account with “Create an account”.

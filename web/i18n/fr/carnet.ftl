@@ -533,7 +533,6 @@ event-join-intro = Choisissez un nom et un mot de passe : votre compte est cré�
 event-join-as = Rejoindre en tant que { $name }
 event-join-other = Ou créez un autre compte :
 event-join-submit = Créer mon compte et rejoindre
-event-notice-joined = Vous participez à l'événement.
 event-missing = Cet événement n'existe pas.
 event-bad-join-link = Ce lien d'inscription n'est pas valable : il est incomplet ou erroné. Demandez le lien à l'animateur ou l'animatrice de l'atelier.
 event-over = Cet événement est terminé : son lien d'inscription ne sert plus. Vous pouvez toujours créer un compte depuis « Créer un compte ».
