@@ -393,6 +393,38 @@ fn a_scripted_workshop_adds_up_on_the_page_and_in_the_csv() {
     );
     assert!(english.body.starts_with("Participant,Came through,Edits,"));
 
+    // The same figures as JSON, for scripts.
+    let json = server.get(&format!("/api/v1/events/{event}")).json();
+    assert_eq!(json["status"], "open");
+    assert_eq!(json["target"], "Portail:Lyon");
+    assert_eq!(
+        json["figures"],
+        serde_json::json!({
+            "participants": 5,
+            "pages_created": created,
+            "pages_edited": edited,
+            "edits": edits,
+            "bytes_added": bytes,
+            "photos": 0,
+        })
+    );
+    let listed = json["participants"].as_array().unwrap();
+    assert_eq!(listed.len(), 5);
+    for (name, (edits, created, pages, bytes)) in &model.per_user {
+        let entry = listed.iter().find(|p| p["name"] == name.as_str()).unwrap();
+        assert_eq!(entry["via_link"], !name.starts_with('~'), "{name}");
+        let numbers = ["edits", "pages_created", "pages_edited", "bytes_added"]
+            .map(|key| entry[key].as_i64().unwrap());
+        assert_eq!(
+            numbers,
+            [*edits as i64, *created as i64, pages.len() as i64, *bytes],
+            "{name}"
+        );
+    }
+    let missing = server.get(&format!("/api/v1/events/{}", event + 9));
+    missing.assert_status(404);
+    assert_eq!(missing.json()["error"]["code"], "event_missing");
+
     // Ended, the event's page is its report: same figures, no stream, no sign-up link.
     let list = animatrice.get(EVENTS);
     animatrice

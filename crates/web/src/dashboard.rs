@@ -735,3 +735,96 @@ async fn new_account(
     .await??;
     created.ok_or(Problem::NameTaken).map(|user| (user, true))
 }
+
+// ---------------------------------------------------------------------------------
+// JSON
+
+#[derive(serde::Serialize)]
+struct EventJson {
+    id: i64,
+    name: String,
+    starts_at: String,
+    ends_at: String,
+    ended_at: Option<String>,
+    /// `upcoming`, `open` or `past`.
+    status: &'static str,
+    target: Option<String>,
+    figures: FiguresJson,
+    participants: Vec<ParticipantJson>,
+}
+
+#[derive(serde::Serialize)]
+struct FiguresJson {
+    participants: usize,
+    pages_created: u64,
+    pages_edited: u64,
+    edits: u64,
+    bytes_added: i64,
+    /// Always 0 until Carnet can upload files.
+    photos: i64,
+}
+
+#[derive(serde::Serialize)]
+struct ParticipantJson {
+    name: String,
+    via_link: bool,
+    edits: u64,
+    pages_created: u64,
+    pages_edited: u64,
+    bytes_added: i64,
+}
+
+/// `GET /api/v1/events/{id}`: the dashboard's figures for scripts (public, as the page).
+pub async fn json(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let id = parse_id(&path)?;
+        let activity = load(&state, id).await?;
+        let figures = figures_of(&activity);
+        let event = &activity.event;
+        let window = &event.window;
+        let time = |at: &DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let (status, _) = status_of(
+            Tr::new(&state.i18n, Lang::of_request(&req)),
+            window.status(Utc::now()),
+        );
+        let participants = activity
+            .participants
+            .iter()
+            .map(|p| {
+                let tally = figures.per_user.get(&p.user.0).copied().unwrap_or_default();
+                ParticipantJson {
+                    name: p.name.as_str().to_owned(),
+                    via_link: p.via_link,
+                    edits: tally.edits,
+                    pages_created: tally.pages_created,
+                    pages_edited: tally.pages_edited,
+                    bytes_added: tally.bytes_added,
+                }
+            })
+            .collect();
+        Ok(HttpResponse::Ok().json(EventJson {
+            id,
+            name: event.name.clone(),
+            starts_at: time(&window.starts_at),
+            ends_at: time(&window.ends_at),
+            ended_at: window.ended_at.as_ref().map(time),
+            status,
+            target: event.target.as_ref().map(ToString::to_string),
+            figures: FiguresJson {
+                participants: figures.participants,
+                pages_created: figures.total.pages_created,
+                pages_edited: figures.total.pages_edited,
+                edits: figures.total.edits,
+                bytes_added: figures.total.bytes_added,
+                photos: activity.uploads,
+            },
+            participants,
+        }))
+    }
+    .await;
+    result.unwrap_or_else(|problem| crate::api::problem_response(&req, &problem))
+}

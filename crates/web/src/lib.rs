@@ -189,6 +189,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             .route("/diff", web::get().to(api::get_diff))
             .route("/render", web::post().to(api::render_text))
             .route("/recent-changes", web::get().to(changes::json))
+            .route("/events/{id}", web::get().to(dashboard::json))
             .default_service(web::to(api::api_not_found)),
     )
     .default_service(web::to(not_found));
