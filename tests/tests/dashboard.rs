@@ -533,6 +533,15 @@ fn sign_up_links_refuse_wrong_tokens_and_events_over() {
     let page = server.get(&dashboard(event)).text();
     assert_eq!(figure(&page, "participants"), 1);
     assert_eq!(row(&page, "Membre"), [0, 0, 0, 0]);
+    // A name a spreadsheet would run as a formula is defused in the CSV.
+    drop(join(&server, &link, "=SOMME(1;2)", "192.0.2.44"));
+    let csv = server.get(&format!("/events/{event}/report.csv")).body;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let names: Vec<String> = reader
+        .records()
+        .map(|record| record.unwrap()[0].to_owned())
+        .collect();
+    assert_eq!(names, ["'=SOMME(1;2)", "Membre", "Total"], "{csv}");
 
     // Over, the link says so.
     let list = animatrice.get(EVENTS);

@@ -523,7 +523,7 @@ async fn csv_body(ctx: &Ctx<'_>, raw_id: &str) -> Result<(i64, Vec<u8>), Problem
     writer.write_record(&header).map_err(Problem::internal)?;
     let record = |name: &str, how: String, tally: Tally| {
         [
-            name.to_owned(),
+            spreadsheet_safe(name),
             how,
             tally.edits.to_string(),
             tally.pages_created.to_string(),
@@ -554,6 +554,16 @@ async fn csv_body(ctx: &Ctx<'_>, raw_id: &str) -> Result<(i64, Vec<u8>), Problem
         .map_err(Problem::internal)?;
     let body = writer.into_inner().map_err(Problem::internal)?;
     Ok((id, body))
+}
+
+/// A cell a spreadsheet will not run as a formula: names may start with `=`, `+` or
+/// `-`, which spreadsheets evaluate (CSV injection); such a cell gets a leading `'`.
+fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 // ---------------------------------------------------------------------------------
