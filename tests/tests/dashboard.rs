@@ -756,3 +756,38 @@ fn the_live_stream_follows_edits_across_processes_and_ends_with_the_event() {
     }));
     assert_eq!(again.last_figure("edits"), Some(1));
 }
+
+#[test]
+fn the_live_stream_tells_when_the_event_starts() {
+    let server = server();
+    drop(server.account("Animatrice", Role::Animateur));
+    let now = Utc::now();
+    let second = |at: chrono::DateTime<Utc>| at.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let draft = carnet_core::EventDraft::parse(
+        "Bientôt",
+        &second(now + chrono::Duration::seconds(3)),
+        &second(now + chrono::Duration::hours(1)),
+        "",
+        now,
+    )
+    .unwrap();
+    let animatrice = server.store().users().unwrap()[0].id;
+    let event = server
+        .store()
+        .create_event(&draft, animatrice, now)
+        .unwrap();
+    let mut stream = Stream::open(&server, &format!("/events/{event}/live"));
+    assert!(
+        stream.wait(Duration::from_secs(10), |seen| seen
+            .contains("data-status=\"upcoming\"")),
+        "{}",
+        stream.seen
+    );
+    // Nothing is saved: the start alone changes what the page says.
+    assert!(
+        stream.wait(Duration::from_secs(15), |seen| seen
+            .contains("data-status=\"open\"")),
+        "{}",
+        stream.seen
+    );
+}

@@ -373,7 +373,8 @@ pub async fn stream(
         started: Instant::now(),
         last_sent: Instant::now(),
         mark: None,
-        end: None,
+        window: None,
+        status: None,
         first: true,
         finished: false,
     };
@@ -393,8 +394,10 @@ struct Feed {
     started: Instant,
     last_sent: Instant,
     mark: Option<ActivityMark>,
-    /// When the event ends, as last read.
-    end: Option<DateTime<Utc>>,
+    /// The event's window as last read, and its status when last sent: a status that
+    /// changes with time alone (the start, the end) is sent too.
+    window: Option<carnet_core::EventWindow>,
+    status: Option<EventStatus>,
     first: bool,
     finished: bool,
 }
@@ -419,8 +422,11 @@ impl Feed {
                 return None;
             }
             let mark = self.read_mark().await?;
-            let over = self.end.is_some_and(|end| Utc::now() >= end);
-            if self.mark != Some(mark) || over {
+            let moved = self
+                .window
+                .as_ref()
+                .is_some_and(|window| Some(window.status(Utc::now())) != self.status);
+            if self.mark != Some(mark) || moved {
                 self.mark = Some(mark);
                 let (event, past) = self.render().await?;
                 self.finished = past;
@@ -457,8 +463,10 @@ impl Feed {
             Err(_) => return None,
         };
         let now = Utc::now();
-        self.end = Some(activity.event.window.effective_end());
-        let past = activity.event.window.status(now) == EventStatus::Past;
+        let status = activity.event.window.status(now);
+        self.window = Some(activity.event.window.clone());
+        self.status = Some(status);
+        let past = status == EventStatus::Past;
         let tr = Tr::new(&self.state.i18n, self.lang);
         let fragment = LiveFragment {
             tr,
