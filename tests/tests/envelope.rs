@@ -168,17 +168,37 @@ fn assert_security_headers(reply: &Reply, what: &str) {
         .header("content-type")
         .is_some_and(|t| t.starts_with("text/html"))
     {
-        // No inline script: only the live editor's module, an external same-origin file.
+        // No inline script: only the live editor's, the event dashboard's or the search box's module, an
+        // external same-origin file.
         let body = reply.body.to_lowercase();
         for (at, _) in body.match_indices("<script") {
             let tag = body.get(at..).unwrap_or_default();
-            let own = tag
-                .strip_prefix("<script type=\"module\" src=\"/static/editor.js?v=")
+            let own = ["editor", "dashboard", "search"].iter().any(|script| {
+                tag.strip_prefix(&format!(
+                    "<script type=\"module\" src=\"/static/{script}.js?v="
+                ))
                 .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_hexdigit()))
-                .is_some_and(|rest| rest.starts_with("\" defer></script>"));
+                .is_some_and(|rest| rest.starts_with("\" defer></script>"))
+            });
             assert!(own, "{what}: inline script: {:.120}", tag);
         }
     }
+}
+
+/// An event open for an hour, by the fixture's administrator; its id.
+fn open_event(server: &TestServer) -> i64 {
+    let now = chrono::Utc::now();
+    let format = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M").to_string();
+    let draft = carnet_core::EventDraft::parse(
+        "Atelier",
+        &format(now),
+        &format(now + chrono::Duration::hours(1)),
+        "",
+        now,
+    )
+    .unwrap();
+    let admin = server.store().users().unwrap()[0].id;
+    server.store().create_event(&draft, admin, now).unwrap()
 }
 
 #[test]
@@ -188,7 +208,23 @@ fn every_kind_of_response_carries_the_security_headers() {
     let cookie = fixture.cookies();
     let logged_in = [("Cookie", cookie.as_str())];
     let stylesheet = server.get("/static/carnet.css");
+    let event = open_event(server);
     let cases: Vec<(&str, Reply, u16)> = vec![
+        (
+            "event dashboard",
+            server.get(&format!("/wiki/Sp%C3%A9cial:%C3%89v%C3%A9nements/{event}")),
+            200,
+        ),
+        (
+            "event report (CSV)",
+            server.get(&format!("/events/{event}/report.csv")),
+            200,
+        ),
+        (
+            "event dashboard script",
+            server.get("/static/dashboard.js"),
+            200,
+        ),
         ("HTML page", server.get(SANDBOX), 200),
         (
             "edit form",
@@ -424,6 +460,11 @@ const ROUTES: &[Route] = &[
         "name=Atelier+forg%C3%A9&starts_at=2026-01-01T10%3A00&ends_at=2099-01-01T10%3A00&ip_range=",
     ),
     form("end an event window", "/events/end", "id=1"),
+    form(
+        "join an event through its sign-up link",
+        "/events/1/join/00000000000000000000000000000000",
+        "name=Intrus&password=une+phrase+de+passe",
+    ),
     form("watch a page", "/wiki/Accueil?action=watch", ""),
     form(
         "unwatch a page",

@@ -226,7 +226,12 @@ fn the_json_api_and_suggestions() {
             .contains("action=\"/wiki/Sp%C3%A9cial:Recherche\"")
     );
     assert!(page.body.contains("data-suggest"));
-    let script = page.body.split("<script src=\"").nth(1).unwrap();
+    let script = page
+        .body
+        .split("<script type=\"module\" src=\"/static/search.js")
+        .nth(1)
+        .unwrap();
+    let script = format!("/static/search.js{script}");
     let script = &script[..script.find('"').unwrap()];
     let reply = server.get(script);
     reply.assert_status(200);

@@ -2,11 +2,14 @@
 //! address, so an animateur opens a window (start, end, optional IP range) during which
 //! the per-IP limits of the addresses it covers are relaxed.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use ipnet::IpNet;
+
+use crate::title::{Namespace, Title};
 
 /// The longest event name, in characters.
 pub const MAX_EVENT_NAME_CHARS: usize = 100;
@@ -76,6 +79,8 @@ pub enum EventError {
     TooLong,
     #[error("the IP range is not an address or a CIDR network")]
     BadIpRange,
+    #[error("the target is not a portal page or a category")]
+    BadTarget,
 }
 
 /// When an event relaxes limits, and for which addresses.
@@ -129,6 +134,7 @@ impl EventWindow {
 pub struct EventDraft {
     name: String,
     window: EventWindow,
+    target: Option<Title>,
 }
 
 impl EventDraft {
@@ -174,15 +180,112 @@ impl EventDraft {
                 ended_at: None,
                 ip_range,
             },
+            target: None,
         })
+    }
+
+    /// Sets what the event is about (see [`parse_target`]); empty: nothing.
+    pub fn with_target(mut self, target: &str) -> Result<EventDraft, EventError> {
+        self.target = parse_target(target)?;
+        Ok(self)
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// The portal page or category the workshop works on, if any.
+    pub fn target(&self) -> Option<&Title> {
+        self.target.as_ref()
+    }
+
     pub fn window(&self) -> &EventWindow {
         &self.window
+    }
+}
+
+/// An event's target: a `Portail:` page or a `Catégorie:` (English names accepted);
+/// empty input means none.
+pub fn parse_target(input: &str) -> Result<Option<Title>, EventError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    match Title::parse(input) {
+        Ok(title) if matches!(title.namespace(), Namespace::Portal | Namespace::Category) => {
+            Ok(Some(title))
+        }
+        _ => Err(EventError::BadTarget),
+    }
+}
+
+/// One revision of an event's window by one of its participants, as the dashboard
+/// counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventEdit {
+    pub page: i64,
+    pub user: i64,
+    /// The page's first revision.
+    pub created: bool,
+    /// Size change against the parent revision, in bytes (a creation: its size).
+    pub delta: i64,
+}
+
+/// What a set of edits amounts to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Revisions saved.
+    pub edits: u64,
+    /// Pages whose first revision is among the edits.
+    pub pages_created: u64,
+    /// Distinct pages edited (created ones included).
+    pub pages_edited: u64,
+    /// Bytes added: the sum of the positive size changes (removals do not subtract).
+    pub bytes_added: i64,
+}
+
+/// An event's figures: the whole and per participant (by user id). Participants who
+/// made no edit have an empty tally.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFigures {
+    pub participants: usize,
+    pub total: Tally,
+    pub per_user: BTreeMap<i64, Tally>,
+}
+
+impl EventFigures {
+    /// Adds up `edits` (of the window, by participants) for `participants`.
+    pub fn tally(participants: &[i64], edits: &[EventEdit]) -> EventFigures {
+        let mut per_user: BTreeMap<i64, Tally> = participants
+            .iter()
+            .map(|id| (*id, Tally::default()))
+            .collect();
+        let mut pages: BTreeSet<i64> = BTreeSet::new();
+        let mut user_pages: BTreeSet<(i64, i64)> = BTreeSet::new();
+        let mut total = Tally::default();
+        for edit in edits {
+            let tally = per_user.entry(edit.user).or_default();
+            let added = edit.delta.max(0);
+            tally.edits += 1;
+            total.edits += 1;
+            tally.bytes_added += added;
+            total.bytes_added += added;
+            if edit.created {
+                tally.pages_created += 1;
+                total.pages_created += 1;
+            }
+            if user_pages.insert((edit.user, edit.page)) {
+                tally.pages_edited += 1;
+            }
+            if pages.insert(edit.page) {
+                total.pages_edited += 1;
+            }
+        }
+        EventFigures {
+            participants: per_user.len(),
+            total,
+            per_user,
+        }
     }
 }
 
@@ -287,6 +390,72 @@ mod tests {
             check("x", day.0, day.1, "10.0.0.0/40"),
             EventError::BadIpRange
         );
+    }
+
+    #[test]
+    fn targets_are_portals_or_categories() {
+        assert_eq!(parse_target("  "), Ok(None));
+        let portal = parse_target("Portail:Patrimoine").unwrap().unwrap();
+        assert_eq!(portal.namespace(), Namespace::Portal);
+        let category = parse_target("Category:Parcs de Lyon").unwrap().unwrap();
+        assert_eq!(category.to_string(), "Catégorie:Parcs de Lyon");
+        for bad in ["Accueil", "Utilisateur:Zoé", "Portail:", "Catégorie:a[b"] {
+            assert_eq!(parse_target(bad), Err(EventError::BadTarget), "{bad:?}");
+        }
+        let draft = EventDraft::parse(
+            "x",
+            "2026-12-05T09:00",
+            "2026-12-05T10:00",
+            "",
+            at("2026-12-05T08:00"),
+        )
+        .unwrap()
+        .with_target("Portail:Lyon")
+        .unwrap();
+        assert_eq!(draft.target().unwrap().to_string(), "Portail:Lyon");
+    }
+
+    #[test]
+    fn figures_add_up_per_participant_and_in_total() {
+        let edit = |user, page, created, delta| EventEdit {
+            page,
+            user,
+            created,
+            delta,
+        };
+        let edits = [
+            edit(1, 10, true, 120),
+            edit(1, 10, false, -20),
+            edit(1, 11, false, 5),
+            edit(2, 10, false, 30),
+            edit(2, 12, true, 0),
+            // A writer recorded as participant by an edit only.
+            edit(4, 11, false, 7),
+        ];
+        let figures = EventFigures::tally(&[1, 2, 3], &edits);
+        assert_eq!(figures.participants, 4);
+        assert_eq!(
+            figures.total,
+            Tally {
+                edits: 6,
+                pages_created: 2,
+                pages_edited: 3,
+                bytes_added: 162,
+            }
+        );
+        assert_eq!(
+            figures.per_user[&1],
+            Tally {
+                edits: 3,
+                pages_created: 1,
+                pages_edited: 2,
+                bytes_added: 125,
+            }
+        );
+        assert_eq!(figures.per_user[&2].pages_edited, 2);
+        assert_eq!(figures.per_user[&2].bytes_added, 30);
+        assert_eq!(figures.per_user[&3], Tally::default());
+        assert_eq!(EventFigures::tally(&[], &[]), EventFigures::default());
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub use account::{
 pub use category::{CategoryCycle, CategoryGraph};
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};
 pub use event::{
-    EventDraft, EventError, EventStatus, EventWindow, IpRange, MAX_EVENT_DAYS,
-    MAX_EVENT_NAME_CHARS, parse_time,
+    EventDraft, EventEdit, EventError, EventFigures, EventStatus, EventWindow, IpRange,
+    MAX_EVENT_DAYS, MAX_EVENT_NAME_CHARS, Tally, parse_target, parse_time,
 };
 pub use ids::{PageId, RevisionId, UserId};
 pub use limits::{

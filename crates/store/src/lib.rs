@@ -32,7 +32,7 @@ pub use accounts::{Credentials, User};
 pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
-pub use events::Event;
+pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevision};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use live::{LiveParticipant, LiveStored};
 pub use moderation::{

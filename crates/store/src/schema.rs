@@ -218,6 +218,9 @@ diesel::table! {
         created_at -> Timestamp,
         ended_at -> Nullable<Timestamp>,
         ended_by -> Nullable<BigInt>,
+        target_namespace -> Nullable<Integer>,
+        target_name -> Nullable<Text>,
+        join_token -> Nullable<Text>,
     }
 }
 
@@ -276,3 +279,18 @@ diesel::table! {
 
 diesel::joinable!(search_titles -> pages (page_id));
 diesel::allow_tables_to_appear_in_same_query!(search_titles, pages);
+diesel::table! {
+    event_participants (event_id, user_id) {
+        event_id -> BigInt,
+        user_id -> BigInt,
+        joined_at -> Timestamp,
+        via_link -> Bool,
+    }
+}
+
+diesel::joinable!(event_participants -> event_windows (event_id));
+diesel::joinable!(event_participants -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(event_participants, event_windows);
+diesel::allow_tables_to_appear_in_same_query!(event_participants, users);
+diesel::allow_tables_to_appear_in_same_query!(event_participants, revisions);
+diesel::allow_tables_to_appear_in_same_query!(event_participants, pages);

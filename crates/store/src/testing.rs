@@ -197,6 +197,14 @@ fn replace_database(url: &str, name: &str) -> String {
     out
 }
 
+/// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
+pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    let mut conn = store.conn()?;
+    conn.batch_execute(sql)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

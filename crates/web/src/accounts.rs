@@ -88,7 +88,7 @@ fn new_token() -> Result<String, Problem> {
 
 /// Opens a new session for `user` (ending the request's previous one) and returns
 /// its cookie.
-async fn open_session(
+pub(crate) async fn open_session(
     req: &HttpRequest,
     state: &AppState,
     user: &User,

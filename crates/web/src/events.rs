@@ -42,6 +42,9 @@ pub struct EventForm {
     ends_at: String,
     #[serde(default)]
     ip_range: String,
+    /// A portal page or category (optional).
+    #[serde(default)]
+    target: String,
 }
 
 /// The field of an "end now" button.
@@ -68,6 +71,7 @@ struct EventsView<'a> {
     starts_at: String,
     ends_at: String,
     ip_range: String,
+    target: String,
 }
 
 struct Section {
@@ -78,6 +82,8 @@ struct Section {
 
 struct EventView {
     id: i64,
+    /// Its dashboard (its report once over).
+    href: String,
     name: String,
     when: String,
     /// Shown to those who manage events only: addresses are never shown publicly.
@@ -138,6 +144,7 @@ pub async fn create_event(
             &form.ip_range,
             Utc::now(),
         )
+        .and_then(|draft| draft.with_target(&form.target))
         .map_err(Problem::BadEvent)?;
         Ok((draft, user.id))
     })();
@@ -258,6 +265,7 @@ async fn render(
         starts_at: form.starts_at,
         ends_at: form.ends_at,
         ip_range: form.ip_range,
+        target: form.target,
     };
     let body = view.render().map_err(Problem::internal)?;
     let mut response = HttpResponse::build(status);
@@ -286,6 +294,7 @@ fn event_view(tr: Tr<'_>, event: &Event, can_manage: bool, running: bool) -> Eve
     }
     EventView {
         id: event.id,
+        href: paths::event(event.id),
         name: event.name.clone(),
         when,
         range: can_manage.then(|| match window.ip_range {

@@ -10,6 +10,7 @@ mod caller;
 mod categories;
 mod changes;
 mod csrf;
+mod dashboard;
 mod editor;
 mod events;
 mod forms;
@@ -162,6 +163,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/events", web::post().to(events::create_event))
     .route("/events/end", web::post().to(events::end_event))
     .service(
+        web::resource("/events/{id}/join/{token}")
+            .route(web::get().to(dashboard::join_form))
+            .route(web::post().to(dashboard::join)),
+    )
+    .route("/events/{id}/live", web::get().to(dashboard::stream))
+    .route(
+        "/events/{id}/report.csv",
+        web::get().to(dashboard::csv_report),
+    )
+    .route("/static/dashboard.js", web::get().to(dashboard::script))
+    .service(
         web::resource("/wiki/{title:.*}")
             .route(web::get().to(views::page_get))
             .route(web::head().to(views::page_get))
@@ -183,6 +195,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             .route("/recent-changes", web::get().to(changes::json))
             .route("/search", web::get().to(search::json))
             .route("/suggest", web::get().to(search::suggest))
+            .route("/events/{id}", web::get().to(dashboard::json))
             .default_service(web::to(api::api_not_found)),
     )
     .default_service(web::to(not_found));

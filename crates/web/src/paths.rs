@@ -96,6 +96,28 @@ pub fn contributions(name: &str) -> String {
     )
 }
 
+/// An event's dashboard (and, once it is over, its report).
+pub fn event(id: i64) -> String {
+    Title::parse(&format!("Spécial:Événements/{id}"))
+        .map(|title| page(&title))
+        .unwrap_or_else(|_| "/".to_owned())
+}
+
+/// An event's sign-up link (relative: the page shows it with the site's address).
+pub fn event_join(id: i64, token: &str) -> String {
+    format!("/events/{id}/join/{token}")
+}
+
+/// An event's live figures (server-sent events).
+pub fn event_stream(id: i64) -> String {
+    format!("/events/{id}/live")
+}
+
+/// An event's report as CSV.
+pub fn event_csv(id: i64) -> String {
+    format!("/events/{id}/report.csv")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +127,7 @@ mod tests {
         let title = Title::parse("Café & co").unwrap();
         assert_eq!(page(&title), "/wiki/Caf%C3%A9_%26_co");
         assert_eq!(action(&title, "edit"), "/wiki/Caf%C3%A9_%26_co?action=edit");
+        assert_eq!(event(12), "/wiki/Sp%C3%A9cial:%C3%89v%C3%A9nements/12");
         assert_eq!(
             language_switch(Lang::En, "/wiki/A?action=edit"),
             "/language/en?return=%2Fwiki%2FA%3Faction%3Dedit"

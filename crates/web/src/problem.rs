@@ -70,6 +70,12 @@ pub enum Problem {
     Section(SectionError),
     /// A search query that cannot be run (no word, too long).
     Search(QueryError),
+    /// No event with this id (its dashboard, stream or report).
+    EventMissing,
+    /// A sign-up link with a wrong event or secret.
+    BadJoinLink,
+    /// A sign-up link of an event that is over.
+    EventOver,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -116,6 +122,8 @@ impl Problem {
             Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
             Problem::EventNotFound => StatusCode::NOT_FOUND,
             Problem::Section(_) | Problem::Search(_) => StatusCode::BAD_REQUEST,
+            Problem::EventMissing | Problem::BadJoinLink => StatusCode::NOT_FOUND,
+            Problem::EventOver => StatusCode::GONE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -172,6 +180,9 @@ impl Problem {
             Problem::EventNotFound => "event_not_found",
             Problem::Section(_) => "bad_section",
             Problem::Search(_) => "bad_query",
+            Problem::EventMissing => "event_missing",
+            Problem::BadJoinLink => "bad_join_link",
+            Problem::EventOver => "event_over",
             Problem::Internal => "internal",
         }
     }
@@ -286,6 +297,7 @@ impl Problem {
                 EventError::EndInPast => "event-error-end-in-past",
                 EventError::TooLong => "event-error-too-long",
                 EventError::BadIpRange => "event-error-bad-range",
+                EventError::BadTarget => "event-error-bad-target",
             }),
             Problem::EventNotFound => tr.t("event-not-found"),
             Problem::Section(SectionError::EmptySubject) => tr.t("error-section-subject-empty"),
@@ -306,6 +318,9 @@ impl Problem {
                 "limit",
                 i64::try_from(carnet_core::MAX_QUERY_TERMS).unwrap_or(i64::MAX),
             ),
+            Problem::EventMissing => tr.t("event-missing"),
+            Problem::BadJoinLink => tr.t("event-bad-join-link"),
+            Problem::EventOver => tr.t("event-over"),
             Problem::Internal => tr.t("error-internal"),
         }
     }

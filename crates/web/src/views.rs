@@ -155,15 +155,19 @@ impl<'a> Ctx<'a> {
 
     /// Who signs a save: the account or temporary identity of the session, else a new
     /// temporary identity, whose session cookie the response must carry.
+    /// The signer becomes a participant of the open events covering the request's
+    /// address (`dashboard::note_writer`).
     pub async fn signer(&self) -> Result<(User, Option<Cookie<'static>>), Problem> {
-        match &self.user {
-            Some(user) => Ok((user.clone(), None)),
+        let (user, cookie) = match &self.user {
+            Some(user) => (user.clone(), None),
             None => {
                 let (user, cookie) =
                     crate::accounts::temporary_identity(self.req, self.state).await?;
-                Ok((user, Some(cookie)))
+                (user, Some(cookie))
             }
-        }
+        };
+        crate::dashboard::note_writer(self.req, self.state, user.id).await;
+        Ok((user, cookie))
     }
 
     /// Refuses a deleted revision or a hidden text to those who may not see them.
@@ -535,7 +539,12 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         _ => {}
     }
     let (heading, help, items) = match kind.as_str() {
-        "événements" | "events" => return crate::events::page(ctx).await,
+        "événements" | "events" => {
+            return match argument {
+                Some(id) => crate::dashboard::page(ctx, id).await,
+                None => crate::events::page(ctx).await,
+            };
+        }
         "statistiques" | "statistics" => {
             let figures = web::block(move || store.statistics()).await??;
             let tr = ctx.tr;
