@@ -207,6 +207,20 @@ impl Store {
         Ok(Some((summary, revision)))
     }
 
+    /// The id of the page's current revision (`None`: no such page, or deleted): one
+    /// indexed row, read every second or so for each page someone has open in a form
+    /// (the "this page changed" notice), so it loads no text.
+    pub fn latest_revision_id(&self, title: &Title) -> Result<Option<RevisionId>, StoreError> {
+        let mut conn = self.conn()?;
+        let latest: Option<Option<i64>> = pages::table
+            .filter(pages::namespace.eq(title.namespace().id()))
+            .filter(pages::name.eq(title.name()))
+            .select(pages::latest_revision_id)
+            .first(&mut conn)
+            .optional()?;
+        Ok(latest.flatten().map(RevisionId))
+    }
+
     /// The id of the page with this title if it is deleted now (it has revisions, none
     /// current), for the notice shown instead of the page.
     pub fn deleted_page(&self, title: &Title) -> Result<Option<PageId>, StoreError> {
