@@ -45,7 +45,7 @@ use crate::views::Ctx;
 /// How often a watched page's current revision is read from the database.
 pub const POLL: Duration = Duration::from_secs(1);
 /// A comment line keeps proxies from closing an idle stream and finds gone clients.
-pub const HEARTBEAT: Duration = Duration::from_secs(15);
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
 /// A stream ends after this; the browser reconnects on its own.
 pub const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Open streams per process.
@@ -370,13 +370,30 @@ async fn pump(
     lang: Lang,
     title: Title,
     since: Option<RevisionId>,
+    seen: Option<RevisionId>,
+    latest: watch::Receiver<Latest>,
+    sender: mpsc::Sender<Bytes>,
+) {
+    let started = tokio::time::Instant::now();
+    let why = pump_events(state, lang, &title, since, seen, latest, sender).await;
+    log::debug!(
+        "changes stream of {title} ended after {:.1?}: {why}",
+        started.elapsed()
+    );
+}
+
+async fn pump_events(
+    state: web::Data<AppState>,
+    lang: Lang,
+    title: &Title,
+    since: Option<RevisionId>,
     mut seen: Option<RevisionId>,
     mut latest: watch::Receiver<Latest>,
     sender: mpsc::Sender<Bytes>,
-) {
+) -> &'static str {
     let opening = format!("retry: {RETRY_MS}\n: open\n\n");
     if sender.send(Bytes::from(opening)).await.is_err() {
-        return;
+        return "client gone";
     }
     let end = tokio::time::sleep(MAX_LIFETIME);
     tokio::pin!(end);
@@ -389,11 +406,11 @@ async fn pump(
             _ => false,
         };
         if newer {
-            match changed_event(&state, lang, &title, since).await {
+            match changed_event(&state, lang, title, since).await {
                 Ok(Some((id, event))) => {
                     seen = Some(id);
                     if sender.send(event).await.is_err() {
-                        return;
+                        return "client gone";
                     }
                 }
                 // Deleted between the two reads: the next poll says so.
@@ -409,17 +426,17 @@ async fn pump(
             let _ = sender
                 .send(Bytes::from(format!("event: gone\ndata: {data}\n\n")))
                 .await;
-            return;
+            return "page gone";
         }
         tokio::select! {
-            changed = latest.changed() => if changed.is_err() { return },
+            changed = latest.changed() => if changed.is_err() { return "watcher gone" },
             _ = heartbeat.tick() => {
                 if sender.send(Bytes::from_static(b": ping\n\n")).await.is_err() {
-                    return;
+                    return "client gone";
                 }
             }
-            () = &mut end => return,
-            () = sender.closed() => return,
+            () = &mut end => return "lifetime over",
+            () = sender.closed() => return "client gone",
         }
     }
 }
