@@ -395,7 +395,8 @@ fn the_conflict_screen_shows_both_sides_and_saves_the_merged_text() {
         &[
             ("csrf_token", &bob_form.field("csrf_token").unwrap()),
             ("base_revision", &base.to_string()),
-            ("text", mine),
+            // As browsers post a textarea: CRLF line endings.
+            ("text", &mine.replace('\n', "\r\n")),
             ("summary", "mes notes"),
             ("minor", "1"),
             ("do", "save"),
@@ -430,6 +431,15 @@ fn the_conflict_screen_shows_both_sides_and_saves_the_merged_text() {
     assert!(!their_side.contains("900 euros") && !their_side.contains("pot de départ"));
     assert!(my_side.contains("900 euros") && my_side.contains("pot de départ"));
     assert!(my_side.contains("Alice, Bob") && !my_side.contains("1200"));
+    // Only the lines Bob changed, whatever his browser's line endings.
+    assert!(
+        their_side.contains("1 ligne ajoutée, 1 ligne supprimée"),
+        "{their_side}"
+    );
+    assert!(
+        my_side.contains("3 lignes ajoutées, 3 lignes supprimées"),
+        "{my_side}"
+    );
     assert!(their_side.contains("version de départ") && their_side.contains("version enregistrée"));
     assert!(my_side.contains("votre version"));
     assert!(text.contains(&format!(

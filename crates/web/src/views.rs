@@ -1035,6 +1035,9 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
         minor: form.minor.is_some(),
         labels: ctx.labels(),
     };
+    // The text as merged (line endings normalised, signatures expanded): the conflict
+    // screen compares that, not the raw form field.
+    let mine = edit.text.as_str().to_owned();
     let store = ctx.state.store.clone();
     let outcome = match web::block(move || store.save(&edit)).await {
         Ok(Ok(outcome)) => outcome,
@@ -1100,7 +1103,7 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
             state.text = with_markers;
             state.conflict = Some(ConflictState {
                 current,
-                mine: form.text,
+                mine,
                 base,
                 authors,
             });
