@@ -521,6 +521,7 @@ fn changes_title(req: &HttpRequest) -> Result<Title, Problem> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use crate::i18n::I18n;
@@ -543,6 +544,72 @@ mod tests {
                 assert_ne!(tr.t(key), key, "{key} is missing in {}", lang.code());
             }
         }
+    }
+
+    fn save(store: &Store, title: &Title, text: &str, base: Option<RevisionId>) -> RevisionId {
+        let edit = carnet_store::Edit {
+            title: title.clone(),
+            text: carnet_core::PageText::new(text, store.max_page_bytes()).unwrap(),
+            base,
+            author: carnet_core::Author::new("Test").unwrap(),
+            user: None,
+            comment: carnet_core::Comment::new("").unwrap(),
+            minor: false,
+            labels: carnet_core::MergeLabels::default(),
+        };
+        match store.save(&edit).unwrap() {
+            carnet_store::SaveOutcome::Created(meta)
+            | carnet_store::SaveOutcome::Saved { revision: meta, .. } => meta.id,
+            other => panic!("not saved: {other:?}"),
+        }
+    }
+
+    async fn until(receiver: &mut watch::Receiver<Latest>, wanted: Latest, within: Duration) {
+        tokio::time::timeout(within, receiver.wait_for(|latest| *latest == wanted))
+            .await
+            .unwrap_or_else(|_| panic!("not {wanted:?} within {within:?}"))
+            .unwrap();
+    }
+
+    #[actix_web::test]
+    async fn one_watcher_per_page_follows_saves_and_ends_with_its_last_stream() {
+        let db = carnet_store::testing::TestDb::new();
+        let store = db.store().unwrap();
+        let title = Title::parse("Suivie").unwrap();
+        let first = save(&store, &title, "un", None);
+        let hub = PageWatch::default();
+        let mut one = hub.subscribe(&store, &title);
+        let mut two = hub.subscribe(&store, &title);
+        assert_eq!(hub.counts().0, 1, "one watcher for the page");
+        until(&mut one, Latest::At(first.0), POLL * 3).await;
+        // A save in this process wakes the watcher: well before the next poll.
+        let second = save(&store, &title, "deux", Some(first));
+        hub.poke(&title);
+        until(&mut two, Latest::At(second.0), POLL / 2).await;
+        // A save elsewhere (nobody pokes) is read at the next poll.
+        let third = save(&store, &title, "trois", Some(second));
+        until(&mut one, Latest::At(third.0), POLL * 3).await;
+        // Deleted: missing.
+        store
+            .delete_page(&title, &test_user(&store), "test")
+            .unwrap();
+        until(&mut one, Latest::Missing, POLL * 3).await;
+        drop(one);
+        drop(two);
+        tokio::time::sleep(POLL * 3).await;
+        assert_eq!(hub.counts().0, 0, "the watcher ended with its last stream");
+        // A new stream starts a new watcher.
+        let mut again = hub.subscribe(&store, &title);
+        until(&mut again, Latest::Missing, POLL * 3).await;
+        assert_eq!(hub.counts().0, 1);
+    }
+
+    fn test_user(store: &Store) -> carnet_store::User {
+        let name = carnet_core::UserName::parse("Camille").unwrap();
+        store
+            .create_user(&name, "hash", carnet_core::Role::Administrator)
+            .unwrap();
+        store.user_named("Camille").unwrap().unwrap()
     }
 
     #[test]
