@@ -417,7 +417,7 @@ async fn pump_events(
                 Ok(None) => {}
                 Err(problem) => log::warn!("changes of {title}: {problem:?}"),
             }
-        } else if now == Latest::Missing && seen.is_some() {
+        } else if now == Latest::Missing && seen.is_some() && gone(&state, title).await {
             let tr = Tr::new(&state.i18n, lang);
             let data = serde_json::to_string(&GoneEvent {
                 message: tr.t("stale-gone"),
@@ -439,6 +439,17 @@ async fn pump_events(
             () = sender.closed() => return "client gone",
         }
     }
+}
+
+/// Whether the page is really missing: the watcher's value may predate this stream
+/// (a page created a moment ago, the watcher not polled since).
+async fn gone(state: &web::Data<AppState>, title: &Title) -> bool {
+    let store = state.store.clone();
+    let page = title.clone();
+    matches!(
+        web::block(move || store.latest_revision_id(&page)).await,
+        Ok(Ok(None))
+    )
 }
 
 /// The `changed` event for what happened after `since`, and the revision it reports.
