@@ -2,11 +2,13 @@
 //! form, `GET /api/v1/pages/{title}/changes?since={revision}` (issue 5).
 //!
 //! Every Carnet process watches the database itself, so a save made through another
-//! process on the same PostgreSQL database is seen like a local one: [`PageWatch`]
-//! keeps, per page someone is watching, one task that reads the page's current revision
-//! id (one indexed row, no text) every [`POLL`], and hands it to every stream of that
-//! page through a `tokio::sync::watch` channel. Saves made in this process wake that
-//! task at once ([`PageWatch::poke`]). The task ends with the last stream of its page.
+//! process on the same PostgreSQL database is seen like a local one: [`PageWatch`] runs
+//! one task per process that reads the current revision id of every watched page in one
+//! batch (`Store::latest_revision_ids`: one indexed query per namespace, no text) every
+//! [`POLL`], and hands each page's id to that page's streams through a
+//! `tokio::sync::watch` channel. Saves made in this process wake the task at once
+//! ([`PageWatch::poke`]). Pages nobody listens to any more are dropped at the next
+//! round; the task ends with the last stream, and the next stream starts it again.
 //!
 //! Each stream is bounded: a heartbeat comment every [`HEARTBEAT`] (a client that went
 //! away is noticed at the latest then), a lifetime of [`MAX_LIFETIME`] (browsers'
@@ -20,7 +22,7 @@
 
 use std::collections::HashMap;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -86,18 +88,19 @@ enum Latest {
     At(i64),
 }
 
-struct Watched {
-    id: u64,
-    latest: watch::Sender<Latest>,
-    wake: Arc<Notify>,
+/// The pages this process's streams watch, and whether the poller runs.
+#[derive(Default)]
+struct Watching {
+    pages: HashMap<Title, watch::Sender<Latest>>,
+    polling: bool,
 }
 
 /// The pages watched by this process's streams (see the module's documentation).
 #[derive(Clone, Default)]
 pub struct PageWatch {
-    pages: Arc<Mutex<HashMap<String, Watched>>>,
+    watching: Arc<Mutex<Watching>>,
+    wake: Arc<Notify>,
     streams: Arc<AtomicUsize>,
-    ids: Arc<AtomicU64>,
 }
 
 /// One open stream, counted until dropped.
@@ -110,18 +113,23 @@ impl Drop for Slot {
 }
 
 impl PageWatch {
-    /// Wakes the watcher of `title`, if any: a save in this process is seen at once.
+    fn watching(&self) -> std::sync::MutexGuard<'_, Watching> {
+        self.watching.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Wakes the poller when `title` is watched: a save in this process is seen at once.
     pub fn poke(&self, title: &Title) {
-        let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(watched) = pages.get(&title.to_string()) {
-            watched.wake.notify_one();
+        if self.watching().pages.contains_key(title) {
+            self.wake.notify_one();
         }
     }
 
     /// How many pages and streams are watched now (for tests and logs).
     pub fn counts(&self) -> (usize, usize) {
-        let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
-        (pages.len(), self.streams.load(Ordering::Acquire))
+        (
+            self.watching().pages.len(),
+            self.streams.load(Ordering::Acquire),
+        )
     }
 
     fn slot(&self) -> Option<Slot> {
@@ -133,77 +141,65 @@ impl PageWatch {
         taken.ok().map(|_| Slot(Arc::clone(&self.streams)))
     }
 
-    /// A receiver of `title`'s current revision, starting its watcher if needed.
+    /// A receiver of `title`'s current revision; starts the poller if it is not running.
     fn subscribe(&self, store: &Store, title: &Title) -> watch::Receiver<Latest> {
-        let key = title.to_string();
-        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(watched) = pages.get(&key) {
-            return watched.latest.subscribe();
+        let mut watching = self.watching();
+        let receiver = match watching.pages.get(title) {
+            Some(sender) => sender.subscribe(),
+            None => {
+                let (sender, receiver) = watch::channel(Latest::Unknown);
+                watching.pages.insert(title.clone(), sender);
+                // A new page: read it now rather than at the next round.
+                self.wake.notify_one();
+                receiver
+            }
+        };
+        if !watching.polling {
+            watching.polling = true;
+            actix_web::rt::spawn(poll(self.clone(), store.clone()));
         }
-        let (sender, receiver) = watch::channel(Latest::Unknown);
-        let id = self.ids.fetch_add(1, Ordering::Relaxed);
-        let wake = Arc::new(Notify::new());
-        pages.insert(
-            key.clone(),
-            Watched {
-                id,
-                latest: sender.clone(),
-                wake: Arc::clone(&wake),
-            },
-        );
-        drop(pages);
-        actix_web::rt::spawn(watch_page(
-            self.clone(),
-            store.clone(),
-            title.clone(),
-            key,
-            id,
-            sender,
-            wake,
-        ));
         receiver
     }
 }
 
-/// Reads the page's current revision every [`POLL`] (or when poked) while anyone
-/// listens.
-async fn watch_page(
-    hub: PageWatch,
-    store: Store,
-    title: Title,
-    key: String,
-    id: u64,
-    sender: watch::Sender<Latest>,
-    wake: Arc<Notify>,
-) {
+/// Reads the current revision of every watched page, in one batch, every [`POLL`] (or
+/// when poked), while any stream listens; forgets the pages nobody listens to.
+async fn poll(hub: PageWatch, store: Store) {
     loop {
-        {
-            // Under the lock, so that no stream subscribes to a watcher that is leaving.
-            let mut pages = hub.pages.lock().unwrap_or_else(PoisonError::into_inner);
-            if sender.receiver_count() == 0 {
-                if pages.get(&key).is_some_and(|watched| watched.id == id) {
-                    pages.remove(&key);
-                }
+        let titles: Vec<Title> = {
+            // Under the lock, so that no stream subscribes to a poller that is leaving.
+            let mut watching = hub.watching();
+            watching
+                .pages
+                .retain(|_, sender| sender.receiver_count() > 0);
+            if watching.pages.is_empty() {
+                watching.polling = false;
                 return;
             }
-        }
-        let store = store.clone();
-        let page = title.clone();
-        match web::block(move || store.latest_revision_id(&page)).await {
-            Ok(Ok(latest)) => {
-                let latest = latest.map_or(Latest::Missing, |id| Latest::At(id.0));
-                sender.send_if_modified(|value| {
-                    let changed = *value != latest;
-                    *value = latest;
-                    changed
-                });
+            watching.pages.keys().cloned().collect()
+        };
+        let reader = store.clone();
+        let asked = titles.clone();
+        match web::block(move || reader.latest_revision_ids(&asked)).await {
+            Ok(Ok(found)) => {
+                let watching = hub.watching();
+                for (title, latest) in titles.iter().zip(found) {
+                    let latest = latest.map_or(Latest::Missing, |id| Latest::At(id.0));
+                    if let Some(sender) = watching.pages.get(title) {
+                        sender.send_if_modified(|value| {
+                            let changed = *value != latest;
+                            *value = latest;
+                            changed
+                        });
+                    }
+                }
             }
-            Ok(Err(error)) => log::warn!("watching {title}: {error}"),
-            Err(error) => log::warn!("watching {title}: {error}"),
+            Ok(Err(error)) => log::warn!("watching {} pages: {error}", titles.len()),
+            Err(error) => log::warn!("watching {} pages: {error}", titles.len()),
         }
         tokio::select! {
             () = tokio::time::sleep(POLL) => {}
-            () = wake.notified() => {}
+            () = hub.wake.notified() => {}
         }
     }
 }
@@ -583,33 +579,43 @@ mod tests {
     }
 
     #[actix_web::test]
-    async fn one_watcher_per_page_follows_saves_and_ends_with_its_last_stream() {
+    async fn one_poller_follows_every_watched_page_and_ends_with_the_last_stream() {
         let db = carnet_store::testing::TestDb::new();
         let store = db.store().unwrap();
         let title = Title::parse("Suivie").unwrap();
+        let other = Title::parse("Discussion:Autre").unwrap();
         let first = save(&store, &title, "un", None);
+        let elsewhere = save(&store, &other, "ailleurs", None);
         let hub = PageWatch::default();
         let mut one = hub.subscribe(&store, &title);
         let mut two = hub.subscribe(&store, &title);
-        assert_eq!(hub.counts().0, 1, "one watcher for the page");
+        let mut three = hub.subscribe(&store, &other);
+        assert_eq!(hub.counts().0, 2, "two pages watched");
         until(&mut one, Latest::At(first.0), POLL * 3).await;
-        // A save in this process wakes the watcher: well before the next poll.
+        until(&mut three, Latest::At(elsewhere.0), POLL * 3).await;
+        // A save in this process wakes the poller: well before the next round.
         let second = save(&store, &title, "deux", Some(first));
         hub.poke(&title);
         until(&mut two, Latest::At(second.0), POLL / 2).await;
-        // A save elsewhere (nobody pokes) is read at the next poll.
+        // A save elsewhere (nobody pokes) is read at the next round.
         let third = save(&store, &title, "trois", Some(second));
         until(&mut one, Latest::At(third.0), POLL * 3).await;
+        assert_eq!(*three.borrow(), Latest::At(elsewhere.0));
         // Deleted: missing.
         store
             .delete_page(&title, &test_user(&store), "test")
             .unwrap();
         until(&mut one, Latest::Missing, POLL * 3).await;
+        // Pages nobody listens to are forgotten; the poller ends with the last stream.
         drop(one);
         drop(two);
         tokio::time::sleep(POLL * 3).await;
-        assert_eq!(hub.counts().0, 0, "the watcher ended with its last stream");
-        // A new stream starts a new watcher.
+        assert_eq!(hub.counts().0, 1, "the unwatched page is forgotten");
+        drop(three);
+        tokio::time::sleep(POLL * 3).await;
+        assert_eq!(hub.counts().0, 0, "the poller ended with its last stream");
+        assert!(!hub.watching().polling);
+        // A new stream starts it again.
         let mut again = hub.subscribe(&store, &title);
         until(&mut again, Latest::Missing, POLL * 3).await;
         assert_eq!(hub.counts().0, 1);
