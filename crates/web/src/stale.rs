@@ -425,7 +425,7 @@ async fn pump_events(
             return "page gone";
         }
         tokio::select! {
-            changed = latest.changed() => if changed.is_err() { return "watcher gone" },
+            changed = latest.changed() => if changed.is_err() { return "poller gone" },
             _ = heartbeat.tick() => {
                 if sender.send(Bytes::from_static(b": ping\n\n")).await.is_err() {
                     return "client gone";
@@ -437,8 +437,8 @@ async fn pump_events(
     }
 }
 
-/// Whether the page is really missing: the watcher's value may predate this stream
-/// (a page created a moment ago, the watcher not polled since).
+/// Whether the page is really missing: the poller's value may predate this stream
+/// (a page created a moment ago, not read since).
 async fn gone(state: &web::Data<AppState>, title: &Title) -> bool {
     let store = state.store.clone();
     let page = title.clone();
