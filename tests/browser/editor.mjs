@@ -6,8 +6,16 @@
 //                                    JavaScript the plain form still saves
 //   node editor.mjs BASE_URL live    two browser contexts type into one page at once
 //                                    and converge; then a form save keeps both texts
+//   node editor.mjs BASE_URL five    five logged-in writers (CARNET_WRITERS=name,…,
+//                                    CARNET_PASSWORD) type into one page at once and
+//                                    converge; when they leave, the checkpoint revision
+//                                    holds every keystroke and names all five
+//   node editor.mjs BASE_URL stale   a form editor whose base revision goes stale sees
+//                                    the "page changed" notice (SSE) without reloading:
+//                                    plain form, live editor fallen back to the form;
+//                                    a connected live editor shows none
 //
-// `live` needs the server's y-websocket endpoint (/api/v1/pages/{title}/live): while
+// `live` and `five` need the server's y-websocket endpoint (/api/v1/pages/{title}/live): while
 // it answers anything but a WebSocket upgrade (101), the scenario is skipped with a
 // message and exit status 3.
 //
@@ -22,8 +30,8 @@ import crypto from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const [baseArg, scenario] = process.argv.slice(2);
-if (!baseArg || !['form', 'live'].includes(scenario)) {
-    console.error('usage: node editor.mjs BASE_URL form|live');
+if (!baseArg || !['form', 'live', 'five', 'stale'].includes(scenario)) {
+    console.error('usage: node editor.mjs BASE_URL form|live|five|stale');
     process.exit(2);
 }
 const base = new URL(baseArg).origin;
@@ -66,6 +74,16 @@ async function pageText(title) {
     const reply = await api('GET', `/api/v1/pages/${encodeURIComponent(title)}`);
     check(reply.status === 200, `GET ${title}: ${reply.status}`);
     return reply.body;
+}
+
+async function waitFor(what, predicate, timeoutMs = TIMEOUT_MS) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await predicate();
+        if (value) return value;
+        check(Date.now() < deadline, `timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
 }
 
 async function history(title) {
@@ -130,8 +148,8 @@ const browser = await chromium
     });
 
 /** A browser context whose page errors and CSP refusals fail the test. */
-async function openContext(label, { javaScriptEnabled = true } = {}) {
-    const context = await browser.newContext({ javaScriptEnabled, bypassCSP: Boolean(socketOverride) });
+async function openContext(label, { javaScriptEnabled = true, locale = undefined } = {}) {
+    const context = await browser.newContext({ javaScriptEnabled, locale, bypassCSP: Boolean(socketOverride) });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT_MS);
     const problems = [];
@@ -306,10 +324,194 @@ async function scenarioLive() {
     return writers;
 }
 
+/** Logs a browser context in through the login form. */
+async function logIn(w, name, password) {
+    await w.page.goto(`${base}/account/login`);
+    await w.page.fill('#name', name);
+    await w.page.fill('#password', password);
+    await Promise.all([w.page.waitForNavigation({ waitUntil: 'load' }), w.page.click('form button[type="submit"]')]);
+    const cookies = await w.context.cookies(base);
+    check(cookies.some((c) => c.name === 'carnet_session'), `${name} could not log in (now at ${w.page.url()})`);
+}
+
+async function scenarioFive() {
+    const names = (process.env.CARNET_WRITERS ?? '').split(',').filter(Boolean);
+    const password = process.env.CARNET_PASSWORD ?? '';
+    check(names.length === 5 && password, 'CARNET_WRITERS (five names) and CARNET_PASSWORD are needed');
+    const title = `Réunion à cinq ${RUN}`;
+    // One line per writer: each types at the end of their own line.
+    const initial = ['Compte rendu', '', ...names.map((name) => `${name} :`)].join('\n');
+    await createPage(title, initial);
+    if (!socketOverride) {
+        const status = await probeLive(title);
+        if (status !== 101) {
+            console.log(`SKIPPED: the live endpoint answers ${status}, not a WebSocket upgrade`);
+            return null;
+        }
+    }
+    const editHref = `/wiki/${encodeURIComponent(title.replaceAll(' ', '_'))}?action=edit`;
+    const writers = [];
+    for (const name of names) {
+        const w = await openContext(name);
+        await logIn(w, name, password);
+        writers.push(w);
+    }
+    await Promise.all(
+        writers.map(async (w) => {
+            await w.page.goto(base + editHref);
+            const state = await waitSettled(w.page);
+            check(state === 'live', `${w.label}: the editor did not go live (${state})`);
+        }),
+    );
+    for (const w of writers) {
+        await w.page.waitForFunction((n) => document.querySelectorAll('.live-people li').length >= n, writers.length, {
+            timeout: 20_000,
+        });
+    }
+    log('five editors are live and see each other');
+
+    // Everyone types at once, each on their own line; every keystroke must arrive.
+    const typed = writers.map((w, i) => ` mot${i}a mot${i}b ${w.label.toLowerCase()}-${i}-${RUN} fin${i}`);
+    await Promise.all(
+        writers.map(async (w, i) => {
+            await w.page.click('.cm-content');
+            await w.page.keyboard.press('Control+Home');
+            for (let line = 0; line < i + 2; line += 1) await w.page.keyboard.press('ArrowDown');
+            await w.page.keyboard.press('End');
+        }),
+    );
+    const typingStarted = Date.now();
+    await Promise.all(writers.map((w, i) => w.page.keyboard.type(typed[i], { delay: 30 })));
+    const expected = ['Compte rendu', '', ...names.map((name, i) => `${name} :${typed[i]}`)].join('\n');
+    let texts = [];
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+        texts = await Promise.all(writers.map((w) => editorText(w.page)));
+        if (texts.every((text) => text === expected)) break;
+        check(
+            Date.now() < deadline,
+            `the editors did not converge to every keystroke:\n${texts.map((t, i) => ` ${names[i]}: ${JSON.stringify(t)}`).join('\n')}\n expected: ${JSON.stringify(expected)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    log(`five editors converged on every keystroke ${((Date.now() - typingStarted) / 1000).toFixed(1)}s after typing began`);
+
+    // The last writer leaving makes the checkpoint revision.
+    const before = (await history(title)).length;
+    const problems = writers.flatMap((w) => w.problems);
+    for (const w of writers) await w.context.close();
+    const revisions = await waitFor(
+        'the checkpoint revision',
+        async () => {
+            const all = await history(title);
+            return all.length > before ? all : null;
+        },
+        40_000,
+    );
+    const checkpoint = revisions[0];
+    const saved = await pageText(title);
+    check(saved.revision.id === checkpoint.id, 'the checkpoint is not the current revision');
+    check(saved.text === expected, `the checkpoint lacks keystrokes:\n${JSON.stringify(saved.text)}\n${JSON.stringify(expected)}`);
+    for (const name of names) {
+        check(checkpoint.author.includes(name), `the checkpoint's author lacks ${name}: ${checkpoint.author}`);
+    }
+    // The history page shows them on the checkpoint's line.
+    const page = await (await fetch(`${base}/wiki/${encodeURIComponent(title.replaceAll(' ', '_'))}?action=history`)).text();
+    const row = page.split('<li').find((item) => item.includes(`oldid=${checkpoint.id}"`)) ?? '';
+    for (const name of names) check(row.includes(name), `the history line of revision ${checkpoint.id} lacks ${name}`);
+    log(`checkpoint revision ${checkpoint.id} by "${checkpoint.author}" holds every keystroke`);
+    return [{ problems }];
+}
+
+async function scenarioStale() {
+    const title = `Formulaire ${RUN}`;
+    const initial = 'Premier point\n\nDeuxième point\n\nTroisième point';
+    const first = await createPage(title, initial);
+    const slug = encodeURIComponent(title.replaceAll(' ', '_'));
+    const editHref = `/wiki/${slug}?action=edit`;
+    const notice = '#stale-notice';
+
+    // 1. The plain form (the live editor's script replaced by an empty one, as where it
+    // does not start): JavaScript still adds the notice.
+    const plain = await openContext('plain form', { locale: 'fr-FR' });
+    await plain.page.route(/\/static\/editor\.js/, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: '' }),
+    );
+    await plain.page.goto(base + editHref);
+    check(await plain.page.isVisible('#text'), 'the plain form has no textarea');
+    check((await plain.page.$('.cm-editor')) === null, 'the live editor mounted although its script was refused');
+    check(await plain.page.isHidden(notice), 'a notice shows before anything changed');
+    await plain.page.fill('#text', `${initial}\n\nQuatrième point, écrit dans le formulaire`);
+    await plain.page.evaluate(() => {
+        window.carnetNotReloaded = true;
+    });
+
+    // 2. The live editor that fell back to the form (its WebSocket closed at once).
+    const fallen = await openContext('fallen back', { locale: 'en-GB' });
+    await fallen.page.routeWebSocket(/\/live$/, (ws) => ws.close());
+    await fallen.page.goto(base + editHref);
+    check((await waitSettled(fallen.page)) === 'offline', 'the live editor did not fall back to the form');
+
+    // 3. A connected live editor: the live document takes changes in, no notice.
+    let live = null;
+    if ((await probeLive(title)) === 101) {
+        live = await openContext('live');
+        await live.page.goto(base + editHref);
+        check((await waitSettled(live.page)) === 'live', 'the live editor did not connect');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const w of [plain, fallen, live].filter(Boolean)) {
+        check(await w.page.isHidden(notice), `${w.label}: a notice shows before anything changed`);
+    }
+
+    // Someone else saves (through the API, as another writer would).
+    const reply = await api('PUT', `/api/v1/pages/${encodeURIComponent(title)}`, {
+        text: initial.replace('Premier point', 'Premier point, précisé'),
+        base_revision: first,
+        comment: `précision ${RUN}`,
+    });
+    check(reply.status === 200, `PUT: ${reply.status} ${reply.text.slice(0, 200)}`);
+    const second = reply.body.revision.id;
+    const author = reply.body.revision.author;
+    const changedAt = Date.now();
+
+    for (const w of [plain, fallen]) {
+        await w.page.waitForSelector(`${notice}:not([hidden])`, { timeout: 10_000 });
+        const text = await w.page.textContent(notice);
+        const expected = w === plain ? "Cette page a changé depuis que vous l'avez ouverte" : 'This page changed since you opened it';
+        check(text.includes(expected), `${w.label}: wrong notice (or language): ${text}`);
+        check(text.includes(author) && text.includes(`précision ${RUN}`), `${w.label}: the notice does not say who and why: ${text}`);
+        const href = await w.page.getAttribute(`${notice} a`, 'href');
+        check(href === `/wiki/${slug}?action=diff&from=${first}&to=${second}`, `${w.label}: wrong diff link ${href}`);
+        check((await w.page.getAttribute(notice, 'role')) === 'status', `${w.label}: the notice is not announced`);
+    }
+    log(`the notice appeared in the plain form and the fallen-back editor within ${((Date.now() - changedAt) / 1000).toFixed(1)}s`);
+    check(await plain.page.evaluate(() => window.carnetNotReloaded === true), 'the plain form was reloaded');
+    check((await plain.page.inputValue('#text')).includes('Quatrième point'), 'the typed text is gone');
+    if (live) {
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        check(await live.page.isHidden(notice), 'a connected live editor shows the notice');
+        log('the connected live editor shows no notice');
+    }
+
+    // The stale plain form still saves: merged with the other change, nothing lost.
+    await plain.page.fill('#summary', 'quatrième');
+    await Promise.all([plain.page.waitForNavigation({ waitUntil: 'load' }), plain.page.click('button[name="do"][value="save"]')]);
+    check(plain.page.url().includes('notice=merged'), `the stale form's save was not merged: ${plain.page.url()}`);
+    const saved = await pageText(title);
+    check(
+        saved.text.includes('Premier point, précisé') && saved.text.includes('Quatrième point, écrit dans le formulaire'),
+        `the merge lost text: ${JSON.stringify(saved.text)}`,
+    );
+    log('the stale form saved, merged with the other change');
+    return [plain, fallen, live].filter(Boolean);
+}
+
 let contexts = [];
 let status = 0;
 try {
-    const result = scenario === 'form' ? await scenarioForm() : await scenarioLive();
+    const scenarios = { form: scenarioForm, live: scenarioLive, five: scenarioFive, stale: scenarioStale };
+    const result = await scenarios[scenario]();
     if (result === null) {
         status = 3;
     } else {

@@ -9,6 +9,13 @@
 //! - `live`: two browser contexts type into one page and converge. It needs the
 //!   server's y-websocket endpoint; while `/api/v1/pages/{title}/live` answers 404, it
 //!   is skipped with a message (the script exits 3).
+//! - `five`: five logged-in writers type into one page at once, converge on every
+//!   keystroke, and leave; the checkpoint revision holds the text and names all five
+//!   (also skipped while the live endpoint is missing).
+//! - `stale`: a form editor whose base revision goes stale sees the "page changed"
+//!   notice pushed by the server (SSE) without reloading — the plain form, and the live
+//!   editor fallen back to the form —, a connected live editor shows none, and the
+//!   stale form's save is merged.
 //!
 //! Without Node.js, Chromium or `tests/browser/node_modules` (`npm ci --prefix
 //! tests/browser`), both are skipped with a message, except when `CI` is set.
@@ -54,6 +61,15 @@ fn missing() -> Vec<String> {
 
 /// Runs one scenario; `None` when the tools are missing (outside CI).
 fn run(scenario: &str) -> Option<i32> {
+    run_with(scenario, |_| Vec::new())
+}
+
+/// Runs one scenario after `setup` prepared the server; `setup` returns environment
+/// variables for the script.
+fn run_with(
+    scenario: &str,
+    setup: impl FnOnce(&TestServer) -> Vec<(&'static str, String)>,
+) -> Option<i32> {
     let missing = missing();
     if !missing.is_empty() {
         let why = missing.join("; ");
@@ -64,6 +80,7 @@ fn run(scenario: &str) -> Option<i32> {
         return None;
     }
     let server = TestServer::start();
+    let env = setup(&server);
     let status = run_to_end(
         Command::new("node")
             .arg(browser_dir().join("editor.mjs"))
@@ -71,7 +88,8 @@ fn run(scenario: &str) -> Option<i32> {
             .arg(scenario)
             .current_dir(browser_dir())
             .env("CHROMIUM", CHROMIUM)
-            .env_remove("CARNET_EDITOR_SOCKET"),
+            .env_remove("CARNET_EDITOR_SOCKET")
+            .envs(env),
         TIMEOUT,
         &format!("the browser editor test ({scenario})"),
     );
@@ -96,5 +114,49 @@ fn two_live_editors_converge() {
             "the two-writer scenario failed: see its report above"
         ),
         None => {}
+    }
+}
+
+/// The five writers of the `five` scenario (accounts, so that history names them).
+const FIVE: [&str; 5] = ["Alix", "Basile", "Chloé", "Dounia", "Émile"];
+
+#[test]
+fn five_live_editors_converge_and_the_checkpoint_names_all_five() {
+    let outcome = run_with("five", |server| {
+        for name in FIVE {
+            server
+                .store()
+                .create_user(
+                    &carnet_core::UserName::parse(name).unwrap(),
+                    &carnet_tests::TEST_PASSWORD_HASH,
+                    carnet_core::Role::Writer,
+                )
+                .unwrap()
+                .unwrap();
+        }
+        vec![
+            ("CARNET_WRITERS", FIVE.join(",")),
+            ("CARNET_PASSWORD", carnet_tests::TEST_PASSWORD.to_owned()),
+        ]
+    });
+    match outcome {
+        Some(SKIPPED) => eprintln!(
+            "skipped the five-writer scenario: the live endpoint is not served (see the report above)"
+        ),
+        Some(code) => assert_eq!(
+            code, 0,
+            "the five-writer scenario failed: see its report above"
+        ),
+        None => {}
+    }
+}
+
+#[test]
+fn a_stale_form_editor_sees_the_change_notice_without_reloading() {
+    if let Some(code) = run("stale") {
+        assert_eq!(
+            code, 0,
+            "the stale-form scenario failed: see its report above"
+        );
     }
 }

@@ -168,18 +168,22 @@ fn assert_security_headers(reply: &Reply, what: &str) {
         .header("content-type")
         .is_some_and(|t| t.starts_with("text/html"))
     {
-        // No inline script: only the live editor's, the event dashboard's or the search box's module, an
-        // external same-origin file.
+        // No inline script: only Carnet's own external same-origin files — the live
+        // editor's, the event dashboard's and the search box's modules, and the
+        // stale-form notice's script.
         let body = reply.body.to_lowercase();
         for (at, _) in body.match_indices("<script") {
             let tag = body.get(at..).unwrap_or_default();
-            let own = ["editor", "dashboard", "search"].iter().any(|script| {
-                tag.strip_prefix(&format!(
-                    "<script type=\"module\" src=\"/static/{script}.js?v="
-                ))
-                .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_hexdigit()))
-                .is_some_and(|rest| rest.starts_with("\" defer></script>"))
-            });
+            let own = [
+                "<script type=\"module\" src=\"/static/editor.js?v=",
+                "<script type=\"module\" src=\"/static/dashboard.js?v=",
+                "<script type=\"module\" src=\"/static/search.js?v=",
+                "<script src=\"/static/stale.js?v=",
+            ]
+            .iter()
+            .find_map(|prefix| tag.strip_prefix(prefix))
+            .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_hexdigit()))
+            .is_some_and(|rest| rest.starts_with("\" defer></script>"));
             assert!(own, "{what}: inline script: {:.120}", tag);
         }
     }

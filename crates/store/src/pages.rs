@@ -207,6 +207,63 @@ impl Store {
         Ok(Some((summary, revision)))
     }
 
+    /// The id of the page's current revision (`None`: no such page, or deleted): one
+    /// indexed row, no text.
+    pub fn latest_revision_id(&self, title: &Title) -> Result<Option<RevisionId>, StoreError> {
+        let mut conn = self.conn()?;
+        let latest: Option<Option<i64>> = pages::table
+            .filter(pages::namespace.eq(title.namespace().id()))
+            .filter(pages::name.eq(title.name()))
+            .select(pages::latest_revision_id)
+            .first(&mut conn)
+            .optional()?;
+        Ok(latest.flatten().map(RevisionId))
+    }
+
+    /// [`Store::latest_revision_id`] of many pages at once, in their order: one query
+    /// per namespace and 500 titles (on the unique `(namespace, name)` index), read every
+    /// second for all the pages open in edit forms (the "this page changed" notice).
+    pub fn latest_revision_ids(
+        &self,
+        titles: &[Title],
+    ) -> Result<Vec<Option<RevisionId>>, StoreError> {
+        const CHUNK: usize = 500;
+        let mut conn = self.conn()?;
+        let mut by_namespace: std::collections::BTreeMap<i32, Vec<&str>> =
+            std::collections::BTreeMap::new();
+        for title in titles {
+            by_namespace
+                .entry(title.namespace().id())
+                .or_default()
+                .push(title.name());
+        }
+        let mut found: std::collections::HashMap<(i32, String), i64> =
+            std::collections::HashMap::new();
+        for (namespace, names) in by_namespace {
+            for chunk in names.chunks(CHUNK) {
+                let rows: Vec<(String, Option<i64>)> = pages::table
+                    .filter(pages::namespace.eq(namespace))
+                    .filter(pages::name.eq_any(chunk))
+                    .select((pages::name, pages::latest_revision_id))
+                    .load(&mut conn)?;
+                for (name, latest) in rows {
+                    if let Some(latest) = latest {
+                        found.insert((namespace, name), latest);
+                    }
+                }
+            }
+        }
+        Ok(titles
+            .iter()
+            .map(|title| {
+                found
+                    .get(&(title.namespace().id(), title.name().to_owned()))
+                    .copied()
+                    .map(RevisionId)
+            })
+            .collect())
+    }
+
     /// The id of the page with this title if it is deleted now (it has revisions, none
     /// current), for the notice shown instead of the page.
     pub fn deleted_page(&self, title: &Title) -> Result<Option<PageId>, StoreError> {

@@ -346,6 +346,7 @@ pub async fn put_page(
         let outcome = web::block(move || store.save(&edit)).await??;
         // A live session on the page takes the saved text in (merged, never dropped).
         state.live.revision_saved(&title);
+        state.watch.poke(&title);
         let title_text = title.to_string();
         let mut response = match outcome {
             SaveOutcome::Created(meta) => HttpResponse::Created()

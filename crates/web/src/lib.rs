@@ -22,6 +22,7 @@ mod paths;
 mod problem;
 mod rights;
 mod search;
+mod stale;
 mod talk;
 mod templates;
 mod tokens;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub limits: LimitConfig,
     /// The live co-editing sessions open in this process.
     pub live: live::LiveHub,
+    /// The pages open in edit forms here, watched for the "page changed" notice.
+    pub watch: stale::PageWatch,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             policy: carnet_core::rights::Policy::default(),
             limits: LimitConfig::default(),
             live: live::LiveHub::default(),
+            watch: stale::PageWatch::default(),
         })
     }
 }
@@ -140,6 +144,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/static/carnet.css", web::get().to(stylesheet))
     .route("/static/editor.js", web::get().to(editor::script))
     .route("/static/search.js", web::get().to(search::script))
+    .route("/static/stale.js", web::get().to(stale::script))
     .route("/language/{code}", web::get().to(views::choose_language))
     .route("/feeds/changes.atom", web::get().to(changes::atom))
     .route("/account/signup", web::post().to(accounts::signup))
@@ -184,6 +189,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             .wrap(actix_web::middleware::from_fn(caller::api_guard))
             // Before `/pages/{title}`, which would take `X/live` for a title.
             .route("/pages/{title:.*}/live", web::get().to(live::live_socket))
+            .route("/pages/{title:.*}/changes", web::get().to(stale::changes))
             .service(
                 web::resource("/pages/{title:.*}")
                     .route(web::get().to(api::get_page))
@@ -219,7 +225,8 @@ pub fn server(
             .wrap(
                 Logger::new("%a \"%r\" %s %b %Dms")
                     .exclude("/static/carnet.css")
-                    .exclude("/static/editor.js"),
+                    .exclude("/static/editor.js")
+                    .exclude("/static/stale.js"),
             )
             .configure(|cfg| configure(cfg, max_page_bytes))
     })

@@ -44,6 +44,16 @@ pub fn live(title: &Title) -> String {
     format!("/api/v1/pages/{}/live", title.url_encoded())
 }
 
+/// The "page changed" event stream of a page, after revision `since` (none: a page
+/// being created).
+pub fn changes(title: &Title, since: Option<i64>) -> String {
+    let stream = format!("/api/v1/pages/{}/changes", title.url_encoded());
+    match since {
+        Some(id) => format!("{stream}?since={id}"),
+        None => stream,
+    }
+}
+
 /// Where the editor asks for previews.
 pub const RENDER: &str = "/api/v1/render";
 

@@ -216,13 +216,28 @@ pub struct EditView<'a> {
     pub conflict: Option<ConflictView>,
     /// What the live editor's script needs (`data-` attributes of the form).
     pub editor: crate::editor::EditorData,
+    /// The "page changed since you opened it" event stream after the form's base
+    /// revision, and the small script that listens to it.
+    pub changes_href: String,
+    pub stale_script_href: &'static str,
 }
 
+/// The conflict screen: what the others changed next to what the writer changed (both
+/// from the writer's starting revision), above the merged text to correct and save.
 pub struct ConflictView {
     pub explanation: String,
+    /// The others' changes, then the writer's (or, when the starting revision cannot be
+    /// shown, one diff from the saved revision to the writer's).
+    pub sides: Vec<ConflictSide>,
+    /// The comparison of the starting and the saved revisions on the diff page.
+    pub diff_href: Option<String>,
     pub theirs_heading: String,
     pub theirs_text: String,
     pub mine_text: String,
+}
+
+pub struct ConflictSide {
+    pub heading: String,
     pub diff: DiffView,
 }
 
@@ -326,6 +341,9 @@ pub struct ErrorView<'a> {
 #[derive(Clone)]
 pub struct DiffView {
     pub side_by_side: bool,
+    /// The column headings of the side-by-side layout.
+    pub old_label: String,
+    pub new_label: String,
     pub counts: String,
     pub hunks: Vec<HunkView>,
 }
@@ -401,9 +419,18 @@ impl DiffView {
             .collect();
         DiffView {
             side_by_side,
+            old_label: tr.t("diff-old"),
+            new_label: tr.t("diff-new"),
             counts,
             hunks,
         }
+    }
+
+    /// The same diff with other column headings.
+    pub fn labelled(mut self, old_label: String, new_label: String) -> DiffView {
+        self.old_label = old_label;
+        self.new_label = new_label;
+        self
     }
 }
 

@@ -21,8 +21,9 @@ use crate::i18n::{LANG_COOKIE, Lang, Tr};
 use crate::paths;
 use crate::problem::Problem;
 use crate::templates::{
-    CategoryListing, Chrome, ConflictView, DiffPageView, DiffView, EditView, ErrorView, HistoryRow,
-    HistoryView, LinkView, MissingView, OldRevision, PageView, RollbackButton, SpecialView, Tabs,
+    CategoryListing, Chrome, ConflictSide, ConflictView, DiffPageView, DiffView, EditView,
+    ErrorView, HistoryRow, HistoryView, LinkView, MissingView, OldRevision, PageView,
+    RollbackButton, SpecialView, Tabs,
 };
 use crate::wiki::render_page;
 
@@ -695,7 +696,73 @@ struct EditState {
     problem: Option<Problem>,
     preview_html: Option<String>,
     old_warning: bool,
-    conflict: Option<(Revision, String)>,
+    conflict: Option<ConflictState>,
+}
+
+/// A save that conflicted: the revisions and texts the conflict screen compares.
+struct ConflictState {
+    /// The revision saved meanwhile (the page's current one).
+    current: Revision,
+    /// The writer's text, as posted.
+    mine: String,
+    /// The revision the writer started from, when this reader may see its text.
+    base: Option<Revision>,
+    /// Who saved revisions after the writer's starting one, newest first.
+    authors: Vec<String>,
+}
+
+fn conflict_view(ctx: &Ctx<'_>, title: &Title, conflict: &ConflictState) -> ConflictView {
+    let current = &conflict.current;
+    let authors = if conflict.authors.is_empty() {
+        current.meta.author.as_str().to_owned()
+    } else {
+        conflict.authors.join(", ")
+    };
+    let base_label = ctx.tr.t("merge-label-base");
+    let sides = match &conflict.base {
+        Some(base) => vec![
+            ConflictSide {
+                heading: ctx.tr.t1("conflict-their-changes", "authors", &authors),
+                diff: DiffView::new(
+                    ctx.tr,
+                    &Diff::between(base.text.as_str(), current.text.as_str()),
+                    true,
+                )
+                .labelled(base_label.clone(), ctx.tr.t("merge-label-theirs")),
+            },
+            ConflictSide {
+                heading: ctx.tr.t("conflict-my-changes"),
+                diff: DiffView::new(
+                    ctx.tr,
+                    &Diff::between(base.text.as_str(), &conflict.mine),
+                    true,
+                )
+                .labelled(base_label, ctx.tr.t("merge-label-mine")),
+            },
+        ],
+        // A page created meanwhile, or a starting revision hidden since: the saved
+        // text against the writer's.
+        None => vec![ConflictSide {
+            heading: ctx.tr.t("conflict-changes"),
+            diff: DiffView::new(
+                ctx.tr,
+                &Diff::between(current.text.as_str(), &conflict.mine),
+                true,
+            )
+            .labelled(ctx.tr.t("merge-label-theirs"), ctx.tr.t("merge-label-mine")),
+        }],
+    };
+    ConflictView {
+        explanation: ctx.tr.t1("conflict-explanation", "author", &authors),
+        sides,
+        diff_href: conflict
+            .base
+            .as_ref()
+            .map(|base| paths::diff(title, base.meta.id.0, current.meta.id.0)),
+        theirs_heading: ctx.tr.t1("conflict-theirs", "author", &authors),
+        theirs_text: current.text.as_str().to_owned(),
+        mine_text: conflict.mine.clone(),
+    }
 }
 
 fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> HttpResponse {
@@ -710,16 +777,10 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
     } else {
         "edit-heading-create"
     };
-    let conflict = state.conflict.as_ref().map(|(current, mine)| {
-        let author = current.meta.author.as_str();
-        ConflictView {
-            explanation: ctx.tr.t1("conflict-explanation", "author", author),
-            theirs_heading: ctx.tr.t1("conflict-theirs", "author", author),
-            theirs_text: current.text.as_str().to_owned(),
-            mine_text: mine.clone(),
-            diff: DiffView::new(ctx.tr, &Diff::between(current.text.as_str(), mine), false),
-        }
-    });
+    let conflict = state
+        .conflict
+        .as_ref()
+        .map(|conflict| conflict_view(ctx, title, conflict));
     // The live document replaces the form's text only when that text is the current
     // revision as loaded (`GET`): not an old revision, nor a posted text shown back
     // (preview, refused save, conflict).
@@ -756,6 +817,8 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         old_warning: state.old_warning,
         conflict,
         editor,
+        changes_href: paths::changes(title, state.base.map(|id| id.0)),
+        stale_script_href: crate::stale::SCRIPT_HREF.as_str(),
     };
     ctx.html(status, &view)
 }
@@ -1009,6 +1072,9 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
         minor: form.minor.is_some(),
         labels: ctx.labels(),
     };
+    // The text as merged (line endings normalised, signatures expanded): the conflict
+    // screen compares that, not the raw form field.
+    let mine = edit.text.as_str().to_owned();
     let store = ctx.state.store.clone();
     let outcome = match web::block(move || store.save(&edit)).await {
         Ok(Ok(outcome)) => outcome,
@@ -1021,8 +1087,10 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
             return with_session(edit_view(ctx, &title, exists_hint, state));
         }
     };
-    // A live session on the page takes the saved text in (merged, never dropped).
+    // A live session on the page takes the saved text in (merged, never dropped), and
+    // the forms open on it here hear of it at once.
     ctx.state.live.revision_saved(&title);
+    ctx.state.watch.poke(&title);
     let notice = match outcome {
         SaveOutcome::Created(_) => "created",
         SaveOutcome::Saved { merged: true, .. } => "merged",
@@ -1033,9 +1101,49 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
             with_markers,
             ..
         } => {
+            // What the writer started from, and who saved since: shown side by side.
+            let store = ctx.state.store.clone();
+            let page_title = title.clone();
+            let loaded = web::block(move || -> Result<_, carnet_store::StoreError> {
+                let base = match base {
+                    Some(id) => store.revision(id)?,
+                    None => None,
+                };
+                let authors = crate::stale::changes_since(
+                    &store,
+                    &page_title,
+                    base.as_ref().map(|b| b.revision.meta.id),
+                )?
+                .map(|changes| changes.authors)
+                .unwrap_or_default();
+                Ok((base, authors))
+            })
+            .await;
+            let (base, authors) = match loaded {
+                Ok(Ok(loaded)) => loaded,
+                // The conflict screen without the starting revision is still whole.
+                Ok(Err(error)) => {
+                    log::error!("conflict screen of {title}: {error}");
+                    (None, Vec::new())
+                }
+                Err(error) => {
+                    log::error!("conflict screen of {title}: {error}");
+                    (None, Vec::new())
+                }
+            };
+            let base = base
+                .filter(|base| {
+                    base.title == title && ctx.check_readable(&base.revision.meta).is_ok()
+                })
+                .map(|base| base.revision);
             state.base = Some(current.meta.id);
             state.text = with_markers;
-            state.conflict = Some((current, form.text));
+            state.conflict = Some(ConflictState {
+                current,
+                mine,
+                base,
+                authors,
+            });
             return with_session(edit_view(ctx, &title, true, state));
         }
     };

@@ -596,3 +596,20 @@ event-join-submit = Create my account and join
 event-missing = This event does not exist.
 event-bad-join-link = This sign-up link is not valid: it is incomplete or wrong. Ask the workshop's facilitator for the link.
 event-over = This event is over: its sign-up link no longer works. You can still create an account with “Create an account”.
+
+conflict-their-changes = What { $authors } changed (starting revision → saved revision)
+conflict-my-changes = Your changes (starting revision → your version)
+conflict-diff-link = See these changes on the differences page (new tab)
+conflict-merged-label = Merged text: fix the passages between markers, then publish
+conflict-save-hint = “Publish the merged text” saves the text box's content on top of the saved revision. Both full versions stay shown below.
+conflict-save = Publish the merged text
+
+stale-notice = This page changed since you opened it: { $count ->
+    [one] one edit
+   *[other] { $count } edits
+} by { $authors }.
+stale-summary = Summary: “{ $summary }”.
+stale-hint = You can go on: when you publish, your changes will be merged with theirs; if they touch the same lines, a conflict screen will show both versions, losing nothing.
+stale-diff = See what changed (new tab)
+stale-view = See the page (new tab)
+stale-gone = This page was deleted or renamed since you opened it. Your text is still in the text box: copy it before leaving.

@@ -596,3 +596,20 @@ event-join-submit = Créer mon compte et rejoindre
 event-missing = Cet événement n'existe pas.
 event-bad-join-link = Ce lien d'inscription n'est pas valable : il est incomplet ou erroné. Demandez le lien à l'animateur ou l'animatrice de l'atelier.
 event-over = Cet événement est terminé : son lien d'inscription ne sert plus. Vous pouvez toujours créer un compte depuis « Créer un compte ».
+
+conflict-their-changes = Ce qu'a changé { $authors } (version de départ → version enregistrée)
+conflict-my-changes = Vos modifications (version de départ → votre version)
+conflict-diff-link = Voir ces changements sur la page des différences (nouvel onglet)
+conflict-merged-label = Texte fusionné : corrigez les passages entre marqueurs, puis publiez
+conflict-save-hint = « Publier le texte fusionné » enregistre le texte de la zone de saisie par-dessus la version enregistrée. Vos deux versions complètes restent affichées plus bas.
+conflict-save = Publier le texte fusionné
+
+stale-notice = Cette page a changé depuis que vous l'avez ouverte : { $count ->
+    [one] une modification
+   *[other] { $count } modifications
+} par { $authors }.
+stale-summary = Résumé : « { $summary } ».
+stale-hint = Vous pouvez continuer : en publiant, vos modifications seront fusionnées avec les leurs ; si elles touchent les mêmes lignes, un écran de conflit vous montrera les deux versions, sans rien perdre.
+stale-diff = Voir ce qui a changé (nouvel onglet)
+stale-view = Voir la page (nouvel onglet)
+stale-gone = Cette page a été supprimée ou renommée depuis que vous l'avez ouverte. Votre texte est toujours dans la zone de saisie : copiez-le avant de quitter.
