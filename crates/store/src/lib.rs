@@ -14,6 +14,7 @@ mod links;
 mod live;
 mod moderation;
 mod pages;
+mod portal;
 mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -36,6 +37,9 @@ pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
+pub use portal::{
+    CurateOutcome, Curation, Featured, PortalChange, PortalSummary, PortalView, Section,
+};
 pub use tokens::ApiToken;
 pub use watchlist::WatchSettings;
 
