@@ -17,6 +17,7 @@ mod limits;
 mod live;
 mod moderation;
 mod paths;
+mod portals;
 mod problem;
 mod rights;
 mod templates;

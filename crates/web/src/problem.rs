@@ -66,6 +66,12 @@ pub enum Problem {
     BadEvent(EventError),
     /// No such event, or it is already over.
     EventNotFound,
+    /// `?action=curate` on a page that is not a portal.
+    NotAPortal,
+    /// The featured page, section or animateur named is not on the portal.
+    NotOnPortal,
+    /// The portal has as many featured pages (or sections) as it may.
+    PortalFull,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -111,6 +117,9 @@ impl Problem {
             Problem::EventForbidden => StatusCode::FORBIDDEN,
             Problem::BadEvent(_) => StatusCode::BAD_REQUEST,
             Problem::EventNotFound => StatusCode::NOT_FOUND,
+            Problem::NotAPortal => StatusCode::BAD_REQUEST,
+            Problem::NotOnPortal => StatusCode::NOT_FOUND,
+            Problem::PortalFull => StatusCode::CONFLICT,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -145,7 +154,7 @@ impl Problem {
             Problem::Denied(Denial::Blocked(_)) => "blocked",
             Problem::Denied(Denial::Protected(_)) => "protected",
             Problem::Denied(Denial::AccountRequired) => "account_required",
-            Problem::Denied(Denial::RoleRequired(_)) => "forbidden",
+            Problem::Denied(Denial::RoleRequired(_) | Denial::PortalCurators) => "forbidden",
             Problem::RevisionHidden(_) => "revision_hidden",
             Problem::RevisionDeleted(_) => "revision_deleted",
             Problem::CannotHideCurrent => "cannot_hide_current",
@@ -165,6 +174,9 @@ impl Problem {
             Problem::EventForbidden => "event_forbidden",
             Problem::BadEvent(_) => "bad_event",
             Problem::EventNotFound => "event_not_found",
+            Problem::NotAPortal => "not_a_portal",
+            Problem::NotOnPortal => "not_on_portal",
+            Problem::PortalFull => "portal_full",
             Problem::Internal => "internal",
         }
     }
@@ -281,6 +293,9 @@ impl Problem {
                 EventError::BadIpRange => "event-error-bad-range",
             }),
             Problem::EventNotFound => tr.t("event-not-found"),
+            Problem::NotAPortal => tr.t("portal-error-not-a-portal"),
+            Problem::NotOnPortal => tr.t("portal-error-not-on-portal"),
+            Problem::PortalFull => tr.t("portal-error-full"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -323,6 +338,7 @@ fn denial_message(tr: Tr<'_>, denial: &Denial) -> String {
         Denial::AccountRequired => tr.t("rights-account-required"),
         Denial::RoleRequired(Role::Administrator) => tr.t("rights-admins-only"),
         Denial::RoleRequired(_) => tr.t("rights-animateurs-only"),
+        Denial::PortalCurators => tr.t("rights-portal-curators"),
     }
 }
 

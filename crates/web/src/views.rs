@@ -257,6 +257,7 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
         action @ ("protect" | "delete" | "undelete" | "move" | "hide") => {
             crate::moderation::form(ctx, title, action, &query).await
         }
+        "curate" => crate::portals::form(ctx, title, &query).await,
         other => Err(Problem::UnknownAction(other.to_owned())),
     }
 }
@@ -372,7 +373,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
-        | "moved" | "rolledback" => Some(ctx.tr.t(&format!("notice-{notice}"))),
+        | "moved" | "rolledback" | "curated" => Some(ctx.tr.t(&format!("notice-{notice}"))),
         _ => None,
     });
     let category_listing = listing.map(|listing| CategoryListing {
@@ -402,6 +403,20 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         .map(|found| crate::moderation::protection_notice(ctx.tr, &found));
     let mut tabs = crate::moderation::tabs(ctx, &title, true, "read");
     tabs.watch = crate::watch::button(ctx, &title).await;
+    let portal = if crate::portals::is_portal(&title) {
+        if crate::portals::may_curate(ctx, &title).await {
+            tabs.tools.push(crate::portals::curate_tab(ctx, &title));
+        }
+        let store = ctx.state.store.clone();
+        let tr = ctx.tr;
+        let portal_title = title.clone();
+        let view =
+            web::block(move || store.portal_view(&portal_title, crate::portals::ACTIVITY_LIMIT))
+                .await??;
+        view.map(|view| crate::portals::panel(tr, &title, &view, chrono::Utc::now().date_naive()))
+    } else {
+        None
+    };
     let view = PageView {
         tr: ctx.tr,
         chrome: ctx.chrome(title.to_string()),
@@ -422,6 +437,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
             .map(|(t, exists)| LinkView::to(t, *exists))
             .collect(),
         category_listing,
+        portal,
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -512,6 +528,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
     }
     let (heading, help, items) = match kind.as_str() {
         "événements" | "events" => return crate::events::page(ctx).await,
+        "portails" | "portals" => return crate::portals::index(ctx).await,
         "statistiques" | "statistics" => {
             let figures = web::block(move || store.statistics()).await??;
             let tr = ctx.tr;
@@ -595,6 +612,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         heading,
         help,
         items,
+        next_href: None,
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -639,6 +657,7 @@ fn old_revision_view(
         redirected_from: None,
         categories: Vec::new(),
         category_listing: None,
+        portal: None,
     };
     ctx.html(StatusCode::OK, &view)
 }
@@ -820,6 +839,18 @@ pub struct PageForm {
     /// The watchlist setting's checkbox.
     #[serde(default)]
     pub(crate) watch_own: String,
+    /// Portal curation (`portals.rs`): a featured page's blurb and picture, a section's
+    /// category, order and size.
+    #[serde(default)]
+    pub(crate) blurb: String,
+    #[serde(default)]
+    pub(crate) picture: String,
+    #[serde(default)]
+    pub(crate) category: String,
+    #[serde(default)]
+    pub(crate) sort: String,
+    #[serde(default)]
+    pub(crate) size: String,
 }
 
 /// `POST /wiki/{title}?action=edit|restore`.
@@ -851,6 +882,7 @@ pub async fn page_post(
             Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {
                 crate::moderation::submit(&ctx, title, action, &form).await
             }
+            Some("curate") => crate::portals::submit(&ctx, title, &form).await,
             Some(other) => Err(Problem::UnknownAction(other.to_owned())),
             None => Err(Problem::MethodNotAllowed),
         }
