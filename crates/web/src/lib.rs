@@ -41,6 +41,8 @@ pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
 pub use limits::LimitConfig;
 pub use live::LiveHub;
+#[doc(hidden)]
+pub use views::read_page_html;
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");

@@ -324,7 +324,16 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     let page_from = query.pagefrom.clone();
     let page_title = title.clone();
     let loaded =
-        web::block(move || load_page(&store, &page_title, follow, page_from.as_deref(), &messages))
+        web::block(move || {
+            load_page(
+                &store,
+                &page_title,
+                follow,
+                page_from.as_deref(),
+                &messages,
+                true,
+            )
+        })
             .await??;
     let Some(loaded) = loaded else {
         let store = ctx.state.store.clone();
@@ -450,6 +459,7 @@ fn load_page(
     follow_redirect: bool,
     page_from: Option<&str>,
     messages: &carnet_render::Messages,
+    use_cache: bool,
 ) -> Result<Option<Loaded>, Problem> {
     let Some((summary, revision)) = store.page(title)? else {
         return Ok(None);
@@ -458,14 +468,19 @@ fn load_page(
     if follow_redirect && let Some(target) = store.redirect_target(summary.id)? {
         return Ok(Some(Loaded::Redirect(target)));
     }
-    let html = match store.cached_html(summary.id, revision.meta.id)? {
+    let cached = if use_cache {
+        store.cached_html(summary.id, revision.meta.id)?
+    } else {
+        None
+    };
+    let html = match cached {
         Some(html) => html,
         None => {
             let lookup = store.lookup()?;
             let rendered = render_page(revision.text.as_str(), title, &lookup, messages);
             let trusted = !lookup.failed();
             drop(lookup);
-            if trusted {
+            if trusted && use_cache {
                 store.cache_render(
                     summary.id,
                     revision.meta.id,
@@ -1417,4 +1432,49 @@ fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_owned()))
         .finish()
+}
+
+/// A page as a reader gets it, without HTTP: the page (from the render cache, or
+/// rendered without it when `use_cache` is false), a portal's blocks, the template.
+/// For the portal benchmark (`crates/web/benches/portal.rs`); blocking.
+#[doc(hidden)]
+pub fn read_page_html(
+    state: &AppState,
+    title: &Title,
+    use_cache: bool,
+) -> Result<String, Problem> {
+    let tr = Tr::new(&state.i18n, Lang::Fr);
+    let Some(Loaded::Page {
+        revision,
+        html,
+        categories,
+        ..
+    }) = load_page(&state.store, title, false, None, &state.messages, use_cache)?
+    else {
+        return Err(Problem::PageNotFound);
+    };
+    let portal = if crate::portals::is_portal(title) {
+        crate::portals::load_panel(&state.store, tr, title)?
+    } else {
+        None
+    };
+    let view = PageView {
+        tr,
+        chrome: Chrome::new(tr, &state.main_page, title.to_string(), "/", None, ""),
+        tabs: Tabs::new(title, true, "read"),
+        html,
+        notice: None,
+        protection: None,
+        last_modified: last_modified(tr, &revision),
+        old: None,
+        csrf: String::new(),
+        redirected_from: None,
+        categories: categories
+            .iter()
+            .map(|(t, exists)| LinkView::to(t, *exists))
+            .collect(),
+        category_listing: None,
+        portal,
+    };
+    view.render().map_err(Problem::internal)
 }
