@@ -658,9 +658,13 @@ impl Store {
         Ok(out)
     }
 
-    /// The query plans of the member lists (SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's
-    /// `EXPLAIN`), one string per order: the proof that they are index range scans.
-    pub fn explain_member_queries(&self) -> Result<Vec<(MemberOrder, String)>, StoreError> {
+    /// The query plans of the member lists of `category` (SQLite's `EXPLAIN QUERY PLAN`,
+    /// PostgreSQL's `EXPLAIN`), one string per order: the proof that they are index
+    /// range scans.
+    pub fn explain_member_queries(
+        &self,
+        category: &str,
+    ) -> Result<Vec<(MemberOrder, String)>, StoreError> {
         #[derive(QueryableByName)]
         struct SqlitePlan {
             #[diesel(sql_type = Text)]
@@ -683,7 +687,7 @@ impl Store {
                 AnyConnection::Sqlite(conn) => {
                     let rows: Vec<SqlitePlan> =
                         diesel::sql_query(format!("EXPLAIN QUERY PLAN {}", for_sqlite(sql)))
-                            .bind::<Text, _>("Exemple")
+                            .bind::<Text, _>(category)
                             .bind::<BigInt, _>(10)
                             .load(conn)?;
                     rows.into_iter()
@@ -693,7 +697,7 @@ impl Store {
                 }
                 AnyConnection::Postgresql(conn) => {
                     let rows: Vec<PgPlan> = diesel::sql_query(format!("EXPLAIN {sql}"))
-                        .bind::<Text, _>("Exemple")
+                        .bind::<Text, _>(category)
                         .bind::<BigInt, _>(10)
                         .load(conn)?;
                     rows.into_iter()

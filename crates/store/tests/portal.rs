@@ -282,7 +282,7 @@ fn curation_sections_activity_and_log() {
 fn member_lists_are_index_range_scans() {
     let db = TestDb::new();
     let store = db.store().unwrap();
-    let plans = store.explain_member_queries().unwrap();
+    let plans = store.explain_member_queries("Parcs").unwrap();
     assert_eq!(plans.len(), 3);
     for (order, plan) in plans {
         let index = match order {

@@ -144,6 +144,11 @@ fn bench(c: &mut Criterion) {
     assert!(html.contains("Lieu 0"), "the portal lists the category");
     assert_eq!(html.matches("class=\"portal-section\"").count(), 3);
 
+    // The plans of the section queries on the big category, for docs/PERFORMANCE.md.
+    for (order, plan) in state.store.explain_member_queries("Grand").unwrap() {
+        eprintln!("plan {order:?}:\n{plan}");
+    }
+
     let mut group = c.benchmark_group(format!("portal_{backend}"));
     group
         .sample_size(20)
