@@ -69,7 +69,11 @@ fn build(state: &AppState) -> (Title, Title) {
     let started = Instant::now();
     for n in 0..BIG_CATEGORY {
         let title = Title::parse(&format!("Lieu {n:05}")).unwrap();
-        save(store, &title, &format!("{}\n\n[[Catégorie:Grand]]", paragraph(n)));
+        save(
+            store,
+            &title,
+            &format!("{}\n\n[[Catégorie:Grand]]", paragraph(n)),
+        );
     }
     for n in 0..OTHER_PAGES {
         let title = Title::parse(&format!("Autre {n:04}")).unwrap();
@@ -106,7 +110,11 @@ fn build(state: &AppState) -> (Title, Title) {
     save(store, &plain, &plain_text);
 
     let admin = store
-        .create_user(&UserName::parse("Camille").unwrap(), "x", Role::Administrator)
+        .create_user(
+            &UserName::parse("Camille").unwrap(),
+            "x",
+            Role::Administrator,
+        )
         .unwrap()
         .unwrap();
     for n in 0..FEATURED {
@@ -157,9 +165,7 @@ fn bench(c: &mut Criterion) {
     for (name, title) in [("portal_10000", &portal), ("plain_page", &plain)] {
         for (mode, use_cache) in [("cached", true), ("uncached", false)] {
             group.bench_function(format!("{name}/{mode}"), |b| {
-                b.iter(|| {
-                    black_box(carnet_web::read_page_html(&state, title, use_cache).unwrap())
-                });
+                b.iter(|| black_box(carnet_web::read_page_html(&state, title, use_cache).unwrap()));
             });
         }
     }

@@ -323,18 +323,17 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     let follow = query.redirect.as_deref() != Some("no") && redirected_from.is_none();
     let page_from = query.pagefrom.clone();
     let page_title = title.clone();
-    let loaded =
-        web::block(move || {
-            load_page(
-                &store,
-                &page_title,
-                follow,
-                page_from.as_deref(),
-                &messages,
-                true,
-            )
-        })
-            .await??;
+    let loaded = web::block(move || {
+        load_page(
+            &store,
+            &page_title,
+            follow,
+            page_from.as_deref(),
+            &messages,
+            true,
+        )
+    })
+    .await??;
     let Some(loaded) = loaded else {
         let store = ctx.state.store.clone();
         let page_title = title.clone();
@@ -1438,11 +1437,7 @@ fn redirect(location: &str) -> HttpResponse {
 /// rendered without it when `use_cache` is false), a portal's blocks, the template.
 /// For the portal benchmark (`crates/web/benches/portal.rs`); blocking.
 #[doc(hidden)]
-pub fn read_page_html(
-    state: &AppState,
-    title: &Title,
-    use_cache: bool,
-) -> Result<String, Problem> {
+pub fn read_page_html(state: &AppState, title: &Title, use_cache: bool) -> Result<String, Problem> {
     let tr = Tr::new(&state.i18n, Lang::Fr);
     let Some(Loaded::Page {
         revision,
