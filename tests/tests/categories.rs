@@ -247,4 +247,11 @@ fn pages_by_size_longest_and_shortest() {
         &text,
         &["Court (3 bytes)", "Moyen (100 bytes)", "Long (400 bytes)"],
     );
+    // Paged with `offset`: the longest page is the first one skipped.
+    let rest = server.get("/wiki/Sp%C3%A9cial:Pages_longues?offset=1");
+    assert!(!visible(&rest).contains("Long (400 octets)"));
+    assert!(visible(&rest).contains("Moyen (100 octets)"));
+    server
+        .get("/wiki/Sp%C3%A9cial:Pages_longues?offset=beaucoup")
+        .assert_status(400);
 }

@@ -480,6 +480,16 @@ const ROUTES: &[Route] = &[
         "/wiki/Sp%C3%A9cial:Liste_de_suivi",
         "do=settings",
     ),
+    form(
+        "curate a portal",
+        "/wiki/Portail:Forg%C3%A9?action=curate",
+        "do=feature&target=Vol%C3%A9e&reason=forg%C3%A9",
+    ),
+    form(
+        "appoint a portal animateur",
+        "/wiki/Portail:Forg%C3%A9?action=curate",
+        "do=appoint&target=Victime&reason=forg%C3%A9",
+    ),
     api(
         "save a page (API)",
         "PUT",

@@ -13,6 +13,7 @@ mod limits;
 mod links;
 mod log;
 mod merge;
+pub mod portal;
 mod revision;
 pub mod rights;
 mod save;

@@ -13,10 +13,14 @@ pub enum LogAction {
     Unblock,
     Move,
     Rights,
+    /// Portal curation (featured pages, their order, blurbs and pictures, sections).
+    Curate,
+    /// An animateur appointed to a portal, or dismissed.
+    PortalAnimateur,
 }
 
 impl LogAction {
-    pub const ALL: [LogAction; 10] = [
+    pub const ALL: [LogAction; 12] = [
         LogAction::Protect,
         LogAction::Unprotect,
         LogAction::Delete,
@@ -27,6 +31,8 @@ impl LogAction {
         LogAction::Unblock,
         LogAction::Move,
         LogAction::Rights,
+        LogAction::Curate,
+        LogAction::PortalAnimateur,
     ];
 
     /// The code stored in the database and used in `?type=` filters.
@@ -42,6 +48,8 @@ impl LogAction {
             LogAction::Unblock => "unblock",
             LogAction::Move => "move",
             LogAction::Rights => "rights",
+            LogAction::Curate => "curate",
+            LogAction::PortalAnimateur => "animateur",
         }
     }
 
@@ -52,7 +60,7 @@ impl LogAction {
     }
 
     /// The family shown together in the log's filter: protection, deletion, blocks,
-    /// moves, rights.
+    /// moves, rights, portals.
     pub fn family(self) -> &'static str {
         match self {
             LogAction::Protect | LogAction::Unprotect => "protect",
@@ -63,6 +71,7 @@ impl LogAction {
             LogAction::Block | LogAction::Unblock => "block",
             LogAction::Move => "move",
             LogAction::Rights => "rights",
+            LogAction::Curate | LogAction::PortalAnimateur => "portal",
         }
     }
 }

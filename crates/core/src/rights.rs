@@ -124,10 +124,15 @@ pub enum Action {
     ChangeRights,
     /// Open a workshop event window.
     CreateEvent,
+    /// Curate a portal: featured pages, sections, article du jour (administrators, and
+    /// the animateurs appointed to that portal: see [`check_portal`]).
+    CuratePortal,
+    /// Appoint or dismiss the animateurs of a portal.
+    AppointAnimateurs,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Action::Read,
         Action::Edit,
         Action::Create,
@@ -142,6 +147,8 @@ impl Action {
         Action::Block,
         Action::ChangeRights,
         Action::CreateEvent,
+        Action::CuratePortal,
+        Action::AppointAnimateurs,
     ];
 
     /// The least a person must be for this action, protections aside.
@@ -158,7 +165,9 @@ impl Action {
             | Action::HideRevision
             | Action::ViewHidden
             | Action::Block
-            | Action::ChangeRights => Needs::Role(Role::Administrator),
+            | Action::ChangeRights
+            | Action::CuratePortal
+            | Action::AppointAnimateurs => Needs::Role(Role::Administrator),
         }
     }
 
@@ -203,6 +212,8 @@ pub enum Denial {
     AccountRequired,
     /// A registered account with this role (or above) is needed.
     RoleRequired(Role),
+    /// Only administrators and the animateurs appointed to this portal may curate it.
+    PortalCurators,
 }
 
 /// Decides whether `actor` may do `action` on a page with `protection`, at `now`.
@@ -259,6 +270,43 @@ pub fn check(
         }
     }
     Ok(())
+}
+
+/// Decides an action on a portal, knowing whether the person is one of the animateurs
+/// an administrator appointed to it (`appointed`). Appointed animateurs (registered
+/// accounts, whatever their role) may curate that portal and no other; administrators
+/// may curate every portal and appoint animateurs. The portal page's edit protection
+/// does not apply: curation changes no text. Other actions are decided by [`check`].
+///
+/// ```
+/// use carnet_core::rights::{check_portal, Action, Actor, Denial, Policy, Standing};
+/// use carnet_core::Role;
+/// let now = chrono::Utc::now();
+/// let writer = Actor { standing: Standing::Registered(Role::Writer), block: None };
+/// assert!(check_portal(&writer, Action::CuratePortal, true, Policy::default(), now).is_ok());
+/// assert_eq!(check_portal(&writer, Action::CuratePortal, false, Policy::default(), now),
+///            Err(Denial::PortalCurators));
+/// ```
+pub fn check_portal(
+    actor: &Actor,
+    action: Action,
+    appointed: bool,
+    policy: Policy,
+    now: DateTime<Utc>,
+) -> Result<(), Denial> {
+    if action != Action::CuratePortal {
+        return check(actor, action, None, policy, now);
+    }
+    if let Some(block) = actor.block.as_ref().filter(|block| block.is_active(now)) {
+        return Err(Denial::Blocked(block.clone()));
+    }
+    if appointed && actor.role().is_some() {
+        return Ok(());
+    }
+    match check(actor, action, None, policy, now) {
+        Err(Denial::RoleRequired(_) | Denial::AccountRequired) => Err(Denial::PortalCurators),
+        other => other,
+    }
 }
 
 /// An expiry that is neither a duration nor a date to come.
@@ -353,7 +401,7 @@ mod tests {
     /// standing (anonymous, temporary, writer, animateur, administrator).
     #[test]
     fn table_of_rights() {
-        let table: [(Action, [bool; 5]); 14] = [
+        let table: [(Action, [bool; 5]); 16] = [
             (Action::Read, [true, true, true, true, true]),
             (Action::Edit, [true, true, true, true, true]),
             (Action::Create, [true, true, true, true, true]),
@@ -368,6 +416,11 @@ mod tests {
             (Action::ViewHidden, [false, false, false, false, true]),
             (Action::Block, [false, false, false, false, true]),
             (Action::ChangeRights, [false, false, false, false, true]),
+            (Action::CuratePortal, [false, false, false, false, true]),
+            (
+                Action::AppointAnimateurs,
+                [false, false, false, false, true],
+            ),
         ];
         assert_eq!(
             table.iter().map(|(a, _)| *a).collect::<Vec<_>>().len(),
@@ -384,6 +437,73 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Portal curation: one column per standing, without and with an appointment to
+    /// that portal.
+    #[test]
+    fn table_of_portal_rights() {
+        let now = Utc::now();
+        let table: [(Action, bool, [bool; 5]); 4] = [
+            (
+                Action::CuratePortal,
+                false,
+                [false, false, false, false, true],
+            ),
+            (Action::CuratePortal, true, [false, false, true, true, true]),
+            (
+                Action::AppointAnimateurs,
+                false,
+                [false, false, false, false, true],
+            ),
+            // Being animateur of a portal does not let one appoint others.
+            (
+                Action::AppointAnimateurs,
+                true,
+                [false, false, false, false, true],
+            ),
+        ];
+        for (action, appointed, expected) in table {
+            for (standing, allowed) in [ANON, TEMP, WRITER, ANIM, ADMIN].into_iter().zip(expected) {
+                let result =
+                    check_portal(&actor(standing), action, appointed, Policy::default(), now);
+                assert_eq!(
+                    result.is_ok(),
+                    allowed,
+                    "{action:?} by {standing:?} (appointed: {appointed}): {result:?}"
+                );
+                if !allowed && action == Action::CuratePortal {
+                    assert_eq!(result, Err(Denial::PortalCurators));
+                }
+            }
+        }
+        // A temporary identity cannot be appointed in practice; even if it were, it
+        // would not curate.
+        assert!(
+            check_portal(
+                &actor(TEMP),
+                Action::CuratePortal,
+                true,
+                Policy::default(),
+                now
+            )
+            .is_err()
+        );
+        // A blocked animateur curates nothing.
+        let block = Block {
+            reason: "spam".into(),
+            expires: None,
+        };
+        let blocked = Actor {
+            standing: WRITER,
+            block: Some(block.clone()),
+        };
+        assert_eq!(
+            check_portal(&blocked, Action::CuratePortal, true, Policy::default(), now),
+            Err(Denial::Blocked(block))
+        );
+        // Other actions go through the ordinary table.
+        assert!(check_portal(&actor(WRITER), Action::Edit, false, Policy::default(), now).is_ok());
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct ChangeFilter {
     pub since: Option<DateTime<Utc>>,
     /// Only pages on this person's watchlist.
     pub watched_by: Option<carnet_core::UserId>,
+    /// Only the pages of this portal: the portal page itself, the pages of its sections'
+    /// categories and its featured pages (`portal.rs`).
+    pub portal: Option<Title>,
 }
 
 /// One revision in the list.
@@ -78,6 +81,28 @@ impl Store {
         limit: usize,
         before: Option<RevisionId>,
     ) -> Result<ChangePage, StoreError> {
+        self.changes(filter, None, limit, before)
+    }
+
+    /// The newest `limit` changes of the pages `ids` (a portal's activity).
+    pub(crate) fn changes_of_pages(
+        &self,
+        ids: &[i64],
+        limit: usize,
+    ) -> Result<Vec<Change>, StoreError> {
+        Ok(self
+            .changes(&ChangeFilter::default(), Some(ids), limit, None)?
+            .changes)
+    }
+
+    fn changes(
+        &self,
+        filter: &ChangeFilter,
+        pages_in: Option<&[i64]>,
+        limit: usize,
+        before: Option<RevisionId>,
+    ) -> Result<ChangePage, StoreError> {
+        use crate::schema::{portal_features, portal_sections};
         let limit = limit.clamp(1, MAX_CHANGES);
         let mut conn = self.conn()?;
         let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
@@ -112,6 +137,33 @@ impl Store {
                 .filter(category_links::category.eq(category.name().to_owned()))
                 .select(category_links::from_page);
             query = query.filter(pages::id.eq_any(members));
+        }
+        if let Some(ids) = pages_in {
+            query = query.filter(revisions::page_id.eq_any(ids.to_vec()));
+        }
+        if let Some(portal) = &filter.portal {
+            let Some(page) = crate::pages::find_page(&mut conn, portal)?
+                .filter(|page| page.latest_revision_id.is_some())
+            else {
+                return Ok(ChangePage::default());
+            };
+            let categories = portal_sections::table
+                .filter(portal_sections::portal_id.eq(page.id))
+                .select(portal_sections::category);
+            let members = category_links::table
+                .filter(category_links::category.eq_any(categories))
+                .select(category_links::from_page);
+            let featured = portal_features::table
+                .filter(portal_features::portal_id.eq(page.id))
+                .filter(portal_features::namespace.eq(pages::namespace))
+                .filter(portal_features::name.eq(pages::name))
+                .select(portal_features::portal_id);
+            query = query.filter(
+                pages::id
+                    .eq(page.id)
+                    .or(pages::id.eq_any(members))
+                    .or(diesel::dsl::exists(featured)),
+            );
         }
         if let Some(author) = &filter.author {
             // Names are stored normalised; accept what a person types.

@@ -15,6 +15,7 @@ mod links;
 mod live;
 mod moderation;
 mod pages;
+mod portal;
 mod schema;
 mod search;
 #[cfg(feature = "testing")]
@@ -39,6 +40,9 @@ pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };
 pub use pages::{Edit, HistoryEntry, HistoryPage, PageSummary, SaveOutcome};
+pub use portal::{
+    CurateOutcome, Curation, Featured, PortalChange, PortalSummary, PortalView, Section,
+};
 pub use search::{MAX_RESULTS, SearchFilter, SearchHit, SearchResults};
 pub use tokens::ApiToken;
 pub use watchlist::WatchSettings;

@@ -140,33 +140,15 @@ impl<'c> Lookup<'c> {
         })
     }
 
-    /// Up to `limit` members of a category.
+    /// Up to `limit` members of a category, by an index range scan whatever the order
+    /// (`portal::members_query`).
     pub fn category_members(
         &self,
         category: &Title,
         limit: usize,
         order: MemberOrder,
     ) -> Vec<Title> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows: Vec<(i32, String)> = self.run(|conn| {
-            let query = category_links::table
-                .inner_join(pages::table)
-                .filter(category_links::category.eq(category.name()))
-                .select((pages::namespace, pages::name))
-                .limit(limit)
-                .into_boxed();
-            let query = match order {
-                MemberOrder::Alphabetical => {
-                    query.order((category_links::sort_key.asc(), pages::name.asc()))
-                }
-                MemberOrder::RecentlyChanged => query.order(pages::touched_at.desc()),
-                MemberOrder::Newest => query.order(pages::created_at.desc()),
-            };
-            query.load(conn)
-        });
-        rows.into_iter()
-            .filter_map(|(namespace, name)| title_of(namespace, &name))
-            .collect()
+        self.run(|conn| crate::portal::members(conn, category, limit, order))
     }
 
     /// Articles in the wiki (main namespace, redirects excluded).
@@ -216,6 +198,8 @@ struct CategoryLinkRow<'a> {
     from_page: i64,
     category: &'a str,
     sort_key: String,
+    page_created_at: chrono::NaiveDateTime,
+    page_touched_at: chrono::NaiveDateTime,
 }
 
 #[derive(Insertable)]
@@ -301,6 +285,12 @@ pub(crate) fn replace_links(
             })
             .execute(conn)?;
     }
+    // The member's times go with each row, so that category lists by date are index
+    // range scans (`portal.rs`). Every change of `touched_at` ends up here.
+    let (created_at, touched_at): (chrono::NaiveDateTime, chrono::NaiveDateTime) = pages::table
+        .find(page_id)
+        .select((pages::created_at, pages::touched_at))
+        .first(conn)?;
     let mut new_categories = BTreeSet::new();
     for link in &links.categories {
         if !new_categories.insert(link.category.name().to_owned()) {
@@ -312,6 +302,8 @@ pub(crate) fn replace_links(
                 from_page: page_id,
                 category: link.category.name(),
                 sort_key: collation_key(key),
+                page_created_at: created_at,
+                page_touched_at: touched_at,
             })
             .execute(conn)?;
     }
@@ -336,11 +328,16 @@ pub(crate) fn replace_links(
         ))
         .execute(conn)?;
 
-    // Pages listing a category that gained or lost this page.
-    let changed: Vec<String> = old_categories
-        .symmetric_difference(&new_categories)
-        .cloned()
-        .collect();
+    // Pages listing a category that gained or lost this page; after a new revision,
+    // pages listing any of its categories (lists by date change order).
+    let changed: Vec<String> = if change == LinkChange::Refreshed {
+        old_categories
+            .symmetric_difference(&new_categories)
+            .cloned()
+            .collect()
+    } else {
+        old_categories.union(&new_categories).cloned().collect()
+    };
     if !changed.is_empty() {
         let listing = listed_categories::table
             .filter(listed_categories::category.eq_any(changed))

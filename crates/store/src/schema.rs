@@ -63,6 +63,8 @@ diesel::table! {
         from_page -> BigInt,
         category -> Text,
         sort_key -> Text,
+        page_created_at -> Timestamp,
+        page_touched_at -> Timestamp,
     }
 }
 
@@ -279,6 +281,7 @@ diesel::table! {
 
 diesel::joinable!(search_titles -> pages (page_id));
 diesel::allow_tables_to_appear_in_same_query!(search_titles, pages);
+
 diesel::table! {
     event_participants (event_id, user_id) {
         event_id -> BigInt,
@@ -294,3 +297,47 @@ diesel::allow_tables_to_appear_in_same_query!(event_participants, event_windows)
 diesel::allow_tables_to_appear_in_same_query!(event_participants, users);
 diesel::allow_tables_to_appear_in_same_query!(event_participants, revisions);
 diesel::allow_tables_to_appear_in_same_query!(event_participants, pages);
+
+diesel::table! {
+    portal_features (portal_id, namespace, name) {
+        portal_id -> BigInt,
+        namespace -> Integer,
+        name -> Text,
+        position -> Integer,
+        blurb -> Text,
+        picture -> Text,
+        added_by -> Nullable<BigInt>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    portal_sections (portal_id, category, sort) {
+        portal_id -> BigInt,
+        category -> Text,
+        sort -> Text,
+        position -> Integer,
+        size -> Integer,
+    }
+}
+
+diesel::table! {
+    portal_animateurs (portal_id, user_id) {
+        portal_id -> BigInt,
+        user_id -> BigInt,
+        added_by -> Nullable<BigInt>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(portal_animateurs -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(portal_features, portal_sections, portal_animateurs);
+// The portal tables with the older ones, pair by pair (each pair may be declared once).
+diesel::allow_tables_to_appear_in_same_query!(portal_features, pages);
+diesel::allow_tables_to_appear_in_same_query!(portal_features, revisions);
+diesel::allow_tables_to_appear_in_same_query!(portal_features, category_links);
+diesel::allow_tables_to_appear_in_same_query!(portal_sections, pages);
+diesel::allow_tables_to_appear_in_same_query!(portal_sections, revisions);
+diesel::allow_tables_to_appear_in_same_query!(portal_sections, category_links);
+diesel::allow_tables_to_appear_in_same_query!(portal_animateurs, users);
+diesel::allow_tables_to_appear_in_same_query!(portal_animateurs, pages);

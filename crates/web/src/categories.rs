@@ -310,12 +310,32 @@ struct SizeView<'a> {
     heading: String,
     help: Option<String>,
     items: Vec<(LinkView, String)>,
+    next_href: Option<String>,
 }
 
 /// `Spécial:Pages_longues` and `Spécial:Pages_courtes`: articles by size.
 pub async fn by_size(ctx: &Ctx<'_>, longest_first: bool) -> Result<HttpResponse, Problem> {
+    let offset = match ctx
+        .req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("offset="))
+    {
+        None | Some("") => 0,
+        Some(value) => value
+            .parse::<usize>()
+            .map_err(|_| Problem::BadParameter("offset"))?,
+    };
     let store = ctx.state.store.clone();
-    let pages = web::block(move || store.pages_by_size(longest_first, SIZE_LIMIT, 0)).await??;
+    let pages =
+        web::block(move || store.pages_by_size(longest_first, SIZE_LIMIT, offset)).await??;
+    let next_href = (pages.len() == SIZE_LIMIT).then(|| {
+        format!(
+            "{}?offset={}",
+            ctx.req.uri().path(),
+            offset.saturating_add(SIZE_LIMIT)
+        )
+    });
     let tr = ctx.tr;
     let items = pages
         .iter()
@@ -337,6 +357,7 @@ pub async fn by_size(ctx: &Ctx<'_>, longest_first: bool) -> Result<HttpResponse,
         heading,
         help: Some(help),
         items,
+        next_href,
     };
     Ok(ctx.html_response(StatusCode::OK, &view))
 }

@@ -46,6 +46,9 @@ pub struct ChangesQuery {
     days: Option<String>,
     limit: Option<String>,
     before: Option<String>,
+    /// A portal's pages (`Portail:X` or `X`).
+    #[serde(alias = "portail")]
+    portal: Option<String>,
 }
 
 fn flag(value: Option<&String>) -> bool {
@@ -78,6 +81,17 @@ impl ChangesQuery {
             )?),
         };
         let page = filled(self.page.as_ref()).map(Title::parse).transpose()?;
+        let portal = match filled(self.portal.as_ref()) {
+            None => None,
+            Some(name) => {
+                let title = Title::parse(name)?;
+                Some(if title.namespace() == Namespace::Portal {
+                    title
+                } else {
+                    Title::from_parts(Namespace::Portal, name)?
+                })
+            }
+        };
         let since = match filled(self.days.as_ref()) {
             None => None,
             Some(days) => {
@@ -98,6 +112,7 @@ impl ChangesQuery {
             hide_minor: flag(self.hideminor.as_ref()),
             since,
             watched_by: None,
+            portal,
         })
     }
 
@@ -133,6 +148,7 @@ impl ChangesQuery {
             ("hideminor", &self.hideminor),
             ("days", &self.days),
             ("limit", &self.limit),
+            ("portal", &self.portal),
         ];
         pairs
             .iter()
@@ -211,6 +227,8 @@ pub struct ChangesView<'a> {
     pub periods: Vec<Choice>,
     pub user: String,
     pub category: String,
+    /// The portal filter, as typed.
+    pub portal: String,
     pub new_only: bool,
     pub hide_minor: bool,
     pub days: Vec<DayGroup>,
@@ -348,6 +366,7 @@ pub async fn page(
         periods,
         user: query.user.clone().unwrap_or_default(),
         category: query.category.clone().unwrap_or_default(),
+        portal: query.portal.clone().unwrap_or_default(),
         new_only: flag(query.new.as_ref()),
         hide_minor: flag(query.hideminor.as_ref()),
         days: group(tr, &found.changes),
@@ -443,15 +462,17 @@ pub async fn atom(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         let filter = query.filter()?;
         let found = load(&state, &query, FEED_LIMIT).await?;
         let origin = origin(&req);
-        let title = match (&filter.page, &filter.category) {
-            (Some(page), _) => tr.t1("feed-page-title", "title", &page.to_string()),
-            (None, Some(category)) => tr.t1("feed-category-title", "title", category.name()),
-            (None, None) => tr.t("feed-changes-title"),
+        let title = match (&filter.page, &filter.category, &filter.portal) {
+            (Some(page), _, _) => tr.t1("feed-page-title", "title", &page.to_string()),
+            (None, Some(category), _) => tr.t1("feed-category-title", "title", category.name()),
+            (None, None, Some(portal)) => tr.t1("feed-portal-title", "title", portal.name()),
+            (None, None, None) => tr.t("feed-changes-title"),
         };
         let self_href = format!("{origin}{}", req.uri());
-        let alternate = match &filter.page {
-            Some(page) => format!("{origin}{}", paths::action(page, "history")),
-            None => format!("{origin}/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes"),
+        let alternate = match (&filter.page, &filter.portal) {
+            (Some(page), _) => format!("{origin}{}", paths::action(page, "history")),
+            (None, Some(portal)) => format!("{origin}{}", paths::page(portal)),
+            (None, None) => format!("{origin}/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes"),
         };
         let updated = found
             .changes

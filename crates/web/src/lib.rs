@@ -19,6 +19,7 @@ mod limits;
 mod live;
 mod moderation;
 mod paths;
+mod portals;
 mod problem;
 mod rights;
 mod search;
@@ -45,6 +46,8 @@ pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
 pub use limits::LimitConfig;
 pub use live::LiveHub;
+#[doc(hidden)]
+pub use views::read_page_html;
 
 /// The stylesheet, compiled in so the binary is self-contained.
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");

@@ -157,6 +157,9 @@ pub fn describe(tr: Tr<'_>, entry: &LogEntry) -> String {
                 ("change", details.to_owned().into()),
             ],
         ),
+        LogAction::Curate | LogAction::PortalAnimateur => {
+            crate::portals::describe_details(tr, entry.action, &target, details)
+        }
     };
     let actor = entry.actor.clone().unwrap_or_else(|| tr.t("log-console"));
     let mut line = format!("{} — {actor} {what}", tr.date(&entry.timestamp));
@@ -672,7 +675,7 @@ pub async fn journal(ctx: &Ctx<'_>, query: &PageQuery) -> Result<HttpResponse, P
     let page = web::block(move || store.log(&filter, None, LOG_PAGE_SIZE, before)).await??;
     let tr = ctx.tr;
     let base = "/wiki/Sp%C3%A9cial:Journal";
-    let mut filters: Vec<LinkView> = ["", "protect", "delete", "block", "move", "rights"]
+    let mut filters: Vec<LinkView> = ["", "protect", "delete", "block", "move", "rights", "portal"]
         .iter()
         .map(|family| LinkView {
             href: if family.is_empty() {

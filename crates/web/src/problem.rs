@@ -76,6 +76,12 @@ pub enum Problem {
     BadJoinLink,
     /// A sign-up link of an event that is over.
     EventOver,
+    /// `?action=curate` on a page that is not a portal.
+    NotAPortal,
+    /// The featured page, section or animateur named is not on the portal.
+    NotOnPortal,
+    /// The portal has as many featured pages (or sections) as it may.
+    PortalFull,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -124,6 +130,9 @@ impl Problem {
             Problem::Section(_) | Problem::Search(_) => StatusCode::BAD_REQUEST,
             Problem::EventMissing | Problem::BadJoinLink => StatusCode::NOT_FOUND,
             Problem::EventOver => StatusCode::GONE,
+            Problem::NotAPortal => StatusCode::BAD_REQUEST,
+            Problem::NotOnPortal => StatusCode::NOT_FOUND,
+            Problem::PortalFull => StatusCode::CONFLICT,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -158,7 +167,7 @@ impl Problem {
             Problem::Denied(Denial::Blocked(_)) => "blocked",
             Problem::Denied(Denial::Protected(_)) => "protected",
             Problem::Denied(Denial::AccountRequired) => "account_required",
-            Problem::Denied(Denial::RoleRequired(_)) => "forbidden",
+            Problem::Denied(Denial::RoleRequired(_) | Denial::PortalCurators) => "forbidden",
             Problem::RevisionHidden(_) => "revision_hidden",
             Problem::RevisionDeleted(_) => "revision_deleted",
             Problem::CannotHideCurrent => "cannot_hide_current",
@@ -183,6 +192,9 @@ impl Problem {
             Problem::EventMissing => "event_missing",
             Problem::BadJoinLink => "bad_join_link",
             Problem::EventOver => "event_over",
+            Problem::NotAPortal => "not_a_portal",
+            Problem::NotOnPortal => "not_on_portal",
+            Problem::PortalFull => "portal_full",
             Problem::Internal => "internal",
         }
     }
@@ -321,6 +333,9 @@ impl Problem {
             Problem::EventMissing => tr.t("event-missing"),
             Problem::BadJoinLink => tr.t("event-bad-join-link"),
             Problem::EventOver => tr.t("event-over"),
+            Problem::NotAPortal => tr.t("portal-error-not-a-portal"),
+            Problem::NotOnPortal => tr.t("portal-error-not-on-portal"),
+            Problem::PortalFull => tr.t("portal-error-full"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -363,6 +378,7 @@ fn denial_message(tr: Tr<'_>, denial: &Denial) -> String {
         Denial::AccountRequired => tr.t("rights-account-required"),
         Denial::RoleRequired(Role::Administrator) => tr.t("rights-admins-only"),
         Denial::RoleRequired(_) => tr.t("rights-animateurs-only"),
+        Denial::PortalCurators => tr.t("rights-portal-curators"),
     }
 }
 

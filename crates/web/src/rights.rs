@@ -41,6 +41,25 @@ impl Ctx<'_> {
         .map_err(Problem::Denied)
     }
 
+    /// Whether the request may do `action` on a portal, `appointed` telling whether the
+    /// person is one of its animateurs.
+    pub fn may_on_portal(&self, action: Action, appointed: bool) -> bool {
+        self.require_on_portal(action, appointed).is_ok()
+    }
+
+    /// Refuses portal curation (or appointments) with the reason, per
+    /// `carnet_core::rights::check_portal`.
+    pub fn require_on_portal(&self, action: Action, appointed: bool) -> Result<(), Problem> {
+        rights::check_portal(
+            &self.actor(),
+            action,
+            appointed,
+            self.state.policy,
+            Utc::now(),
+        )
+        .map_err(Problem::Denied)
+    }
+
     /// The protection of a page, if one is in force.
     pub async fn protection_of(&self, title: &Title) -> Result<Option<Protection>, Problem> {
         let store = self.state.store.clone();

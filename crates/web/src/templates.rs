@@ -130,6 +130,8 @@ pub struct PageView<'a> {
     pub redirected_from: Option<LinkView>,
     pub categories: Vec<LinkView>,
     pub category_listing: Option<CategoryListing>,
+    /// A portal's curated blocks (`portals.rs`).
+    pub portal: Option<crate::portals::PortalPanel>,
 }
 
 /// A link to a page, red when the page does not exist.
@@ -174,6 +176,8 @@ pub struct SpecialView<'a> {
     pub heading: String,
     pub help: Option<String>,
     pub items: Vec<(LinkView, String)>,
+    /// The next slice of a long list.
+    pub next_href: Option<String>,
 }
 
 /// The banner and actions shown on an old revision.

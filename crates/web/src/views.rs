@@ -263,6 +263,7 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
         action @ ("protect" | "delete" | "undelete" | "move" | "hide") => {
             crate::moderation::form(ctx, title, action, &query).await
         }
+        "curate" => crate::portals::form(ctx, title, &query).await,
         other => Err(Problem::UnknownAction(other.to_owned())),
     }
 }
@@ -329,9 +330,17 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     let follow = query.redirect.as_deref() != Some("no") && redirected_from.is_none();
     let page_from = query.pagefrom.clone();
     let page_title = title.clone();
-    let loaded =
-        web::block(move || load_page(&store, &page_title, follow, page_from.as_deref(), &messages))
-            .await??;
+    let loaded = web::block(move || {
+        load_page(
+            &store,
+            &page_title,
+            follow,
+            page_from.as_deref(),
+            &messages,
+            true,
+        )
+    })
+    .await??;
     let Some(loaded) = loaded else {
         let store = ctx.state.store.clone();
         let page_title = title.clone();
@@ -379,7 +388,9 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
-        | "moved" | "rolledback" | "section-added" => Some(ctx.tr.t(&format!("notice-{notice}"))),
+        | "moved" | "rolledback" | "section-added" | "curated" => {
+            Some(ctx.tr.t(&format!("notice-{notice}")))
+        }
         _ => None,
     });
     let category_listing = listing.map(|(listing, cycle)| CategoryListing {
@@ -415,6 +426,20 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         .map(|found| crate::moderation::protection_notice(ctx.tr, &found));
     let mut tabs = crate::moderation::tabs(ctx, &title, true, "read");
     tabs.watch = crate::watch::button(ctx, &title).await;
+    let portal = if crate::portals::is_portal(&title) {
+        if crate::portals::may_curate(ctx, &title).await {
+            tabs.tools.push(crate::portals::curate_tab(ctx, &title));
+        }
+        let store = ctx.state.store.clone();
+        let tr = ctx.tr;
+        let portal_title = title.clone();
+        let view =
+            web::block(move || store.portal_view(&portal_title, crate::portals::ACTIVITY_LIMIT))
+                .await??;
+        view.map(|view| crate::portals::panel(tr, &title, &view, chrono::Utc::now().date_naive()))
+    } else {
+        None
+    };
     let view = PageView {
         tr: ctx.tr,
         chrome: ctx.chrome(title.to_string()),
@@ -435,6 +460,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
             .map(|(t, exists)| LinkView::to(t, *exists))
             .collect(),
         category_listing,
+        portal,
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -447,6 +473,7 @@ fn load_page(
     follow_redirect: bool,
     page_from: Option<&str>,
     messages: &carnet_render::Messages,
+    use_cache: bool,
 ) -> Result<Option<Loaded>, Problem> {
     let Some((summary, revision)) = store.page(title)? else {
         return Ok(None);
@@ -455,14 +482,19 @@ fn load_page(
     if follow_redirect && let Some(target) = store.redirect_target(summary.id)? {
         return Ok(Some(Loaded::Redirect(target)));
     }
-    let html = match store.cached_html(summary.id, revision.meta.id)? {
+    let cached = if use_cache {
+        store.cached_html(summary.id, revision.meta.id)?
+    } else {
+        None
+    };
+    let html = match cached {
         Some(html) => html,
         None => {
             let lookup = store.lookup()?;
             let rendered = render_page(revision.text.as_str(), title, &lookup, messages);
             let trusted = !lookup.failed();
             drop(lookup);
-            if trusted {
+            if trusted && use_cache {
                 store.cache_render(
                     summary.id,
                     revision.meta.id,
@@ -546,6 +578,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
                 None => crate::events::page(ctx).await,
             };
         }
+        "portails" | "portals" => return crate::portals::index(ctx).await,
         "statistiques" | "statistics" => {
             let figures = web::block(move || store.statistics()).await??;
             let tr = ctx.tr;
@@ -629,6 +662,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         heading,
         help,
         items,
+        next_href: None,
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -673,6 +707,7 @@ fn old_revision_view(
         redirected_from: None,
         categories: Vec::new(),
         category_listing: None,
+        portal: None,
     };
     ctx.html(StatusCode::OK, &view)
 }
@@ -919,6 +954,18 @@ pub struct PageForm {
     /// The watchlist setting's checkbox.
     #[serde(default)]
     pub(crate) watch_own: String,
+    /// Portal curation (`portals.rs`): a featured page's blurb and picture, a section's
+    /// category, order and size.
+    #[serde(default)]
+    pub(crate) blurb: String,
+    #[serde(default)]
+    pub(crate) picture: String,
+    #[serde(default)]
+    pub(crate) category: String,
+    #[serde(default)]
+    pub(crate) sort: String,
+    #[serde(default)]
+    pub(crate) size: String,
 }
 
 /// `POST /wiki/{title}?action=edit|restore`.
@@ -951,6 +998,7 @@ pub async fn page_post(
             Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {
                 crate::moderation::submit(&ctx, title, action, &form).await
             }
+            Some("curate") => crate::portals::submit(&ctx, title, &form).await,
             Some(other) => Err(Problem::UnknownAction(other.to_owned())),
             None => Err(Problem::MethodNotAllowed),
         }
@@ -1530,4 +1578,45 @@ fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_owned()))
         .finish()
+}
+
+/// A page as a reader gets it, without HTTP: the page (from the render cache, or
+/// rendered without it when `use_cache` is false), a portal's blocks, the template.
+/// For the portal benchmark (`crates/web/benches/portal.rs`); blocking.
+#[doc(hidden)]
+pub fn read_page_html(state: &AppState, title: &Title, use_cache: bool) -> Result<String, Problem> {
+    let tr = Tr::new(&state.i18n, Lang::Fr);
+    let Some(Loaded::Page {
+        revision,
+        html,
+        categories,
+        ..
+    }) = load_page(&state.store, title, false, None, &state.messages, use_cache)?
+    else {
+        return Err(Problem::PageNotFound);
+    };
+    let portal = if crate::portals::is_portal(title) {
+        crate::portals::load_panel(&state.store, tr, title)?
+    } else {
+        None
+    };
+    let view = PageView {
+        tr,
+        chrome: Chrome::new(tr, &state.main_page, title.to_string(), "/", None, ""),
+        tabs: Tabs::new(title, true, "read"),
+        html,
+        notice: None,
+        protection: None,
+        last_modified: last_modified(tr, &revision),
+        old: None,
+        csrf: String::new(),
+        redirected_from: None,
+        categories: categories
+            .iter()
+            .map(|(t, exists)| LinkView::to(t, *exists))
+            .collect(),
+        category_listing: None,
+        portal,
+    };
+    view.render().map_err(Problem::internal)
 }
