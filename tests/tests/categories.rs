@@ -247,8 +247,8 @@ fn pages_by_size_longest_and_shortest() {
         &text,
         &["Court (3 bytes)", "Moyen (100 bytes)", "Long (400 bytes)"],
     );
-    // Paged with `offset`: the longest page is the first one skipped.
-    let rest = server.get("/wiki/Sp%C3%A9cial:Pages_longues?offset=1");
+    // Paged with `offset`: the welcome page and the longest page are skipped.
+    let rest = server.get("/wiki/Sp%C3%A9cial:Pages_longues?offset=2");
     assert!(!visible(&rest).contains("Long (400 octets)"));
     assert!(visible(&rest).contains("Moyen (100 octets)"));
     server
