@@ -262,6 +262,7 @@ fn three_clients_type_at_once_converge_and_checkpoint() {
 
 #[test]
 fn a_form_save_during_a_live_session_is_merged_into_the_live_text() {
+    let _ = env_logger::builder().is_test(true).try_init();
     let server = TestServer::start();
     let base = "titre\n\nparagraphe un\n\nparagraphe deux";
     let first = create(&server, "Compte_rendu", base);
