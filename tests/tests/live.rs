@@ -262,7 +262,6 @@ fn three_clients_type_at_once_converge_and_checkpoint() {
 
 #[test]
 fn a_form_save_during_a_live_session_is_merged_into_the_live_text() {
-    let _ = env_logger::builder().is_test(true).try_init();
     let server = TestServer::start();
     let base = "titre\n\nparagraphe un\n\nparagraphe deux";
     let first = create(&server, "Compte_rendu", base);
@@ -358,4 +357,105 @@ fn a_plain_get_without_upgrade_is_refused() {
     assert_eq!(reply.status, 400, "{}", reply.body);
     let reply = server.get("/api/v1/pages/Sp%C3%A9cial:Journal/live");
     assert_eq!(reply.status, 403, "{}", reply.body);
+}
+
+/// Two Carnet processes on one database (as `carnet serve` twice behind a load
+/// balancer): writers on each see each other's typing, a "save a version" asked on
+/// either is saved once, and leaving saves nothing twice.
+#[test]
+fn two_processes_share_one_live_session() {
+    let _ = env_logger::builder().is_test(true).try_init();
+    if std::env::var_os("CARNET_TEST_DATABASE_URL").is_none() {
+        // On SQLite the relay works the same (both servers share the file and read
+        // each other's updates every second), so the test runs there too.
+        eprintln!("two processes on one SQLite file (PostgreSQL: set CARNET_TEST_DATABASE_URL)");
+    }
+    let one = TestServer::start();
+    let two = one.start_sharing();
+    create(&one, "S%C3%A9ance", "Ordre du jour");
+    let mut ada = LiveClient::connect(&one, "S%C3%A9ance");
+    let mut bob = LiveClient::connect(&two, "S%C3%A9ance");
+    pump_until(&mut [&mut ada, &mut bob], "the initial text", |cs| {
+        cs.iter().all(|c| c.text() == "Ordre du jour")
+    });
+    // One keystroke at a time: how long until the other process's client has it.
+    let mut delays = Vec::new();
+    for i in 0..5 {
+        let mark = format!("<{i}>");
+        let typed = Instant::now();
+        ada.type_at(0, &mark);
+        pump_until(&mut [&mut ada, &mut bob], "one keystroke relayed", |cs| {
+            cs[1].text().contains(&mark)
+        });
+        delays.push(typed.elapsed());
+    }
+    delays.sort();
+    let median = delays[2];
+    eprintln!("keystroke relayed to the other process in {delays:?}");
+    if std::env::var_os("CARNET_TEST_DATABASE_URL").is_some() {
+        // NOTIFY wakes the other process at once; its fallback look is every second.
+        assert!(median < Duration::from_millis(300), "{delays:?}");
+    }
+    for i in 0..25 {
+        ada.type_at_end(&format!("[a{i}]"));
+        bob.type_at(0, &format!("[b{i}]"));
+        if i % 5 == 0 {
+            ada.pump();
+            bob.pump();
+        }
+    }
+    let every = |text: &str, upto: usize| {
+        (0..upto).all(|i| {
+            text.matches(&format!("[a{i}]")).count() == 1
+                && text.matches(&format!("[b{i}]")).count() == 1
+        })
+    };
+    pump_until(
+        &mut [&mut ada, &mut bob],
+        "convergence across processes",
+        |cs| {
+            let text = cs[0].text();
+            cs.iter().all(|c| c.text() == text) && every(&text, 25)
+        },
+    );
+    let live_text = ada.text();
+
+    // "Save a version" on the second process: one revision, naming both writers.
+    bob.save_version("Notes communes");
+    let page = page_until(&one, "S%C3%A9ance", |text| text == live_text.trim_end());
+    let revision = &page["revision"];
+    assert!(
+        revision["comment"]
+            .as_str()
+            .unwrap()
+            .starts_with("Notes communes"),
+        "{revision}"
+    );
+    assert_eq!(
+        revision["author"].as_str().unwrap().matches(", ").count(),
+        1,
+        "both writers named: {revision}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(one.history("Séance").len(), 2, "one checkpoint, not two");
+
+    // Ada leaves (her process held the checkpoints); Bob types on and leaves: the
+    // other process takes over and saves his last words, once.
+    ada.close();
+    std::thread::sleep(Duration::from_millis(1500));
+    bob.type_at_end("[fin]");
+    pump_until(&mut [&mut bob], "the last keystroke", |cs| {
+        cs[0].text().ends_with("[fin]")
+    });
+    let final_text = bob.text();
+    bob.close();
+    let page = page_until(&two, "S%C3%A9ance", |text| text == final_text.trim_end());
+    let text = page["text"].as_str().unwrap();
+    assert!(every(text, 25), "{text}");
+    assert_eq!(text.matches("[fin]").count(), 1, "{text}");
+    std::thread::sleep(Duration::from_secs(3));
+    let history = one.history("Séance");
+    assert_eq!(history.len(), 3, "no duplicated revision: {history:?}");
+    let stored = one.get("/api/v1/pages/S%C3%A9ance").json();
+    assert_eq!(stored["text"].as_str().unwrap(), text);
 }
