@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use carnet_core::rights::{Protection, ProtectionLevel};
 use carnet_core::{Role, Title, UserName};
-use carnet_tests::TestServer;
+use carnet_tests::{TestServer, temporary_prefix};
 use serde_json::json;
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message as WsMessage, WebSocket};
@@ -118,6 +118,25 @@ impl LiveClient {
         for reply in replies {
             self.send(reply);
         }
+    }
+
+    /// Whether the server closes the socket within `limit` (answering what it sends).
+    fn closed_within(&mut self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            match self.socket.read() {
+                Ok(WsMessage::Binary(frame)) => self.hear(&frame),
+                Ok(WsMessage::Close(_)) => return true,
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return true,
+            }
+        }
+        false
     }
 
     fn close(mut self) {
@@ -458,4 +477,125 @@ fn two_processes_share_one_live_session() {
     assert_eq!(history.len(), 3, "no duplicated revision: {history:?}");
     let stored = one.get("/api/v1/pages/S%C3%A9ance").json();
     assert_eq!(stored["text"].as_str().unwrap(), text);
+}
+
+/// "End the session and lock the notes": the last revision keeps everything typed on
+/// either process, every writer's socket is closed, the page is protected (in the
+/// public log), and reconnecting writers may only watch. A writer may not do it.
+#[test]
+fn an_animateur_ends_the_live_session_and_locks_the_notes() {
+    let one = TestServer::start();
+    let two = one.start_sharing();
+    create(&one, "Atelier", "Notes");
+    let mut ada = LiveClient::connect(&one, "Atelier");
+    let mut bob = LiveClient::connect(&two, "Atelier");
+    pump_until(&mut [&mut ada, &mut bob], "the initial text", |cs| {
+        cs.iter().all(|c| c.text() == "Notes")
+    });
+    ada.type_at_end(" de Ada");
+    bob.type_at(0, "Bob : ");
+    pump_until(&mut [&mut ada, &mut bob], "both keystrokes", |cs| {
+        cs.iter().all(|c| c.text() == "Bob : Notes de Ada")
+    });
+
+    // A writer sees no such form, and is refused with the reason.
+    let mut wanda = one.account("Wanda", Role::Writer);
+    let form = wanda.get("/wiki/Atelier?action=edit");
+    assert!(!form.body.contains("action=lock"), "{}", form.body);
+    let token = form.field("csrf_token").unwrap();
+    let refused = wanda.post_form(
+        "/wiki/Atelier?action=lock",
+        &[("csrf_token", &token), ("reason", "")],
+    );
+    refused.assert_status(403);
+    assert!(refused.text().contains("animateur"), "{}", refused.body);
+    assert!(one.history("Atelier").len() == 1);
+
+    // The animateur ends it: the answer comes once the last revision is saved.
+    let mut anna = one.account("Anna", Role::Animateur);
+    let form = anna.get("/wiki/Atelier?action=edit");
+    assert!(form.body.contains("action=lock"), "{}", form.body);
+    let token = form.field("csrf_token").unwrap();
+    let done = anna.post_form(
+        "/wiki/Atelier?action=lock",
+        &[("csrf_token", &token), ("reason", "fin de l'atelier")],
+    );
+    done.assert_status(303);
+    assert!(done.header("Location").unwrap().contains("notice=locked"));
+    let page = one.get("/api/v1/pages/Atelier").json();
+    assert_eq!(page["text"], "Bob : Notes de Ada");
+    assert!(
+        page["revision"]["comment"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fin de la séance"),
+        "{page}"
+    );
+    assert_eq!(
+        page["revision"]["author"]
+            .as_str()
+            .unwrap()
+            .matches(", ")
+            .count(),
+        1,
+        "{page}"
+    );
+
+    // Every writer's socket is closed, on both processes.
+    assert!(
+        ada.closed_within(Duration::from_secs(3)),
+        "Ada still connected"
+    );
+    assert!(
+        bob.closed_within(Duration::from_secs(3)),
+        "Bob still connected"
+    );
+
+    // Back again, they may only watch: what they type is not kept.
+    let mut again = LiveClient::connect(&two, "Atelier");
+    pump_until(&mut [&mut again], "the locked text", |cs| {
+        cs[0].text() == "Bob : Notes de Ada"
+    });
+    again.type_at_end(" (ajout refusé)");
+    again.save_version("refusé");
+    std::thread::sleep(Duration::from_millis(1500));
+    again.pump();
+    again.close();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        one.get("/api/v1/pages/Atelier").json()["text"],
+        "Bob : Notes de Ada"
+    );
+    assert_eq!(one.history("Atelier").len(), 2);
+
+    // The protection is in the public log, with its reason.
+    let log = one.get("/wiki/Sp%C3%A9cial:Journal?type=protect");
+    log.assert_status(200);
+    assert!(log.text().contains("fin de l'atelier"), "{}", log.body);
+}
+
+/// Someone who only watches a live page gets no temporary identity; a logged-out
+/// writer gets one at their first keystroke, and the revision is signed with it.
+#[test]
+fn a_temporary_identity_is_made_at_the_first_keystroke_not_on_connect() {
+    let server = TestServer::start();
+    create(&server, "Brouillon", "texte");
+    let users = |server: &TestServer| server.fingerprint().get("users").cloned();
+    let before = users(&server);
+    let mut eve = LiveClient::connect(&server, "Brouillon");
+    pump_until(&mut [&mut eve], "the text", |cs| cs[0].text() == "texte");
+    std::thread::sleep(Duration::from_millis(300));
+    eve.pump();
+    assert_eq!(users(&server), before, "a watcher got an identity");
+
+    eve.type_at_end(" tapé");
+    pump_until(&mut [&mut eve], "the echo", |cs| {
+        cs[0].text() == "texte tapé"
+    });
+    assert_ne!(users(&server), before, "no identity after typing");
+    eve.save_version("essai");
+    let page = page_until(&server, "Brouillon", |text| text == "texte tapé");
+    let author = page["revision"]["author"].as_str().unwrap();
+    assert!(author.starts_with(&temporary_prefix()), "{author}");
+    eve.close();
 }

@@ -124,10 +124,12 @@ pub enum Action {
     ChangeRights,
     /// Open a workshop event window.
     CreateEvent,
+    /// End a page's live session and lock its notes (protect it for administrators).
+    LockLive,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::Read,
         Action::Edit,
         Action::Create,
@@ -142,6 +144,7 @@ impl Action {
         Action::Block,
         Action::ChangeRights,
         Action::CreateEvent,
+        Action::LockLive,
     ];
 
     /// The least a person must be for this action, protections aside.
@@ -150,7 +153,9 @@ impl Action {
             Action::Read => Needs::Nothing,
             Action::Edit | Action::Create => Needs::Writer,
             Action::Move => Needs::Role(Role::Writer),
-            Action::Rollback | Action::CreateEvent => Needs::Role(Role::Animateur),
+            Action::Rollback | Action::CreateEvent | Action::LockLive => {
+                Needs::Role(Role::Animateur)
+            }
             Action::Protect
             | Action::Delete
             | Action::Undelete
@@ -353,13 +358,14 @@ mod tests {
     /// standing (anonymous, temporary, writer, animateur, administrator).
     #[test]
     fn table_of_rights() {
-        let table: [(Action, [bool; 5]); 14] = [
+        let table: [(Action, [bool; 5]); 15] = [
             (Action::Read, [true, true, true, true, true]),
             (Action::Edit, [true, true, true, true, true]),
             (Action::Create, [true, true, true, true, true]),
             (Action::Move, [false, false, true, true, true]),
             (Action::Rollback, [false, false, false, true, true]),
             (Action::CreateEvent, [false, false, false, true, true]),
+            (Action::LockLive, [false, false, false, true, true]),
             (Action::Protect, [false, false, false, false, true]),
             (Action::Delete, [false, false, false, false, true]),
             (Action::Undelete, [false, false, false, false, true]),

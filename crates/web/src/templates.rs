@@ -204,6 +204,8 @@ pub struct EditView<'a> {
     pub conflict: Option<ConflictView>,
     /// What the live editor's script needs (`data-` attributes of the form).
     pub editor: crate::editor::EditorData,
+    /// Where animateurs and administrators end the live session and lock the notes.
+    pub lock_action: Option<String>,
 }
 
 pub struct ConflictView {

@@ -372,7 +372,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
-        | "moved" | "rolledback" => Some(ctx.tr.t(&format!("notice-{notice}"))),
+        | "moved" | "rolledback" | "locked" => Some(ctx.tr.t(&format!("notice-{notice}"))),
         _ => None,
     });
     let category_listing = listing.map(|listing| CategoryListing {
@@ -723,6 +723,8 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         old_warning: state.old_warning,
         conflict,
         editor,
+        lock_action: (exists && ctx.may(Action::LockLive, None))
+            .then(|| paths::action(title, "lock")),
     };
     ctx.html(status, &view)
 }
@@ -848,9 +850,10 @@ pub async fn page_post(
             Some("restore") => restore(&ctx, title, form.into_inner()).await,
             Some("watch") => crate::watch::toggle(&ctx, title, true, &form).await,
             Some("unwatch") => crate::watch::toggle(&ctx, title, false, &form).await,
-            Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {
-                crate::moderation::submit(&ctx, title, action, &form).await
-            }
+            Some(
+                action
+                @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback" | "lock"),
+            ) => crate::moderation::submit(&ctx, title, action, &form).await,
             Some(other) => Err(Problem::UnknownAction(other.to_owned())),
             None => Err(Problem::MethodNotAllowed),
         }
