@@ -491,6 +491,10 @@ impl Store {
             .spawn(move || {
                 use diesel::connection::SimpleConnection;
                 'connect: loop {
+                    // Nobody listens any more (the server stopped): no reconnecting.
+                    if !wake(0) {
+                        return;
+                    }
                     let mut conn =
                         match <diesel::PgConnection as diesel::Connection>::establish(&url) {
                             Ok(conn) => conn,
