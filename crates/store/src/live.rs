@@ -629,4 +629,73 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn lease_closings_and_compaction_are_shared_safely() {
+        let db = TestDb::new();
+        let store = db.store().unwrap();
+        let title = Title::parse("Plénière").unwrap();
+        let doc = store.live_open(&title, &|_| b"s0".to_vec()).unwrap();
+        let document = doc.document;
+
+        // One holder at a time; released, another takes it.
+        assert!(store.live_lease(document, "a", 5).unwrap());
+        assert!(store.live_lease(document, "a", 5).unwrap());
+        assert!(!store.live_lease(document, "b", 5).unwrap());
+        store.live_release(document, "b").unwrap();
+        assert!(!store.live_lease(document, "b", 5).unwrap());
+        store.live_release(document, "a").unwrap();
+        assert!(store.live_lease(document, "b", 5).unwrap());
+
+        // Ids of one document follow each other; `previous` says what came before.
+        let first = store
+            .live_append(document, &[b"u1".to_vec()], &[], None, 0, "a")
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.previous, 0);
+        let second = store
+            .live_append(
+                document,
+                &[b"u2".to_vec(), b"u3".to_vec()],
+                &[],
+                None,
+                0,
+                "b",
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(second.previous, first.ids[0]);
+        let news = store.live_news(document, first.ids[0]).unwrap();
+        assert!(news.snapshot.is_none());
+        assert_eq!(news.updates.len(), 2);
+        assert_eq!(news.seen, second.ids[1]);
+
+        // A compaction through u3, then an older one from a lagging process: ignored.
+        store.live_compact(document, b"s3", second.ids[1]).unwrap();
+        store.live_compact(document, b"s1", first.ids[0]).unwrap();
+        let news = store.live_news(document, first.ids[0]).unwrap();
+        assert_eq!(news.snapshot.as_deref(), Some(b"s3".as_slice()));
+        assert!(news.updates.is_empty());
+        assert_eq!(news.seen, second.ids[1]);
+
+        // Ending the sessions: appends of sessions started before are refused.
+        let closings = store.live_close(document, "a").unwrap();
+        assert_eq!(closings, 1);
+        assert!(
+            store
+                .live_append(document, &[b"late".to_vec()], &[], None, 0, "b")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .live_append(document, &[b"u4".to_vec()], &[], None, closings, "a")
+                .unwrap()
+                .is_some()
+        );
+        let stored = store.live_open(&title, &|_| Vec::new()).unwrap();
+        let datas: Vec<&[u8]> = stored.updates.iter().map(|(_, d)| d.as_slice()).collect();
+        assert_eq!(datas, [b"u4".as_slice()]);
+        assert_eq!(stored.closings, 1);
+    }
 }
