@@ -59,6 +59,22 @@ const LEASE_SECS: i64 = 5;
 /// How long ending a session (locking the notes) may take.
 const END_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Sessions with more clients than this gather commands before handling them.
+const COALESCE_ABOVE: usize = 100;
+/// The longest wait for more commands by default (reached at 500 clients); the
+/// environment variable `CARNET_LIVE_COALESCE_MAX_MS` changes it (0: never wait).
+const COALESCE_MAX: Duration = Duration::from_millis(40);
+
+/// How long a session with `clients` connected waits to gather a batch: nothing up to
+/// [`COALESCE_ABOVE`] clients, then 0.1 ms more per client, at most `max`. Each
+/// broadcast costs one frame per client, so a busy page with many clients spends its
+/// time writing frames; waiting a few milliseconds divides their number.
+fn coalesce_window(clients: usize, max: Duration) -> Duration {
+    let extra = clients.saturating_sub(COALESCE_ABOVE);
+    let micros = u64::try_from(extra).unwrap_or(u64::MAX).saturating_mul(100);
+    Duration::from_micros(micros).min(max)
+}
+
 type Sessions = Arc<Mutex<HashMap<i64, mpsc::UnboundedSender<Command>>>>;
 
 /// Every live session of this process, by page.
@@ -72,6 +88,8 @@ pub struct LiveHub {
     instance: String,
     next_connection: AtomicU64,
     rules: CheckpointRules,
+    /// The longest a crowded session waits to gather a batch.
+    coalesce_max: Duration,
 }
 
 impl Default for LiveHub {
@@ -94,6 +112,10 @@ impl LiveHub {
             instance,
             next_connection: AtomicU64::new(1),
             rules,
+            coalesce_max: std::env::var("CARNET_LIVE_COALESCE_MAX_MS")
+                .ok()
+                .and_then(|ms| ms.trim().parse().ok())
+                .map_or(COALESCE_MAX, Duration::from_millis),
         }
     }
 
@@ -485,6 +507,12 @@ async fn run_session(
             }
         };
         let Some(first) = first else { break };
+        // Under load, wait a little so one stored batch and one frame per client carry
+        // many keystrokes: fewer, larger broadcasts instead of one per keystroke.
+        let window = coalesce_window(session.connections.len(), state.live.coalesce_max);
+        if !window.is_zero() {
+            tokio::time::sleep(window).await;
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match commands.try_recv() {
@@ -1183,5 +1211,26 @@ impl Session {
             theirs: tr.t("live-merge-label-live"),
             mine: tr.t("live-merge-label-saved"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_crowded_sessions_wait_to_gather_a_batch() {
+        assert_eq!(coalesce_window(1, COALESCE_MAX), Duration::ZERO);
+        assert_eq!(coalesce_window(100, COALESCE_MAX), Duration::ZERO);
+        assert_eq!(
+            coalesce_window(200, COALESCE_MAX),
+            Duration::from_millis(10)
+        );
+        assert_eq!(
+            coalesce_window(400, COALESCE_MAX),
+            Duration::from_millis(30)
+        );
+        assert_eq!(coalesce_window(10_000, COALESCE_MAX), COALESCE_MAX);
+        assert_eq!(coalesce_window(400, Duration::ZERO), Duration::ZERO);
     }
 }
