@@ -61,9 +61,10 @@ const END_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Sessions with more clients than this gather commands before handling them.
 const COALESCE_ABOVE: usize = 100;
-/// The longest wait for more commands by default (reached at 500 clients); the
-/// environment variable `CARNET_LIVE_COALESCE_MAX_MS` changes it (0: never wait).
-const COALESCE_MAX: Duration = Duration::from_millis(40);
+/// The longest wait for more commands by default: none. Measured at 400 typists on
+/// 2 cores, a 30 ms window did not reduce latency (docs/PERFORMANCE.md); the
+/// environment variable `CARNET_LIVE_COALESCE_MAX_MS` sets one for experiments.
+const COALESCE_MAX: Duration = Duration::ZERO;
 
 /// How long a session with `clients` connected waits to gather a batch: nothing up to
 /// [`COALESCE_ABOVE`] clients, then 0.1 ms more per client, at most `max`. Each
@@ -507,8 +508,8 @@ async fn run_session(
             }
         };
         let Some(first) = first else { break };
-        // Under load, wait a little so one stored batch and one frame per client carry
-        // many keystrokes: fewer, larger broadcasts instead of one per keystroke.
+        // Under load, optionally wait a little so one stored batch and one frame per
+        // client carry many keystrokes (off by default: it did not help, see above).
         let window = coalesce_window(session.connections.len(), state.live.coalesce_max);
         if !window.is_zero() {
             tokio::time::sleep(window).await;
@@ -1220,17 +1221,12 @@ mod tests {
 
     #[test]
     fn only_crowded_sessions_wait_to_gather_a_batch() {
-        assert_eq!(coalesce_window(1, COALESCE_MAX), Duration::ZERO);
-        assert_eq!(coalesce_window(100, COALESCE_MAX), Duration::ZERO);
-        assert_eq!(
-            coalesce_window(200, COALESCE_MAX),
-            Duration::from_millis(10)
-        );
-        assert_eq!(
-            coalesce_window(400, COALESCE_MAX),
-            Duration::from_millis(30)
-        );
-        assert_eq!(coalesce_window(10_000, COALESCE_MAX), COALESCE_MAX);
-        assert_eq!(coalesce_window(400, Duration::ZERO), Duration::ZERO);
+        let max = Duration::from_millis(40);
+        assert_eq!(coalesce_window(1, max), Duration::ZERO);
+        assert_eq!(coalesce_window(100, max), Duration::ZERO);
+        assert_eq!(coalesce_window(200, max), Duration::from_millis(10));
+        assert_eq!(coalesce_window(400, max), Duration::from_millis(30));
+        assert_eq!(coalesce_window(10_000, max), max);
+        assert_eq!(coalesce_window(400, COALESCE_MAX), Duration::ZERO);
     }
 }
