@@ -23,6 +23,8 @@ struct LiveClient {
     socket: WebSocket<TcpStream>,
     doc: Doc,
     text: TextRef,
+    /// Awareness client ids heard of (presence).
+    presence: Vec<u64>,
 }
 
 impl LiveClient {
@@ -43,7 +45,12 @@ impl LiveClient {
         assert_eq!(response.status().as_u16(), 101);
         let doc = Doc::new();
         let text = doc.get_or_insert_text("text");
-        let mut client = LiveClient { socket, doc, text };
+        let mut client = LiveClient {
+            socket,
+            doc,
+            text,
+            presence: Vec::new(),
+        };
         let state = client.doc.transact().state_vector();
         client.send(Message::Sync(SyncMessage::SyncStep1(state)).encode_v1());
         client
@@ -66,6 +73,22 @@ impl LiveClient {
     fn type_at_end(&mut self, chunk: &str) {
         let len = self.text.len(&self.doc.transact());
         self.type_at(len, chunk);
+    }
+
+    /// Says who is here (an awareness state under client id `id`).
+    fn announce(&mut self, id: u64, name: &str) {
+        let update = yrs::sync::AwarenessUpdate {
+            clients: [(
+                yrs::ClientID::new(id),
+                yrs::sync::awareness::AwarenessUpdateEntry {
+                    clock: 1,
+                    json: format!(r#"{{"user":{{"name":"{name}"}}}}"#).into(),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        };
+        self.send(Message::Awareness(update).encode_v1());
     }
 
     /// Asks for a revision now ("save a version").
@@ -110,6 +133,10 @@ impl LiveClient {
                     Message::Sync(SyncMessage::SyncStep2(u) | SyncMessage::Update(u)) => {
                         let mut txn = self.doc.transact_mut();
                         txn.apply_update(Update::decode_v1(&u).unwrap()).unwrap();
+                    }
+                    Message::Awareness(update) => {
+                        self.presence
+                            .extend(update.clients.keys().map(|id| id.get()));
                     }
                     _ => {}
                 }
@@ -397,6 +424,13 @@ fn two_processes_share_one_live_session() {
     pump_until(&mut [&mut ada, &mut bob], "the initial text", |cs| {
         cs.iter().all(|c| c.text() == "Ordre du jour")
     });
+    // Presence crosses processes too (PostgreSQL notifications only).
+    if std::env::var_os("CARNET_TEST_DATABASE_URL").is_some() {
+        ada.announce(4242, "Ada");
+        pump_until(&mut [&mut ada, &mut bob], "Ada's presence at Bob's", |cs| {
+            cs[1].presence.contains(&4242)
+        });
+    }
     // One keystroke at a time: how long until the other process's client has it.
     let mut delays = Vec::new();
     for i in 0..5 {

@@ -480,7 +480,7 @@ impl Store {
     pub fn live_listen(
         &self,
         origin: String,
-        mut wake: Box<dyn FnMut(i64) -> bool + Send>,
+        mut wake: Box<dyn FnMut(i64, Option<Vec<u8>>) -> bool + Send>,
     ) -> bool {
         if self.backend != crate::Backend::Postgres {
             return false;
@@ -492,7 +492,7 @@ impl Store {
                 use diesel::connection::SimpleConnection;
                 'connect: loop {
                     // Nobody listens any more (the server stopped): no reconnecting.
-                    if !wake(0) {
+                    if !wake(0, None) {
                         return;
                     }
                     let mut conn =
@@ -519,21 +519,29 @@ impl Store {
                                     continue 'connect;
                                 }
                             };
-                            let Some((document, from)) = notification.payload.split_once(':')
-                            else {
+                            let mut parts = notification.payload.splitn(4, ':');
+                            let (Some(document), Some(from)) = (parts.next(), parts.next()) else {
                                 continue;
                             };
                             if from == origin {
                                 continue;
                             }
+                            // `document:origin:a:HEX` carries presence (awareness).
+                            let presence = match (parts.next(), parts.next()) {
+                                (Some("a"), Some(hex)) => match from_hex(hex) {
+                                    Some(bytes) => Some(bytes),
+                                    None => continue,
+                                },
+                                _ => None,
+                            };
                             if let Ok(document) = document.parse::<i64>()
-                                && !wake(document)
+                                && !wake(document, presence)
                             {
                                 return;
                             }
                         }
                         // Also notices, within this delay, that nobody listens any more.
-                        if !wake(0) {
+                        if !wake(0, None) {
                             return;
                         }
                         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -541,6 +549,59 @@ impl Store {
                 }
             });
         spawned.is_ok()
+    }
+}
+
+/// PostgreSQL limits a notification's payload to 8,000 bytes.
+const MAX_PRESENCE_HEX: usize = 7_800;
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(hex: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = hex
+        .chars()
+        .map(|c| c.to_digit(16).and_then(|d| u8::try_from(d).ok()))
+        .collect::<Option<_>>()?;
+    if !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    Some(
+        digits
+            .chunks(2)
+            .map(|pair| pair.iter().fold(0u8, |acc, d| acc * 16 + d))
+            .collect(),
+    )
+}
+
+impl Store {
+    /// Tells the other processes about presence messages (awareness: who is here, their
+    /// cursors) of `document`'s clients here. PostgreSQL only; nothing is stored. A
+    /// message too large for a notification is not relayed.
+    pub fn live_share_presence(
+        &self,
+        document: i64,
+        origin: &str,
+        messages: &[Vec<u8>],
+    ) -> Result<(), StoreError> {
+        if self.backend != crate::Backend::Postgres {
+            return Ok(());
+        }
+        let mut conn = self.conn()?;
+        if let AnyConnection::Postgresql(pg) = &mut *conn {
+            for message in messages {
+                let hex = to_hex(message);
+                if hex.len() > MAX_PRESENCE_HEX {
+                    continue;
+                }
+                diesel::sql_query("SELECT pg_notify($1, $2)")
+                    .bind::<diesel::sql_types::Text, _>(LIVE_CHANNEL)
+                    .bind::<diesel::sql_types::Text, _>(format!("{document}:{origin}:a:{hex}"))
+                    .execute(pg)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -628,6 +689,14 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn presence_travels_as_hex() {
+        let bytes = vec![0u8, 1, 127, 128, 255];
+        assert_eq!(from_hex(&to_hex(&bytes)), Some(bytes));
+        assert_eq!(from_hex("abc"), None);
+        assert_eq!(from_hex("zz"), None);
     }
 
     #[test]

@@ -128,14 +128,17 @@ impl LiveHub {
         let documents = Arc::downgrade(&self.documents);
         store.live_listen(
             self.instance.clone(),
-            Box::new(move |document| {
+            Box::new(move |document, presence| {
                 // The hub is gone (the server stopped): stop listening.
                 let Some(documents) = documents.upgrade() else {
                     return false;
                 };
                 let documents = documents.lock().unwrap_or_else(|e| e.into_inner());
                 if let Some(session) = documents.get(&document) {
-                    let _ = session.send(Command::Wake);
+                    let _ = session.send(match presence {
+                        Some(message) => Command::Presence(Bytes::from(message)),
+                        None => Command::Wake,
+                    });
                 }
                 true
             }),
@@ -360,6 +363,8 @@ enum Command {
     RevisionSaved,
     /// Another process stored something for this document.
     Wake,
+    /// Presence (awareness) of another process's clients.
+    Presence(Bytes),
     /// End the session everywhere after a last revision (locking the notes).
     End {
         summary: String,
@@ -616,6 +621,7 @@ impl Session {
         let mut awareness: Vec<Vec<u8>> = Vec::new();
         let mut checkpoint: Option<String> = None;
         let mut wake = false;
+        let mut remote_awareness: Vec<Vec<u8>> = Vec::new();
         let mut ends: Vec<(String, oneshot::Sender<Result<(), String>>)> = Vec::new();
         for command in batch {
             match command {
@@ -686,6 +692,12 @@ impl Session {
                 }
                 Command::RevisionSaved => self.take_in_wanted = true,
                 Command::Wake => wake = true,
+                Command::Presence(data) => {
+                    // Relayed to this process's clients, not back to the others.
+                    if let Ok(incoming) = self.doc.receive(&data, false) {
+                        remote_awareness.extend(incoming.awareness);
+                    }
+                }
                 Command::End { summary, done } => ends.push((summary, done)),
             }
         }
@@ -700,8 +712,16 @@ impl Session {
         for (connection, reply) in replies {
             self.send_to(connection, Bytes::from(reply));
         }
-        for message in awareness {
+        for message in &awareness {
+            self.broadcast(Bytes::from(message.clone()));
+        }
+        for message in remote_awareness {
             self.broadcast(Bytes::from(message));
+        }
+        if !awareness.is_empty() && self.state.store.backend() == carnet_store::Backend::Postgres {
+            let store = self.state.store.clone();
+            let (document, origin) = (self.document, self.origin());
+            web::block(move || store.live_share_presence(document, &origin, &awareness)).await??;
         }
         if !ends.is_empty() {
             let summary = ends
