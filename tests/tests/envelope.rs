@@ -429,6 +429,11 @@ const ROUTES: &[Route] = &[
         "level=admin&expiry=infini&reason=forg%C3%A9",
     ),
     form(
+        "end a live session and lock the notes",
+        "/wiki/Bac_%C3%A0_sable?action=lock",
+        "reason=forg%C3%A9",
+    ),
+    form(
         "delete a page",
         "/wiki/Bac_%C3%A0_sable?action=delete",
         "reason=forg%C3%A9",

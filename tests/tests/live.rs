@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use carnet_core::rights::{Protection, ProtectionLevel};
 use carnet_core::{Role, Title, UserName};
-use carnet_tests::TestServer;
+use carnet_tests::{TestServer, temporary_prefix};
 use serde_json::json;
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message as WsMessage, WebSocket};
@@ -23,6 +23,8 @@ struct LiveClient {
     socket: WebSocket<TcpStream>,
     doc: Doc,
     text: TextRef,
+    /// Awareness client ids heard of (presence).
+    presence: Vec<u64>,
 }
 
 impl LiveClient {
@@ -43,7 +45,12 @@ impl LiveClient {
         assert_eq!(response.status().as_u16(), 101);
         let doc = Doc::new();
         let text = doc.get_or_insert_text("text");
-        let mut client = LiveClient { socket, doc, text };
+        let mut client = LiveClient {
+            socket,
+            doc,
+            text,
+            presence: Vec::new(),
+        };
         let state = client.doc.transact().state_vector();
         client.send(Message::Sync(SyncMessage::SyncStep1(state)).encode_v1());
         client
@@ -66,6 +73,22 @@ impl LiveClient {
     fn type_at_end(&mut self, chunk: &str) {
         let len = self.text.len(&self.doc.transact());
         self.type_at(len, chunk);
+    }
+
+    /// Says who is here (an awareness state under client id `id`).
+    fn announce(&mut self, id: u64, name: &str) {
+        let update = yrs::sync::AwarenessUpdate {
+            clients: [(
+                yrs::ClientID::new(id),
+                yrs::sync::awareness::AwarenessUpdateEntry {
+                    clock: 1,
+                    json: format!(r#"{{"user":{{"name":"{name}"}}}}"#).into(),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        };
+        self.send(Message::Awareness(update).encode_v1());
     }
 
     /// Asks for a revision now ("save a version").
@@ -111,6 +134,10 @@ impl LiveClient {
                         let mut txn = self.doc.transact_mut();
                         txn.apply_update(Update::decode_v1(&u).unwrap()).unwrap();
                     }
+                    Message::Awareness(update) => {
+                        self.presence
+                            .extend(update.clients.keys().map(|id| id.get()));
+                    }
                     _ => {}
                 }
             }
@@ -118,6 +145,25 @@ impl LiveClient {
         for reply in replies {
             self.send(reply);
         }
+    }
+
+    /// Whether the server closes the socket within `limit` (answering what it sends).
+    fn closed_within(&mut self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            match self.socket.read() {
+                Ok(WsMessage::Binary(frame)) => self.hear(&frame),
+                Ok(WsMessage::Close(_)) => return true,
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return true,
+            }
+        }
+        false
     }
 
     fn close(mut self) {
@@ -357,4 +403,233 @@ fn a_plain_get_without_upgrade_is_refused() {
     assert_eq!(reply.status, 400, "{}", reply.body);
     let reply = server.get("/api/v1/pages/Sp%C3%A9cial:Journal/live");
     assert_eq!(reply.status, 403, "{}", reply.body);
+}
+
+/// Two Carnet processes on one database (as `carnet serve` twice behind a load
+/// balancer): writers on each see each other's typing, a "save a version" asked on
+/// either is saved once, and leaving saves nothing twice.
+#[test]
+fn two_processes_share_one_live_session() {
+    let _ = env_logger::builder().is_test(true).try_init();
+    if std::env::var_os("CARNET_TEST_DATABASE_URL").is_none() {
+        // On SQLite the relay works the same (both servers share the file and read
+        // each other's updates every second), so the test runs there too.
+        eprintln!("two processes on one SQLite file (PostgreSQL: set CARNET_TEST_DATABASE_URL)");
+    }
+    let one = TestServer::start();
+    let two = one.start_sharing();
+    create(&one, "S%C3%A9ance", "Ordre du jour");
+    let mut ada = LiveClient::connect(&one, "S%C3%A9ance");
+    let mut bob = LiveClient::connect(&two, "S%C3%A9ance");
+    pump_until(&mut [&mut ada, &mut bob], "the initial text", |cs| {
+        cs.iter().all(|c| c.text() == "Ordre du jour")
+    });
+    // Presence crosses processes too (PostgreSQL notifications only).
+    if std::env::var_os("CARNET_TEST_DATABASE_URL").is_some() {
+        ada.announce(4242, "Ada");
+        pump_until(&mut [&mut ada, &mut bob], "Ada's presence at Bob's", |cs| {
+            cs[1].presence.contains(&4242)
+        });
+    }
+    // One keystroke at a time: how long until the other process's client has it.
+    let mut delays = Vec::new();
+    for i in 0..5 {
+        let mark = format!("<{i}>");
+        let typed = Instant::now();
+        ada.type_at(0, &mark);
+        pump_until(&mut [&mut ada, &mut bob], "one keystroke relayed", |cs| {
+            cs[1].text().contains(&mark)
+        });
+        delays.push(typed.elapsed());
+    }
+    delays.sort();
+    let median = delays[2];
+    eprintln!("keystroke relayed to the other process in {delays:?}");
+    if std::env::var_os("CARNET_TEST_DATABASE_URL").is_some() {
+        // NOTIFY wakes the other process at once; its fallback look is every second.
+        assert!(median < Duration::from_millis(300), "{delays:?}");
+    }
+    for i in 0..25 {
+        ada.type_at_end(&format!("[a{i}]"));
+        bob.type_at(0, &format!("[b{i}]"));
+        if i % 5 == 0 {
+            ada.pump();
+            bob.pump();
+        }
+    }
+    let every = |text: &str, upto: usize| {
+        (0..upto).all(|i| {
+            text.matches(&format!("[a{i}]")).count() == 1
+                && text.matches(&format!("[b{i}]")).count() == 1
+        })
+    };
+    pump_until(
+        &mut [&mut ada, &mut bob],
+        "convergence across processes",
+        |cs| {
+            let text = cs[0].text();
+            cs.iter().all(|c| c.text() == text) && every(&text, 25)
+        },
+    );
+    let live_text = ada.text();
+
+    // "Save a version" on the second process: one revision, naming both writers.
+    bob.save_version("Notes communes");
+    let page = page_until(&one, "S%C3%A9ance", |text| text == live_text.trim_end());
+    let revision = &page["revision"];
+    assert!(
+        revision["comment"]
+            .as_str()
+            .unwrap()
+            .starts_with("Notes communes"),
+        "{revision}"
+    );
+    assert_eq!(
+        revision["author"].as_str().unwrap().matches(", ").count(),
+        1,
+        "both writers named: {revision}"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(one.history("Séance").len(), 2, "one checkpoint, not two");
+
+    // Ada leaves (her process held the checkpoints); Bob types on and leaves: the
+    // other process takes over and saves his last words, once.
+    ada.close();
+    std::thread::sleep(Duration::from_millis(1500));
+    bob.type_at_end("[fin]");
+    pump_until(&mut [&mut bob], "the last keystroke", |cs| {
+        cs[0].text().ends_with("[fin]")
+    });
+    let final_text = bob.text();
+    bob.close();
+    let page = page_until(&two, "S%C3%A9ance", |text| text == final_text.trim_end());
+    let text = page["text"].as_str().unwrap();
+    assert!(every(text, 25), "{text}");
+    assert_eq!(text.matches("[fin]").count(), 1, "{text}");
+    std::thread::sleep(Duration::from_secs(3));
+    let history = one.history("Séance");
+    assert_eq!(history.len(), 3, "no duplicated revision: {history:?}");
+    let stored = one.get("/api/v1/pages/S%C3%A9ance").json();
+    assert_eq!(stored["text"].as_str().unwrap(), text);
+}
+
+/// "End the session and lock the notes": the last revision keeps everything typed on
+/// either process, every writer's socket is closed, the page is protected (in the
+/// public log), and reconnecting writers may only watch. A writer may not do it.
+#[test]
+fn an_animateur_ends_the_live_session_and_locks_the_notes() {
+    let one = TestServer::start();
+    let two = one.start_sharing();
+    create(&one, "Atelier", "Notes");
+    let mut ada = LiveClient::connect(&one, "Atelier");
+    let mut bob = LiveClient::connect(&two, "Atelier");
+    pump_until(&mut [&mut ada, &mut bob], "the initial text", |cs| {
+        cs.iter().all(|c| c.text() == "Notes")
+    });
+    ada.type_at_end(" de Ada");
+    bob.type_at(0, "Bob : ");
+    pump_until(&mut [&mut ada, &mut bob], "both keystrokes", |cs| {
+        cs.iter().all(|c| c.text() == "Bob : Notes de Ada")
+    });
+
+    // A writer sees no such form, and is refused with the reason.
+    let mut wanda = one.account("Wanda", Role::Writer);
+    let form = wanda.get("/wiki/Atelier?action=edit");
+    assert!(!form.body.contains("action=lock"), "{}", form.body);
+    let token = form.field("csrf_token").unwrap();
+    let refused = wanda.post_form(
+        "/wiki/Atelier?action=lock",
+        &[("csrf_token", &token), ("reason", "")],
+    );
+    refused.assert_status(403);
+    assert!(refused.text().contains("animateur"), "{}", refused.body);
+    assert!(one.history("Atelier").len() == 1);
+
+    // The animateur ends it: the answer comes once the last revision is saved.
+    let mut anna = one.account("Anna", Role::Animateur);
+    let form = anna.get("/wiki/Atelier?action=edit");
+    assert!(form.body.contains("action=lock"), "{}", form.body);
+    let token = form.field("csrf_token").unwrap();
+    let done = anna.post_form(
+        "/wiki/Atelier?action=lock",
+        &[("csrf_token", &token), ("reason", "fin de l'atelier")],
+    );
+    done.assert_status(303);
+    assert!(done.header("Location").unwrap().contains("notice=locked"));
+    let page = one.get("/api/v1/pages/Atelier").json();
+    assert_eq!(page["text"], "Bob : Notes de Ada");
+    assert!(
+        page["revision"]["comment"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fin de la séance"),
+        "{page}"
+    );
+    assert_eq!(
+        page["revision"]["author"]
+            .as_str()
+            .unwrap()
+            .matches(", ")
+            .count(),
+        1,
+        "{page}"
+    );
+
+    // Every writer's socket is closed, on both processes.
+    assert!(
+        ada.closed_within(Duration::from_secs(3)),
+        "Ada still connected"
+    );
+    assert!(
+        bob.closed_within(Duration::from_secs(3)),
+        "Bob still connected"
+    );
+
+    // Back again, they may only watch: what they type is not kept.
+    let mut again = LiveClient::connect(&two, "Atelier");
+    pump_until(&mut [&mut again], "the locked text", |cs| {
+        cs[0].text() == "Bob : Notes de Ada"
+    });
+    again.type_at_end(" (ajout refusé)");
+    again.save_version("refusé");
+    std::thread::sleep(Duration::from_millis(1500));
+    again.pump();
+    again.close();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        one.get("/api/v1/pages/Atelier").json()["text"],
+        "Bob : Notes de Ada"
+    );
+    assert_eq!(one.history("Atelier").len(), 2);
+
+    // The protection is in the public log, with its reason.
+    let log = one.get("/wiki/Sp%C3%A9cial:Journal?type=protect");
+    log.assert_status(200);
+    assert!(log.text().contains("fin de l'atelier"), "{}", log.body);
+}
+
+/// Someone who only watches a live page gets no temporary identity; a logged-out
+/// writer gets one at their first keystroke, and the revision is signed with it.
+#[test]
+fn a_temporary_identity_is_made_at_the_first_keystroke_not_on_connect() {
+    let server = TestServer::start();
+    create(&server, "Brouillon", "texte");
+    let users = |server: &TestServer| server.fingerprint().get("users").cloned();
+    let before = users(&server);
+    let mut eve = LiveClient::connect(&server, "Brouillon");
+    pump_until(&mut [&mut eve], "the text", |cs| cs[0].text() == "texte");
+    std::thread::sleep(Duration::from_millis(300));
+    eve.pump();
+    assert_eq!(users(&server), before, "a watcher got an identity");
+
+    eve.type_at_end(" tapé");
+    pump_until(&mut [&mut eve], "the echo", |cs| {
+        cs[0].text() == "texte tapé"
+    });
+    assert_ne!(users(&server), before, "no identity after typing");
+    eve.save_version("essai");
+    let page = page_until(&server, "Brouillon", |text| text == "texte tapé");
+    let author = page["revision"]["author"].as_str().unwrap();
+    assert!(author.starts_with(&temporary_prefix()), "{author}");
+    eve.close();
 }

@@ -129,10 +129,12 @@ pub enum Action {
     CuratePortal,
     /// Appoint or dismiss the animateurs of a portal.
     AppointAnimateurs,
+    /// End a page's live session and lock its notes (protect it for administrators).
+    LockLive,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Read,
         Action::Edit,
         Action::Create,
@@ -149,6 +151,7 @@ impl Action {
         Action::CreateEvent,
         Action::CuratePortal,
         Action::AppointAnimateurs,
+        Action::LockLive,
     ];
 
     /// The least a person must be for this action, protections aside.
@@ -157,7 +160,9 @@ impl Action {
             Action::Read => Needs::Nothing,
             Action::Edit | Action::Create => Needs::Writer,
             Action::Move => Needs::Role(Role::Writer),
-            Action::Rollback | Action::CreateEvent => Needs::Role(Role::Animateur),
+            Action::Rollback | Action::CreateEvent | Action::LockLive => {
+                Needs::Role(Role::Animateur)
+            }
             Action::Protect
             | Action::Delete
             | Action::Undelete
@@ -401,13 +406,14 @@ mod tests {
     /// standing (anonymous, temporary, writer, animateur, administrator).
     #[test]
     fn table_of_rights() {
-        let table: [(Action, [bool; 5]); 16] = [
+        let table: [(Action, [bool; 5]); 17] = [
             (Action::Read, [true, true, true, true, true]),
             (Action::Edit, [true, true, true, true, true]),
             (Action::Create, [true, true, true, true, true]),
             (Action::Move, [false, false, true, true, true]),
             (Action::Rollback, [false, false, false, true, true]),
             (Action::CreateEvent, [false, false, false, true, true]),
+            (Action::LockLive, [false, false, false, true, true]),
             (Action::Protect, [false, false, false, false, true]),
             (Action::Delete, [false, false, false, false, true]),
             (Action::Undelete, [false, false, false, false, true]),

@@ -115,6 +115,18 @@ impl LiveDoc {
             .encode_state_as_update_v1(&StateVector::default())
     }
 
+    /// The document's state vector, encoded: what it holds, to ask later what changed.
+    pub fn state(&self) -> Vec<u8> {
+        self.doc().transact().state_vector().encode_v1()
+    }
+
+    /// Everything the document gained since it was at `state` (see [`LiveDoc::state`]),
+    /// as one update.
+    pub fn update_since(&self, state: &[u8]) -> Result<Vec<u8>, LiveError> {
+        let state = StateVector::decode_v1(state).map_err(|e| LiveError::Decode(e.to_string()))?;
+        Ok(self.doc().transact().encode_state_as_update_v1(&state))
+    }
+
     /// The server's sync step 1, sent to each client that joins so it sends back what
     /// the server lacks (typing done while disconnected).
     pub fn sync_step1(&self) -> Vec<u8> {

@@ -35,7 +35,7 @@ pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevision};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
-pub use live::{LiveParticipant, LiveStored};
+pub use live::{LIVE_CHANNEL, LiveAppended, LiveNews, LiveParticipant, LiveStored};
 pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };
@@ -114,6 +114,8 @@ pub struct Store {
     limit_secret: Arc<OnceLock<String>>,
     /// When this process last pruned expired rate limit windows (Unix seconds).
     last_prune: Arc<AtomicI64>,
+    /// The database URL, for connections outside the pool (the live relay's `LISTEN`).
+    url: Arc<str>,
 }
 
 impl Store {
@@ -134,6 +136,7 @@ impl Store {
             analyzer: Arc::new(links::NoAnalysis),
             limit_secret: Arc::new(OnceLock::new()),
             last_prune: Arc::new(AtomicI64::new(0)),
+            url: Arc::from(config.url.as_str()),
         })
     }
 

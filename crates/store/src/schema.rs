@@ -237,6 +237,10 @@ diesel::table! {
         snapshot -> Binary,
         snapshot_through -> BigInt,
         updated_at -> Timestamp,
+        checkpointer -> Nullable<Text>,
+        checkpointer_until -> Nullable<Timestamp>,
+        checkpoint_request -> Nullable<Text>,
+        closings -> BigInt,
     }
 }
 

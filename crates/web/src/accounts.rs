@@ -106,13 +106,55 @@ pub(crate) async fn open_session(
         Ok(())
     })
     .await??;
-    Ok(Cookie::build(SESSION_COOKIE, token)
+    Ok(session_cookie(req, token))
+}
+
+/// A temporary identity promised to a logged-out live writer: its session cookie is
+/// set when the WebSocket opens, but the identity (`~2026-42`) and the session row are
+/// made only at their first update, so someone who only watches never gets one.
+#[derive(Debug, Clone)]
+pub struct PendingIdentity {
+    token_hash: String,
+    previous: Option<String>,
+}
+
+impl PendingIdentity {
+    /// Makes the identity and opens the session its cookie names.
+    pub fn create(&self, store: &carnet_store::Store) -> Result<User, carnet_store::StoreError> {
+        let user = store.create_temporary_user(Utc::now())?;
+        if let Some(previous) = &self.previous {
+            store.delete_session(previous)?;
+        }
+        store.create_session(
+            user.id,
+            &self.token_hash,
+            Utc::now() + Duration::days(SESSION_DAYS),
+        )?;
+        Ok(user)
+    }
+}
+
+/// The cookie of a [`PendingIdentity`], nothing stored yet.
+pub fn pending_identity(
+    req: &HttpRequest,
+    _state: &AppState,
+) -> Result<(PendingIdentity, Cookie<'static>), Problem> {
+    let token = new_token()?;
+    let pending = PendingIdentity {
+        token_hash: token_hash(&token),
+        previous: session_token(req).map(|old| token_hash(&old)),
+    };
+    Ok((pending, session_cookie(req, token)))
+}
+
+fn session_cookie(req: &HttpRequest, token: String) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(csrf::is_https(req))
         .max_age(actix_web::cookie::time::Duration::days(SESSION_DAYS))
-        .finish())
+        .finish()
 }
 
 /// Gives a logged-out writer a temporary identity (`~2026-42`) and its session

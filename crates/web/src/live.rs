@@ -10,10 +10,16 @@
 //! when it reconnects) rather than holding memory. Checkpoints become revisions through
 //! `Store::save`, like any save; revisions saved elsewhere (forms, restores) are merged
 //! into the live text.
+//!
+//! Several processes on one database share a page's document through its stored
+//! updates: each session reads what others stored (woken by PostgreSQL `NOTIFY`, and
+//! every second anyway) and relays it to its own clients. One process at a time — the
+//! holder of the document's checkpoint lease — makes revisions and merges revisions
+//! saved elsewhere into the live text, so typing is never saved or merged twice.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
@@ -25,8 +31,9 @@ use carnet_live::{
     CheckpointClock, CheckpointReason, CheckpointRules, LiveDoc, Participant, Participants,
 };
 use carnet_store::{Edit, LiveParticipant, SaveOutcome};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
+use crate::accounts::PendingIdentity;
 use crate::caller::Caller;
 use crate::i18n::{Lang, Tr};
 use crate::problem::Problem;
@@ -46,12 +53,44 @@ const TICK: Duration = Duration::from_secs(1);
 const TAKE_IN_EVERY: Duration = Duration::from_secs(2);
 /// Updates stored before they are folded into the snapshot.
 const COMPACT_AFTER: usize = 2000;
+/// How long the checkpoint lease lasts unless renewed (every tick): a process that
+/// died hands the checkpoints over to another after this.
+const LEASE_SECS: i64 = 5;
+/// How long ending a session (locking the notes) may take.
+const END_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Sessions with more clients than this gather commands before handling them.
+const COALESCE_ABOVE: usize = 100;
+/// The longest wait for more commands by default: none. Measured at 400 typists on
+/// 2 cores, a 30 ms window did not reduce latency (docs/PERFORMANCE.md); the
+/// environment variable `CARNET_LIVE_COALESCE_MAX_MS` sets one for experiments.
+const COALESCE_MAX: Duration = Duration::ZERO;
+
+/// How long a session with `clients` connected waits to gather a batch: nothing up to
+/// [`COALESCE_ABOVE`] clients, then 0.1 ms more per client, at most `max`. Each
+/// broadcast costs one frame per client, so a busy page with many clients spends its
+/// time writing frames; waiting a few milliseconds divides their number.
+fn coalesce_window(clients: usize, max: Duration) -> Duration {
+    let extra = clients.saturating_sub(COALESCE_ABOVE);
+    let micros = u64::try_from(extra).unwrap_or(u64::MAX).saturating_mul(100);
+    Duration::from_micros(micros).min(max)
+}
+
+type Sessions = Arc<Mutex<HashMap<i64, mpsc::UnboundedSender<Command>>>>;
 
 /// Every live session of this process, by page.
 pub struct LiveHub {
     sessions: Mutex<HashMap<String, mpsc::UnboundedSender<Command>>>,
+    /// The same sessions by stored document, for the wake-ups of other processes.
+    documents: Sessions,
+    /// Whether this process listens for other processes' changes (PostgreSQL).
+    listening: AtomicBool,
+    /// Names this process in the database (checkpoint lease, notifications).
+    instance: String,
     next_connection: AtomicU64,
     rules: CheckpointRules,
+    /// The longest a crowded session waits to gather a batch.
+    coalesce_max: Duration,
 }
 
 impl Default for LiveHub {
@@ -62,11 +101,98 @@ impl Default for LiveHub {
 
 impl LiveHub {
     pub fn new(rules: CheckpointRules) -> LiveHub {
+        let mut random = [0u8; 8];
+        let instance = match getrandom::fill(&mut random) {
+            Ok(()) => random.iter().map(|b| format!("{b:02x}")).collect(),
+            Err(_) => format!("{}-{:?}", std::process::id(), Instant::now()),
+        };
         LiveHub {
             sessions: Mutex::new(HashMap::new()),
+            documents: Arc::new(Mutex::new(HashMap::new())),
+            listening: AtomicBool::new(false),
+            instance,
             next_connection: AtomicU64::new(1),
             rules,
+            coalesce_max: std::env::var("CARNET_LIVE_COALESCE_MAX_MS")
+                .ok()
+                .and_then(|ms| ms.trim().parse().ok())
+                .map_or(COALESCE_MAX, Duration::from_millis),
         }
+    }
+
+    /// Starts listening for other processes' changes, once (PostgreSQL only).
+    fn listen(&self, store: &carnet_store::Store) {
+        if self.listening.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let documents = Arc::downgrade(&self.documents);
+        store.live_listen(
+            self.instance.clone(),
+            Box::new(move |document, presence| {
+                // The hub is gone (the server stopped): stop listening.
+                let Some(documents) = documents.upgrade() else {
+                    return false;
+                };
+                let documents = documents.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(session) = documents.get(&document) {
+                    let _ = session.send(match presence {
+                        Some(message) => Command::Presence(Bytes::from(message)),
+                        None => Command::Wake,
+                    });
+                }
+                true
+            }),
+        );
+    }
+
+    /// Ends the page's live session in every process and saves its last revision
+    /// ("end the session and lock the notes"): once this returns, every update typed
+    /// before is in that revision, and later ones are refused.
+    pub async fn end(
+        &self,
+        state: &web::Data<AppState>,
+        title: Title,
+        summary: String,
+    ) -> Result<(), Problem> {
+        let (done, ended) = oneshot::channel();
+        let _ = self.send(state, title, Command::End { summary, done });
+        match tokio::time::timeout(END_TIMEOUT, ended).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(failure))) => Err(Problem::internal(failure)),
+            Ok(Err(_)) => Err(Problem::internal("live session ended without saving")),
+            Err(_) => Err(Problem::internal("live session took too long to end")),
+        }
+    }
+
+    /// Sends a command to the page's session, starting it if needed; returns the
+    /// session's queue.
+    fn send(
+        &self,
+        state: &web::Data<AppState>,
+        title: Title,
+        command: Command,
+    ) -> mpsc::UnboundedSender<Command> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let key = title.to_string();
+        let commands = match sessions.get(&key) {
+            Some(commands) if !commands.is_closed() => commands.clone(),
+            _ => {
+                let (commands, receiver) = mpsc::unbounded_channel();
+                sessions.insert(key, commands.clone());
+                rt::spawn(run_session(
+                    state.clone(),
+                    title,
+                    commands.clone(),
+                    receiver,
+                    self.rules,
+                ));
+                commands
+            }
+        };
+        // Under the lock: a session only ends when its queue is empty, checked
+        // under the same lock, so a command is never lost.
+        let _ = commands.send(command);
+        commands
     }
 
     /// Tells the page's session, if one is open here, that a revision was saved
@@ -88,39 +214,21 @@ impl LiveHub {
         &self,
         state: &web::Data<AppState>,
         title: Title,
-        writer: Option<Participant>,
+        writer: Option<Writer>,
         session: actix_ws::Session,
         stream: actix_ws::MessageStream,
     ) {
         let connection = self.next_connection.fetch_add(1, Ordering::Relaxed);
         let (out, outbox) = mpsc::channel(OUTBOX);
-        let commands = {
-            let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-            let key = title.to_string();
-            let commands = match sessions.get(&key) {
-                Some(commands) if !commands.is_closed() => commands.clone(),
-                _ => {
-                    let (commands, receiver) = mpsc::unbounded_channel();
-                    sessions.insert(key, commands.clone());
-                    rt::spawn(run_session(
-                        state.clone(),
-                        title,
-                        commands.clone(),
-                        receiver,
-                        self.rules,
-                    ));
-                    commands
-                }
-            };
-            // Under the lock: a session only ends when its queue is empty, checked
-            // under the same lock, so a join is never lost.
-            let _ = commands.send(Command::Join {
+        let commands = self.send(
+            state,
+            title,
+            Command::Join {
                 connection,
                 writer,
                 out,
-            });
-            commands
-        };
+            },
+        );
         let max_frame = frame_limit(state.store.max_page_bytes());
         rt::spawn(run_connection(
             connection, session, stream, commands, outbox, max_frame,
@@ -190,15 +298,22 @@ async fn open(
     // another site's page (cookies ride along) is refused here, as for any write.
     let may_write =
         caller.may_write(req).is_ok() && ctx.require(action, protection.as_ref()).is_ok();
-    let (writer, cookie) = if may_write {
-        let (user, cookie) = ctx.signer().await?;
-        let writer = Participant {
-            name: user.name.as_str().to_owned(),
-            user: Some(user.id),
-        };
-        (Some(writer), cookie)
-    } else {
-        (None, None)
+    // A logged-out writer's temporary identity is made at their first update, not
+    // here: someone who only watches never gets one. The cookie naming it comes now
+    // (the socket's answer is the last chance to set one).
+    let (writer, cookie) = match (&ctx.user, may_write) {
+        (_, false) => (None, None),
+        (Some(user), true) => (
+            Some(Writer::Known(Participant {
+                name: user.name.as_str().to_owned(),
+                user: Some(user.id),
+            })),
+            None,
+        ),
+        (None, true) => {
+            let (pending, cookie) = crate::accounts::pending_identity(req, state)?;
+            (Some(Writer::Pending(pending)), Some(cookie))
+        }
     };
     let (mut response, session, stream) =
         actix_ws::handle(req, body).map_err(|_| Problem::BadParameter("upgrade"))?;
@@ -224,11 +339,18 @@ fn live_title(req: &HttpRequest) -> Result<Title, Problem> {
     Ok(Title::parse(&decoded)?)
 }
 
-/// What connections (and form saves) tell a session.
+/// Who may write on a connection: an account or temporary identity, or a logged-out
+/// writer whose temporary identity is made at their first update.
+enum Writer {
+    Known(Participant),
+    Pending(PendingIdentity),
+}
+
+/// What connections (and form saves, other processes, moderators) tell a session.
 enum Command {
     Join {
         connection: u64,
-        writer: Option<Participant>,
+        writer: Option<Writer>,
         out: mpsc::Sender<Bytes>,
     },
     Frame {
@@ -239,6 +361,15 @@ enum Command {
         connection: u64,
     },
     RevisionSaved,
+    /// Another process stored something for this document.
+    Wake,
+    /// Presence (awareness) of another process's clients.
+    Presence(Bytes),
+    /// End the session everywhere after a last revision (locking the notes).
+    End {
+        summary: String,
+        done: oneshot::Sender<Result<(), String>>,
+    },
 }
 
 /// Pumps one WebSocket: frames in go to the session, messages out come from it.
@@ -288,7 +419,7 @@ async fn run_connection(
 /// One connected client, as its session sees it.
 struct Connection {
     out: mpsc::Sender<Bytes>,
-    writer: Option<Participant>,
+    writer: Option<Writer>,
     /// Awareness client ids it spoke for, cleared when it leaves.
     awareness: HashSet<u64>,
 }
@@ -313,10 +444,26 @@ struct Session {
     /// The revision the live text last took in (or was saved as), and its text.
     synced: Option<(RevisionId, String)>,
     connections: HashMap<u64, Connection>,
+    /// Who typed here and is already stored as a participant since the last checkpoint.
     participants: Participants,
     clock: CheckpointClock,
     rules: CheckpointRules,
-    last_update: i64,
+    /// Every stored update of the document up to this id is in `doc`.
+    seen: i64,
+    /// Ids of this session's own updates above `seen` (not to apply twice).
+    own: BTreeSet<i64>,
+    /// The document's closings when the session started: a change ends it.
+    closings: i64,
+    /// Whether this process holds the checkpoint lease.
+    holder: bool,
+    /// The revision the stored document last took in, as last read.
+    observed_synced: Option<RevisionId>,
+    /// When another process last brought typing.
+    last_foreign: Option<Instant>,
+    /// A "save a version" asked on another process, for the holder.
+    request: Option<String>,
+    /// The session was ended (locked) or its updates are refused: it closes.
+    ended: bool,
     since_snapshot: usize,
     last_take_in: Instant,
     take_in_wanted: bool,
@@ -337,6 +484,15 @@ async fn run_session(
             return;
         }
     };
+    {
+        let mut documents = state
+            .live
+            .documents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        documents.insert(session.document, own.clone());
+    }
+    state.live.listen(&state.store);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -347,6 +503,9 @@ async fn run_session(
                     log::error!("live session of {title} stops: {}", failure.0);
                     break;
                 }
+                if session.ended {
+                    break;
+                }
                 if session.connections.is_empty() && session.wind_down(&own, &commands).await {
                     return;
                 }
@@ -354,6 +513,12 @@ async fn run_session(
             }
         };
         let Some(first) = first else { break };
+        // Under load, optionally wait a little so one stored batch and one frame per
+        // client carry many keystrokes (off by default: it did not help, see above).
+        let window = coalesce_window(session.connections.len(), state.live.coalesce_max);
+        if !window.is_zero() {
+            tokio::time::sleep(window).await;
+        }
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match commands.try_recv() {
@@ -365,20 +530,19 @@ async fn run_session(
             log::error!("live session of {title} stops: {}", failure.0);
             break;
         }
+        if session.ended {
+            break;
+        }
         if session.connections.is_empty() && session.wind_down(&own, &commands).await {
             return;
         }
     }
-    // A failure: forget the session; dropping it closes every connection.
-    let mut sessions = state
-        .live
-        .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    let key = title.to_string();
-    if sessions.get(&key).is_some_and(|s| s.same_channel(&own)) {
-        sessions.remove(&key);
+    // Ended or failed: forget the session; dropping it closes every connection
+    // (clients reconnect, and find the page as it now is).
+    if session.ended {
+        log::info!("live session of {title} ended");
     }
+    session.forget(&own).await;
 }
 
 impl Session {
@@ -411,15 +575,23 @@ impl Session {
             // Typing stored before a restart still needs its revision.
             clock.edited(Instant::now());
         }
+        let synced = stored
+            .synced
+            .map(|revision| (revision.meta.id, revision.text.into_string()));
         let mut session = Session {
             title,
             document: stored.document,
             since_snapshot: stored.updates.len(),
-            last_update: stored.updates.last().map(|(id, _)| *id).unwrap_or(0),
+            seen: stored.seen,
+            own: BTreeSet::new(),
+            closings: stored.closings,
+            holder: false,
+            observed_synced: synced.as_ref().map(|(id, _)| *id),
+            last_foreign: None,
+            request: None,
+            ended: false,
             doc,
-            synced: stored
-                .synced
-                .map(|revision| (revision.meta.id, revision.text.into_string())),
+            synced,
             connections: HashMap::new(),
             participants,
             clock,
@@ -428,9 +600,16 @@ impl Session {
             take_in_wanted: false,
             state,
         };
-        // Revisions saved while nobody was live.
-        session.take_in_current().await?;
+        session.lease().await?;
+        if session.holder {
+            // Revisions saved while nobody was live.
+            session.take_in_current().await?;
+        }
         Ok(session)
+    }
+
+    fn origin(&self) -> String {
+        self.state.live.instance.clone()
     }
 
     /// Handles a batch of commands: one transaction for all their updates, then the
@@ -441,6 +620,9 @@ impl Session {
         let mut new_participants: Vec<(usize, LiveParticipant)> = Vec::new();
         let mut awareness: Vec<Vec<u8>> = Vec::new();
         let mut checkpoint: Option<String> = None;
+        let mut wake = false;
+        let mut remote_awareness: Vec<Vec<u8>> = Vec::new();
+        let mut ends: Vec<(String, oneshot::Sender<Result<(), String>>)> = Vec::new();
         for command in batch {
             match command {
                 Command::Join {
@@ -465,56 +647,112 @@ impl Session {
                     let Some(client) = self.connections.get_mut(&connection) else {
                         continue;
                     };
-                    match self.doc.receive(&data, client.writer.is_some()) {
-                        Ok(incoming) => {
-                            replies.extend(incoming.replies.into_iter().map(|r| (connection, r)));
-                            if !incoming.updates.is_empty()
-                                && let Some(writer) = &client.writer
-                                && self.participants.add(writer)
-                            {
-                                new_participants.push((
-                                    self.participants.list().len(),
-                                    LiveParticipant {
-                                        name: writer.name.clone(),
-                                        user: writer.user,
-                                    },
-                                ));
-                            }
-                            updates.extend(incoming.updates);
-                            client.awareness.extend(incoming.awareness_clients);
-                            awareness.extend(incoming.awareness);
-                            if client.writer.is_some() && incoming.checkpoint.is_some() {
-                                checkpoint = incoming.checkpoint;
-                            }
-                        }
+                    let incoming = match self.doc.receive(&data, client.writer.is_some()) {
+                        Ok(incoming) => incoming,
                         Err(error) => {
                             log::info!("live client dropped on {}: {error}", self.title);
                             awareness.extend(self.drop_connection(connection));
+                            continue;
                         }
+                    };
+                    if !incoming.updates.is_empty()
+                        && let Some(Writer::Pending(pending)) = &client.writer
+                    {
+                        // A logged-out writer's first update: now they need a name.
+                        let pending = pending.clone();
+                        let store = self.state.store.clone();
+                        let user = web::block(move || pending.create(&store)).await??;
+                        client.writer = Some(Writer::Known(Participant {
+                            name: user.name.as_str().to_owned(),
+                            user: Some(user.id),
+                        }));
+                    }
+                    if !incoming.updates.is_empty()
+                        && let Some(Writer::Known(writer)) = &client.writer
+                        && self.participants.add(writer)
+                    {
+                        new_participants.push((
+                            self.participants.list().len(),
+                            LiveParticipant {
+                                name: writer.name.clone(),
+                                user: writer.user,
+                            },
+                        ));
+                    }
+                    replies.extend(incoming.replies.into_iter().map(|r| (connection, r)));
+                    updates.extend(incoming.updates);
+                    client.awareness.extend(incoming.awareness_clients);
+                    awareness.extend(incoming.awareness);
+                    if client.writer.is_some() && incoming.checkpoint.is_some() {
+                        checkpoint = incoming.checkpoint;
                     }
                 }
                 Command::Leave { connection } => {
                     awareness.extend(self.drop_connection(connection));
                 }
                 Command::RevisionSaved => self.take_in_wanted = true,
+                Command::Wake => wake = true,
+                Command::Presence(data) => {
+                    // Relayed to this process's clients, not back to the others.
+                    if let Ok(incoming) = self.doc.receive(&data, false) {
+                        remote_awareness.extend(incoming.awareness);
+                    }
+                }
+                Command::End { summary, done } => ends.push((summary, done)),
             }
         }
         if !updates.is_empty() || !new_participants.is_empty() {
             self.persist(updates, new_participants, None).await?;
             self.clock.edited(Instant::now());
         }
+        if self.ended {
+            // The updates were refused: the session was ended meanwhile.
+            return Ok(());
+        }
         for (connection, reply) in replies {
             self.send_to(connection, Bytes::from(reply));
         }
-        for message in awareness {
+        for message in &awareness {
+            self.broadcast(Bytes::from(message.clone()));
+        }
+        for message in remote_awareness {
             self.broadcast(Bytes::from(message));
         }
-        if self.take_in_wanted {
+        if !awareness.is_empty() && self.state.store.backend() == carnet_store::Backend::Postgres {
+            let store = self.state.store.clone();
+            let (document, origin) = (self.document, self.origin());
+            web::block(move || store.live_share_presence(document, &origin, &awareness)).await??;
+        }
+        if !ends.is_empty() {
+            let summary = ends
+                .first()
+                .map(|(summary, _)| summary.clone())
+                .unwrap_or_default();
+            let result = self.end_now(summary).await.map_err(|failure| failure.0);
+            for (_, done) in ends {
+                let _ = done.send(result.clone());
+            }
+            self.ended = true;
+            return Ok(());
+        }
+        if wake {
+            self.catch_up().await?;
+            self.answer_request().await?;
+        }
+        if self.take_in_wanted && self.holder {
             self.take_in_current().await?;
         }
         if let Some(summary) = checkpoint {
-            self.checkpoint(CheckpointReason::Requested, Some(summary))
-                .await?;
+            if self.holder {
+                self.checkpoint(CheckpointReason::Requested, Some(summary))
+                    .await?;
+            } else {
+                // The holder (another process) saves it, woken by the request.
+                let store = self.state.store.clone();
+                let (document, origin) = (self.document, self.origin());
+                web::block(move || store.live_request_checkpoint(document, &summary, &origin))
+                    .await??;
+            }
         }
         Ok(())
     }
@@ -527,21 +765,179 @@ impl Session {
         synced: Option<RevisionId>,
     ) -> Result<(), Failure> {
         let store = self.state.store.clone();
-        let document = self.document;
-        let (last, updates) = web::block(move || {
+        let (document, closings, origin) = (self.document, self.closings, self.origin());
+        let (appended, updates) = web::block(move || {
             store
-                .live_append(document, &updates, &participants, synced)
-                .map(|last| (last, updates))
+                .live_append(document, &updates, &participants, synced, closings, &origin)
+                .map(|appended| (appended, updates))
         })
         .await??;
+        let Some(appended) = appended else {
+            self.ended = true;
+            return Ok(());
+        };
+        if appended.previous <= self.seen {
+            // Nobody else stored anything in between: all seen up to ours.
+            if let Some(last) = appended.ids.last() {
+                self.seen = self.seen.max(*last);
+            }
+        } else {
+            self.own.extend(appended.ids);
+        }
         if updates.is_empty() {
             return Ok(());
         }
-        self.last_update = self.last_update.max(last);
         self.since_snapshot += updates.len();
         let message = LiveDoc::update_message(&updates)?;
         self.broadcast(Bytes::from(message));
         Ok(())
+    }
+
+    /// Reads what other processes stored (or compacted) since `seen`, applies it and
+    /// relays it to this process's clients.
+    async fn catch_up(&mut self) -> Result<(), Failure> {
+        let store = self.state.store.clone();
+        let (document, after) = (self.document, self.seen);
+        let news = web::block(move || store.live_news(document, after)).await??;
+        if news.closings != self.closings {
+            self.ended = true;
+            return Ok(());
+        }
+        let before = self.doc.state();
+        let mut changed = false;
+        if let Some(snapshot) = &news.snapshot {
+            changed |= self.doc.apply(snapshot)?;
+        }
+        for (id, data) in &news.updates {
+            if self.own.remove(id) {
+                continue;
+            }
+            changed |= self.doc.apply(data)?;
+            self.since_snapshot += 1;
+        }
+        self.seen = self.seen.max(news.seen);
+        let seen = self.seen;
+        self.own.retain(|id| *id > seen);
+        if changed {
+            let update = self.doc.update_since(&before)?;
+            let message = LiveDoc::update_message(&[update])?;
+            self.broadcast(Bytes::from(message));
+            let now = Instant::now();
+            self.clock.edited(now);
+            self.last_foreign = Some(now);
+        }
+        if news.synced != self.observed_synced {
+            // A checkpoint (or a revision taken in) somewhere: the participants stored
+            // were named in it, so this session names its writers again when they type.
+            self.observed_synced = news.synced;
+            self.participants.clear();
+        }
+        self.request = news.checkpoint_request;
+        Ok(())
+    }
+
+    /// Takes or renews the checkpoint lease. A session that just took it adopts the
+    /// revision the stored document is in step with (the last holder's checkpoint).
+    async fn lease(&mut self) -> Result<(), Failure> {
+        let store = self.state.store.clone();
+        let (document, origin) = (self.document, self.origin());
+        let holder = web::block(move || store.live_lease(document, &origin, LEASE_SECS)).await??;
+        if holder && !self.holder {
+            self.adopt_observed().await?;
+        }
+        self.holder = holder;
+        Ok(())
+    }
+
+    /// Takes the stored document's revision as the one this session is in step with
+    /// (it was made from, or merged into, the stored updates this session has read).
+    async fn adopt_observed(&mut self) -> Result<(), Failure> {
+        let Some(id) = self.observed_synced else {
+            return Ok(());
+        };
+        if self.synced.as_ref().map(|(synced, _)| *synced) == Some(id) {
+            return Ok(());
+        }
+        let store = self.state.store.clone();
+        if let Some(text) = web::block(move || store.revision_text(id)).await?? {
+            self.synced = Some((id, text.into_string()));
+        }
+        Ok(())
+    }
+
+    /// The holder answers a "save a version" asked on another process.
+    async fn answer_request(&mut self) -> Result<(), Failure> {
+        if !self.holder {
+            return Ok(());
+        }
+        let Some(summary) = self.request.take() else {
+            return Ok(());
+        };
+        let store = self.state.store.clone();
+        let document = self.document;
+        let asked = summary.clone();
+        if web::block(move || store.live_take_request(document, &asked)).await?? {
+            self.checkpoint(CheckpointReason::Requested, Some(summary))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the session everywhere: refuses every other session's updates from now on,
+    /// reads what they stored before, and saves it all as a last revision.
+    async fn end_now(&mut self, summary: String) -> Result<(), Failure> {
+        let store = self.state.store.clone();
+        let (document, origin) = (self.document, self.origin());
+        self.closings = web::block(move || store.live_close(document, &origin)).await??;
+        self.catch_up().await?;
+        // Whoever held the lease stops at its next look; this session saves.
+        self.holder = true;
+        self.adopt_observed().await?;
+        self.checkpoint(CheckpointReason::Requested, Some(summary))
+            .await?;
+        let store = self.state.store.clone();
+        let origin = self.origin();
+        web::block(move || store.live_release(document, &origin)).await??;
+        self.holder = false;
+        Ok(())
+    }
+
+    /// Closes every connection and forgets the session (it ended or failed).
+    async fn forget(mut self, own: &mpsc::UnboundedSender<Command>) {
+        self.connections.clear();
+        self.unregister(own);
+        {
+            let mut sessions = self
+                .state
+                .live
+                .sessions
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let key = self.title.to_string();
+            if sessions.get(&key).is_some_and(|s| s.same_channel(own)) {
+                sessions.remove(&key);
+            }
+        }
+        if self.holder {
+            let store = self.state.store.clone();
+            let (document, origin) = (self.document, self.origin());
+            let _ = web::block(move || store.live_release(document, &origin)).await;
+        }
+    }
+
+    fn unregister(&self, own: &mpsc::UnboundedSender<Command>) {
+        let mut documents = self
+            .state
+            .live
+            .documents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if documents
+            .get(&self.document)
+            .is_some_and(|s| s.same_channel(own))
+        {
+            documents.remove(&self.document);
+        }
     }
 
     fn send_to(&mut self, connection: u64, message: Bytes) {
@@ -581,15 +977,31 @@ impl Session {
     }
 
     async fn on_tick(&mut self) -> Result<(), Failure> {
+        self.catch_up().await?;
+        if self.ended {
+            return Ok(());
+        }
+        self.lease().await?;
+        if !self.holder {
+            return Ok(());
+        }
+        self.answer_request().await?;
         let now = Instant::now();
         if self.take_in_wanted || now.duration_since(self.last_take_in) >= TAKE_IN_EVERY {
             self.take_in_current().await?;
         }
-        let writers = self
+        let mut writers = self
             .connections
             .values()
             .filter(|client| client.writer.is_some())
             .count();
+        // Writers on other processes count as here while they keep typing.
+        if self
+            .last_foreign
+            .is_some_and(|at| now.duration_since(at) < self.rules.idle)
+        {
+            writers += 1;
+        }
         if let Some(reason) = self.clock.due(&self.rules, now, writers) {
             self.checkpoint(reason, None).await?;
         }
@@ -599,40 +1011,65 @@ impl Session {
         Ok(())
     }
 
-    /// Nobody is connected: saves what was typed, compacts, and ends the session
-    /// unless someone joined meanwhile. True when it ended.
+    /// Nobody is connected here: saves what was typed (if this process makes the
+    /// checkpoints, or can now), compacts, and ends the session unless someone joined
+    /// meanwhile. True when it ended.
     async fn wind_down(
         &mut self,
         own: &mpsc::UnboundedSender<Command>,
         commands: &mpsc::UnboundedReceiver<Command>,
     ) -> bool {
+        if let Err(failure) = self.catch_up().await {
+            log::error!(
+                "live session of {} cannot catch up: {}",
+                self.title,
+                failure.0
+            );
+        }
         if self.clock.is_dirty()
+            && !self.ended
+            && self.lease().await.is_ok()
+            && self.holder
             && let Err(failure) = self
                 .checkpoint(CheckpointReason::LastWriterLeft, None)
                 .await
         {
             log::error!("live checkpoint of {} failed: {}", self.title, failure.0);
         }
-        if self.since_snapshot > 0
+        if self.holder
+            && self.since_snapshot > 0
             && let Err(failure) = self.compact().await
         {
             log::error!("live compaction of {} failed: {}", self.title, failure.0);
         }
-        self.state.live.close_if_idle(&self.title, own, commands)
+        if !self.state.live.close_if_idle(&self.title, own, commands) {
+            return false;
+        }
+        self.unregister(own);
+        if self.holder {
+            let store = self.state.store.clone();
+            let (document, origin) = (self.document, self.origin());
+            if let Err(error) = web::block(move || store.live_release(document, &origin)).await {
+                log::error!("live lease of {} not released: {error}", self.title);
+            }
+        }
+        true
     }
 
     async fn compact(&mut self) -> Result<(), Failure> {
         let store = self.state.store.clone();
         let document = self.document;
         let snapshot = self.doc.snapshot();
-        let through = self.last_update;
+        let through = self.seen;
         web::block(move || store.live_compact(document, &snapshot, through)).await??;
         self.since_snapshot = 0;
         Ok(())
     }
 
     /// Takes in the page's current revision if it is not the one the live text last
-    /// took in (a form save, a restore, another process's checkpoint).
+    /// took in (a form save, a restore). A revision the stored document already took in
+    /// or was saved as (another process's checkpoint) is adopted, not merged: its text
+    /// is in the updates this session read.
     async fn take_in_current(&mut self) -> Result<(), Failure> {
         self.take_in_wanted = false;
         self.last_take_in = Instant::now();
@@ -642,6 +1079,10 @@ impl Session {
             return Ok(());
         };
         if self.synced.as_ref().map(|(id, _)| *id) == Some(revision.meta.id) {
+            return Ok(());
+        }
+        if self.observed_synced == Some(revision.meta.id) {
+            self.synced = Some((revision.meta.id, revision.text.into_string()));
             return Ok(());
         }
         let base = self
@@ -664,16 +1105,37 @@ impl Session {
             .collect();
         self.persist(updates, Vec::new(), Some(id)).await?;
         self.synced = Some((id, text.to_owned()));
+        self.observed_synced = Some(id);
         Ok(())
     }
 
-    /// Saves the live text as a revision signed by everyone who typed since the last.
+    /// Saves the live text as a revision signed by everyone who typed since the last,
+    /// in any process.
     async fn checkpoint(
         &mut self,
         reason: CheckpointReason,
         summary: Option<String>,
     ) -> Result<(), Failure> {
+        self.catch_up().await?;
+        if self.ended {
+            return Ok(());
+        }
         self.take_in_current().await?;
+        if self.ended {
+            return Ok(());
+        }
+        let store = self.state.store.clone();
+        let document = self.document;
+        let named = web::block(move || store.live_participants(document)).await??;
+        let participants = Participants::from_stored(
+            named
+                .into_iter()
+                .map(|p| Participant {
+                    name: p.name,
+                    user: p.user,
+                })
+                .collect(),
+        );
         let label = Tr::new(&self.state.i18n, Lang::Fr).t("live-checkpoint-comment");
         for _ in 0..3 {
             let text = self.doc.text();
@@ -683,19 +1145,19 @@ impl Session {
                 None => page_text.as_str().is_empty(),
             };
             if unchanged {
-                return self.checkpointed().await;
+                return self.checkpointed(&participants).await;
             }
-            let author = match self.participants.author_line() {
+            let author = match participants.author_line() {
                 line if line.is_empty() => Author::new(Author::ANONYMOUS)?,
                 line => Author::new(&line)?,
             };
-            let comment = self.participants.comment(summary.as_deref(), &label);
+            let comment = participants.comment(summary.as_deref(), &label);
             let edit = Edit {
                 title: self.title.clone(),
                 text: page_text,
                 base: self.synced.as_ref().map(|(id, _)| *id),
                 author,
-                user: self.participants.first_user(),
+                user: participants.first_user(),
                 comment: Comment::new(&comment)?,
                 minor: false,
                 labels: self.labels(),
@@ -742,18 +1204,21 @@ impl Session {
                     continue;
                 }
             }
-            return self.checkpointed().await;
+            return self.checkpointed(&participants).await;
         }
         Err(Failure("checkpoint kept conflicting".to_owned()))
     }
 
-    /// Records that everything typed is in the revision `synced`.
-    async fn checkpointed(&mut self) -> Result<(), Failure> {
+    /// Records that everything typed by `participants` is in the revision `synced`.
+    async fn checkpointed(&mut self, participants: &Participants) -> Result<(), Failure> {
         if let Some((revision, _)) = &self.synced {
             let store = self.state.store.clone();
-            let document = self.document;
+            let (document, origin) = (self.document, self.origin());
             let revision = *revision;
-            web::block(move || store.live_checkpointed(document, revision)).await??;
+            let named: Vec<String> = participants.list().iter().map(|p| p.name.clone()).collect();
+            web::block(move || store.live_checkpointed(document, revision, &named, &origin))
+                .await??;
+            self.observed_synced = Some(revision);
         }
         self.participants.clear();
         self.clock.saved();
@@ -767,5 +1232,21 @@ impl Session {
             theirs: tr.t("live-merge-label-live"),
             mine: tr.t("live-merge-label-saved"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_crowded_sessions_wait_to_gather_a_batch() {
+        let max = Duration::from_millis(40);
+        assert_eq!(coalesce_window(1, max), Duration::ZERO);
+        assert_eq!(coalesce_window(100, max), Duration::ZERO);
+        assert_eq!(coalesce_window(200, max), Duration::from_millis(10));
+        assert_eq!(coalesce_window(400, max), Duration::from_millis(30));
+        assert_eq!(coalesce_window(10_000, max), max);
+        assert_eq!(coalesce_window(400, COALESCE_MAX), Duration::ZERO);
     }
 }

@@ -476,6 +476,37 @@ pub async fn submit(
             }
             Ok(see_other(&paths::with_notice(&title, "protected")))
         }
+        "lock" => {
+            // End the live session everywhere (a last revision keeps what was typed)
+            // and protect the notes for administrators, in the public log.
+            ctx.require(Action::LockLive, None)?;
+            let by = moderator(ctx)?.clone();
+            let reason = match form.reason.trim() {
+                "" => ctx.tr.t("live-lock-default-reason"),
+                typed => typed.to_owned(),
+            };
+            let reason = Comment::new(&reason)?.as_str().to_owned();
+            let protection = Protection {
+                level: ProtectionLevel::Administrators,
+                reason: reason.clone(),
+                expires: None,
+            };
+            let page_title = title.clone();
+            let done =
+                web::block(move || store.protect(&page_title, Some(&protection), &by, &reason))
+                    .await??;
+            if !done {
+                return Err(Problem::PageNotFound);
+            }
+            let state = ctx
+                .req
+                .app_data::<web::Data<crate::AppState>>()
+                .cloned()
+                .ok_or_else(|| Problem::internal("no application state"))?;
+            let summary = ctx.tr.t("live-lock-summary");
+            state.live.end(&state, title.clone(), summary).await?;
+            Ok(see_other(&paths::with_notice(&title, "locked")))
+        }
         "delete" => {
             ctx.require(Action::Delete, None)?;
             let by = moderator(ctx)?.clone();

@@ -224,6 +224,8 @@ pub struct EditView<'a> {
     /// revision, and the small script that listens to it.
     pub changes_href: String,
     pub stale_script_href: &'static str,
+    /// Where animateurs and administrators end the live session and lock the notes.
+    pub lock_action: Option<String>,
 }
 
 /// The conflict screen: what the others changed next to what the writer changed (both

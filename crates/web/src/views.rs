@@ -388,7 +388,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
-        | "moved" | "rolledback" | "section-added" | "curated" => {
+        | "moved" | "rolledback" | "section-added" | "curated" | "locked" => {
             Some(ctx.tr.t(&format!("notice-{notice}")))
         }
         _ => None,
@@ -854,6 +854,8 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         editor,
         changes_href: paths::changes(title, state.base.map(|id| id.0)),
         stale_script_href: crate::stale::SCRIPT_HREF.as_str(),
+        lock_action: (exists && ctx.may(Action::LockLive, None))
+            .then(|| paths::action(title, "lock")),
     };
     ctx.html(status, &view)
 }
@@ -995,9 +997,10 @@ pub async fn page_post(
             Some("newsection") => Ok(crate::talk::submit(&ctx, title, form.into_inner()).await),
             Some("watch") => crate::watch::toggle(&ctx, title, true, &form).await,
             Some("unwatch") => crate::watch::toggle(&ctx, title, false, &form).await,
-            Some(action @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback")) => {
-                crate::moderation::submit(&ctx, title, action, &form).await
-            }
+            Some(
+                action
+                @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback" | "lock"),
+            ) => crate::moderation::submit(&ctx, title, action, &form).await,
             Some("curate") => crate::portals::submit(&ctx, title, &form).await,
             Some(other) => Err(Problem::UnknownAction(other.to_owned())),
             None => Err(Problem::MethodNotAllowed),

@@ -676,3 +676,12 @@ portal-index-pages = { $count ->
 portal-index-line = { $pages }, last activity { $date }
 changes-portal = Portal
 feed-portal-title = Changes of the portal { $title } — Carnet
+
+## Ending a live session (locking the notes)
+live-lock-heading = End the session and lock the notes
+live-lock-help = Saves a last version with everything written, closes live editing for everyone and protects the page: only administrators will be able to change it. The action is shown in the public log.
+live-lock-reason-label = Reason (optional, public)
+live-lock-button = End and lock
+live-lock-default-reason = Meeting notes locked at the end of the session
+live-lock-summary = End of the session
+notice-locked = The session has ended: a last version was saved and the page is locked.

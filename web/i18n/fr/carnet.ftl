@@ -676,3 +676,12 @@ portal-index-pages = { $count ->
 portal-index-line = { $pages }, dernière activité le { $date }
 changes-portal = Portail
 feed-portal-title = Modifications du portail { $title } — Carnet
+
+## Fin d'une séance en direct (verrouiller les notes)
+live-lock-heading = Terminer la séance et verrouiller les notes
+live-lock-help = Enregistre une dernière version avec tout ce qui a été écrit, ferme l'édition en direct pour tout le monde et protège la page : seuls les administrateurs pourront encore la modifier. L'action figure dans le journal public.
+live-lock-reason-label = Motif (facultatif, public)
+live-lock-button = Terminer et verrouiller
+live-lock-default-reason = Notes de réunion verrouillées en fin de séance
+live-lock-summary = Fin de la séance
+notice-locked = La séance est terminée : une dernière version a été enregistrée et la page est verrouillée.
