@@ -329,7 +329,7 @@ async function logIn(w, name, password) {
     await w.page.goto(`${base}/account/login`);
     await w.page.fill('#name', name);
     await w.page.fill('#password', password);
-    await Promise.all([w.page.waitForNavigation({ waitUntil: 'load' }), w.page.click('form button[type="submit"]')]);
+    await Promise.all([w.page.waitForNavigation({ waitUntil: 'load' }), w.page.click('form.account button[type="submit"]')]);
     const cookies = await w.context.cookies(base);
     check(cookies.some((c) => c.name === 'carnet_session'), `${name} could not log in (now at ${w.page.url()})`);
 }

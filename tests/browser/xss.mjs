@@ -382,15 +382,25 @@ function inspectDom() {
         'codebase', 'cite', 'longdesc', 'lowsrc', 'dynsrc', 'ping', 'manifest',
     ]);
     const scripts = document.querySelectorAll('script');
+    // Carnet's own scripts: same-origin files, each at most once, nothing inline — the
+    // live editor, the search box and the event dashboard as modules, the stale-form
+    // notice as a classic script.
+    const seen = new Set();
     for (const script of scripts) {
-        // Carnet's own live editor on edit views: one same-origin module file, nothing inline.
+        const match = /^\/static\/(editor|search|dashboard|stale)\.js\?v=[0-9a-f]+$/.exec(
+            script.getAttribute('src') ?? '',
+        );
+        const name = match ? match[1] : null;
+        const module = name !== 'stale';
         const own =
-            script.type === 'module' &&
-            /^\/static\/editor\.js\?v=[0-9a-f]+$/.test(script.getAttribute('src') ?? '') &&
-            script.attributes.length === 3 &&
+            name !== null &&
+            !seen.has(name) &&
+            (module
+                ? script.type === 'module' && script.attributes.length === 3
+                : !script.hasAttribute('type') && script.attributes.length === 2) &&
             script.hasAttribute('defer') &&
-            script.textContent === '' &&
-            scripts.length === 1;
+            script.textContent === '';
+        if (name) seen.add(name);
         if (!own) issues.push(`<script> element: ${script.outerHTML.slice(0, 200)}`);
     }
     const embedding = document.querySelectorAll(

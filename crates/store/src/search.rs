@@ -180,20 +180,26 @@ impl Store {
         let (rows, total): (Vec<HitRow>, i64) = match &mut *conn {
             AnyConnection::Sqlite(conn) => {
                 let filters = filter_sql(filter, "?");
+                // Matches are ranked on ids alone; the text (for snippets) is read only
+                // for the page of results kept.
                 let from = "FROM search_index \
                      JOIN pages p ON p.id = search_index.rowid \
-                     JOIN revisions r ON r.id = p.latest_revision_id \
-                     WHERE p.redirect_name IS NULL AND search_index MATCH ?";
+                     WHERE p.redirect_name IS NULL AND p.latest_revision_id IS NOT NULL \
+                     AND search_index MATCH ?";
                 let mut count = diesel::sql_query(format!("SELECT count(*) AS n {from}{filters}"))
                     .into_boxed::<diesel::sqlite::Sqlite>()
                     .bind::<Text, _>(query.fts5());
                 let mut select = diesel::sql_query(format!(
                     "SELECT p.namespace AS namespace, p.name AS name, r.text AS text, \
-                     r.size AS size, \
+                     r.size AS size, hits.in_title AS in_title \
+                     FROM (SELECT p.id AS id, p.name AS name, \
                      (p.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)) \
-                     AS in_title {from}{filters} \
-                     ORDER BY in_title DESC, bm25(search_index, 10.0, 1.0), p.name \
-                     LIMIT ? OFFSET ?"
+                     AS in_title, bm25(search_index, 10.0, 1.0) AS score \
+                     {from}{filters} \
+                     ORDER BY in_title DESC, score, p.name LIMIT ? OFFSET ?) AS hits \
+                     JOIN pages p ON p.id = hits.id \
+                     JOIN revisions r ON r.id = p.latest_revision_id \
+                     ORDER BY hits.in_title DESC, hits.score, hits.name"
                 ))
                 .into_boxed::<diesel::sqlite::Sqlite>()
                 .bind::<Text, _>(query.fts5_title())
@@ -215,8 +221,7 @@ impl Store {
                 let from = format!(
                     "FROM search_documents d \
                      JOIN pages p ON p.id = d.page_id \
-                     JOIN revisions r ON r.id = p.latest_revision_id \
-                     WHERE p.redirect_name IS NULL \
+                     WHERE p.redirect_name IS NULL AND p.latest_revision_id IS NOT NULL \
                      AND d.document @@ to_tsquery('{config}', $1)"
                 );
                 // $2 is always bound, so that the placeholders keep their numbers.
@@ -232,11 +237,15 @@ impl Store {
                         .get_result(conn)?;
                 let rows = diesel::sql_query(format!(
                     "SELECT p.namespace AS namespace, p.name AS name, r.text AS text, \
-                     r.size AS size, (d.title @@ to_tsquery('{config}', $3)) AS in_title \
+                     r.size AS size, hits.in_title AS in_title \
+                     FROM (SELECT p.id AS id, p.name AS name, \
+                     (d.title @@ to_tsquery('{config}', $3)) AS in_title, \
+                     ts_rank(d.document, to_tsquery('{config}', $1)) AS score \
                      {from}{filters} \
-                     ORDER BY in_title DESC, \
-                     ts_rank(d.document, to_tsquery('{config}', $1)) DESC, p.name \
-                     LIMIT $4 OFFSET $5"
+                     ORDER BY in_title DESC, score DESC, p.name LIMIT $4 OFFSET $5) AS hits \
+                     JOIN pages p ON p.id = hits.id \
+                     JOIN revisions r ON r.id = p.latest_revision_id \
+                     ORDER BY hits.in_title DESC, hits.score DESC, hits.name"
                 ))
                 .bind::<Text, _>(query.tsquery())
                 .bind::<Text, _>(&category)
