@@ -164,6 +164,28 @@ impl TestServer {
         )
     }
 
+    /// Saves `text` as the page `title` through the JSON API, on top of its current
+    /// revision (or creating it), and checks that it was saved.
+    pub fn put_page(&self, title: &str, text: &str) {
+        let current = self
+            .store
+            .page(&carnet_core::Title::parse(title).unwrap())
+            .unwrap()
+            .map(|(_, revision)| revision.meta.id.0);
+        let body = match current {
+            Some(base) => serde_json::json!({ "text": text, "base_revision": base }),
+            None => serde_json::json!({ "text": text }),
+        };
+        let path = format!("/api/v1/pages/{}", encode(&title.replace(' ', "_")));
+        let reply = self.put_json(&path, &body);
+        assert!(
+            matches!(reply.status, 200 | 201),
+            "{title}: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+
     /// A browser logged in to a new account with `role` (password [`TEST_PASSWORD`]).
     pub fn account(&self, name: &str, role: carnet_core::Role) -> Browser<'_> {
         self.store

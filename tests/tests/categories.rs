@@ -1,32 +1,6 @@
 //! The category tree, its cycle report, and the pages by size, through the real server.
 
 use carnet_tests::TestServer;
-use serde_json::json;
-
-fn put(server: &TestServer, title: &str, text: &str) {
-    let current = server
-        .store()
-        .page(&carnet_core::Title::parse(title).unwrap())
-        .unwrap()
-        .map(|(_, revision)| revision.meta.id.0);
-    let body = match current {
-        Some(base) => json!({ "text": text, "base_revision": base }),
-        None => json!({ "text": text }),
-    };
-    let reply = server.put_json(
-        &format!(
-            "/api/v1/pages/{}",
-            carnet_tests::encode(&title.replace(' ', "_"))
-        ),
-        &body,
-    );
-    assert!(
-        matches!(reply.status, 200 | 201),
-        "{title}: {} {}",
-        reply.status,
-        reply.body
-    );
-}
 
 /// What a reader sees: the body without tags, entities decoded, spaces collapsed.
 fn visible(reply: &carnet_tests::Reply) -> String {
@@ -75,20 +49,19 @@ fn tree_lines(body: &str) -> Vec<(usize, String)> {
 #[test]
 fn the_tree_shows_subcategories_counts_and_loops() {
     let server = TestServer::start();
-    put(&server, "Catégorie:Vie locale", "Tout sur la ville.");
-    put(&server, "Catégorie:Éducation", "[[Catégorie:Vie locale]]");
-    put(&server, "Catégorie:Écoles", "[[Catégorie:Éducation]]");
-    put(&server, "Catégorie:Collèges", "[[Catégorie:Éducation]]");
-    put(&server, "École Jaurès", "Une école. [[Catégorie:Écoles]]");
-    put(&server, "École Curie", "Une autre. [[Catégorie:Écoles]]");
-    put(
-        &server,
+    server.put_page("Catégorie:Vie locale", "Tout sur la ville.");
+    server.put_page("Catégorie:Éducation", "[[Catégorie:Vie locale]]");
+    server.put_page("Catégorie:Écoles", "[[Catégorie:Éducation]]");
+    server.put_page("Catégorie:Collèges", "[[Catégorie:Éducation]]");
+    server.put_page("École Jaurès", "Une école. [[Catégorie:Écoles]]");
+    server.put_page("École Curie", "Une autre. [[Catégorie:Écoles]]");
+    server.put_page(
         "Collège Zola",
         "[[Catégorie:Collèges]] [[Catégorie:Éducation]]",
     );
     // A loop: Alpha in Bêta, Bêta in Alpha.
-    put(&server, "Catégorie:Alpha", "[[Catégorie:Bêta]]");
-    put(&server, "Catégorie:Bêta", "[[Catégorie:Alpha]]");
+    server.put_page("Catégorie:Alpha", "[[Catégorie:Bêta]]");
+    server.put_page("Catégorie:Bêta", "[[Catégorie:Alpha]]");
 
     let tree = server.get("/wiki/Sp%C3%A9cial:Arbre_des_cat%C3%A9gories");
     tree.assert_status(200);
@@ -157,7 +130,7 @@ fn the_tree_shows_subcategories_counts_and_loops() {
     assert!(visible(&unknown).contains("La catégorie « Nulle part » n’a ni page ni membre."));
 
     // Undoing the loop empties the report.
-    put(&server, "Catégorie:Bêta", "Plus de boucle.");
+    server.put_page("Catégorie:Bêta", "Plus de boucle.");
     let tree = server.get("/wiki/Sp%C3%A9cial:Arbre_des_cat%C3%A9gories");
     assert!(!visible(&tree).contains("Boucles de catégories"));
     let alpha = server.get("/wiki/Cat%C3%A9gorie:Alpha");
@@ -167,10 +140,9 @@ fn the_tree_shows_subcategories_counts_and_loops() {
 #[test]
 fn a_deep_branch_continues_on_its_own_page() {
     let server = TestServer::start();
-    put(&server, "Catégorie:N0", "Racine");
+    server.put_page("Catégorie:N0", "Racine");
     for n in 1..=7 {
-        put(
-            &server,
+        server.put_page(
             &format!("Catégorie:N{n}"),
             &format!("[[Catégorie:N{}]]", n - 1),
         );
@@ -211,11 +183,11 @@ fn an_empty_wiki_says_how_to_make_a_category() {
 #[test]
 fn pages_by_size_longest_and_shortest() {
     let server = TestServer::start();
-    put(&server, "Court", "abc");
-    put(&server, "Moyen", &"é".repeat(50));
-    put(&server, "Long", &"x".repeat(400));
-    put(&server, "Ancien nom", "#REDIRECTION [[Long]]");
-    put(&server, "Discussion:Bavard", &"y".repeat(2000));
+    server.put_page("Court", "abc");
+    server.put_page("Moyen", &"é".repeat(50));
+    server.put_page("Long", &"x".repeat(400));
+    server.put_page("Ancien nom", "#REDIRECTION [[Long]]");
+    server.put_page("Discussion:Bavard", &"y".repeat(2000));
     let long = server.get("/wiki/Sp%C3%A9cial:Pages_longues");
     long.assert_status(200);
     let text = visible(&long);

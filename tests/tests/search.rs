@@ -4,24 +4,6 @@
 use carnet_tests::TestServer;
 use serde_json::json;
 
-fn put(server: &TestServer, title: &str, text: &str) {
-    let current = server
-        .store()
-        .page(&carnet_core::Title::parse(title).unwrap())
-        .unwrap()
-        .map(|(_, revision)| revision.meta.id.0);
-    let body = match current {
-        Some(base) => json!({ "text": text, "base_revision": base }),
-        None => json!({ "text": text }),
-    };
-    let path = format!(
-        "/api/v1/pages/{}",
-        carnet_tests::encode(&title.replace(' ', "_"))
-    );
-    let reply = server.put_json(&path, &body);
-    assert!(matches!(reply.status, 200 | 201), "{title}: {}", reply.body);
-}
-
 /// The result titles of a results page, in order.
 fn result_titles(body: &str) -> Vec<String> {
     let Some(start) = body.find("<ol class=\"search-results\">") else {
@@ -39,25 +21,18 @@ fn result_titles(body: &str) -> Vec<String> {
 
 fn wiki() -> TestServer {
     let server = TestServer::start();
-    put(
-        &server,
+    server.put_page(
         "Haras national",
         "Les chevaux du haras. [[Catégorie:Élevage]]",
     );
-    put(
-        &server,
+    server.put_page(
         "Cheval de trait",
         "Un cheval puissant. [[Catégorie:Élevage]]",
     );
-    put(&server, "Centre équestre", "On y monte à cheval.");
-    put(&server, "Cheval", "#REDIRECTION [[Cheval de trait]]");
-    put(
-        &server,
-        "École Jean-Macé",
-        "Une école publique du quartier.",
-    );
-    put(
-        &server,
+    server.put_page("Centre équestre", "On y monte à cheval.");
+    server.put_page("Cheval", "#REDIRECTION [[Cheval de trait]]");
+    server.put_page("École Jean-Macé", "Une école publique du quartier.");
+    server.put_page(
         "Discussion:Haras national",
         "Les chevaux sont-ils visitables ?",
     );
@@ -163,11 +138,7 @@ fn bad_searches_get_a_clear_error() {
 fn results_are_paged() {
     let server = TestServer::start();
     for n in 0..25 {
-        put(
-            &server,
-            &format!("Marché {n:02}"),
-            "Une brocante de plein air.",
-        );
+        server.put_page(&format!("Marché {n:02}"), "Une brocante de plein air.");
     }
     let first = server.get("/wiki/Sp%C3%A9cial:Recherche?q=brocantes");
     let titles = result_titles(&first.body);
@@ -241,8 +212,7 @@ fn the_json_api_and_suggestions() {
 #[test]
 fn snippets_never_carry_markup() {
     let server = TestServer::start();
-    put(
-        &server,
+    server.put_page(
         "Piège",
         "<script>alert('cheval')</script> <img src=x onerror=alert(1)> cheval",
     );

@@ -217,6 +217,32 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// The namespace menu of a filter form (every namespace, then each one but special
+/// pages), with `selected` (a namespace id, or empty) chosen.
+pub fn namespace_choices(tr: Tr<'_>, selected: &str) -> Vec<Choice> {
+    let mut choices = vec![Choice {
+        value: String::new(),
+        label: tr.t("changes-all-namespaces"),
+        selected: selected.is_empty(),
+    }];
+    for ns in Namespace::ALL
+        .into_iter()
+        .filter(|ns| *ns != Namespace::Special)
+    {
+        let value = ns.id().to_string();
+        choices.push(Choice {
+            selected: value == selected,
+            label: if ns == Namespace::Main {
+                tr.t("changes-articles")
+            } else {
+                ns.canonical_name().to_owned()
+            },
+            value,
+        });
+    }
+    choices
+}
+
 #[derive(Template)]
 #[template(path = "changes.html")]
 pub struct ChangesView<'a> {
@@ -320,27 +346,7 @@ pub async fn page(
         .into_inner();
     let found = load(ctx.state, &query, DEFAULT_LIMIT).await?;
     let tr = ctx.tr;
-    let selected_ns = filled(query.ns.as_ref()).unwrap_or("");
-    let mut namespaces = vec![Choice {
-        value: String::new(),
-        label: tr.t("changes-all-namespaces"),
-        selected: selected_ns.is_empty(),
-    }];
-    for ns in Namespace::ALL
-        .into_iter()
-        .filter(|ns| *ns != Namespace::Special)
-    {
-        let value = ns.id().to_string();
-        namespaces.push(Choice {
-            selected: value == selected_ns,
-            label: if ns == Namespace::Main {
-                tr.t("changes-articles")
-            } else {
-                ns.canonical_name().to_owned()
-            },
-            value,
-        });
-    }
+    let namespaces = namespace_choices(tr, filled(query.ns.as_ref()).unwrap_or(""));
     let selected_days = filled(query.days.as_ref()).unwrap_or("");
     let mut periods = vec![Choice {
         value: String::new(),

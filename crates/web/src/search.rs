@@ -136,26 +136,7 @@ pub async fn page(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
     }
     let tr = ctx.tr;
     let selected_ns = filled(params.ns.as_ref()).unwrap_or("").to_owned();
-    let mut namespaces = vec![Choice {
-        value: String::new(),
-        label: tr.t("changes-all-namespaces"),
-        selected: selected_ns.is_empty(),
-    }];
-    for ns in Namespace::ALL
-        .into_iter()
-        .filter(|ns| *ns != Namespace::Special)
-    {
-        let value = ns.id().to_string();
-        namespaces.push(Choice {
-            selected: value == selected_ns,
-            label: if ns == Namespace::Main {
-                tr.t("changes-articles")
-            } else {
-                ns.canonical_name().to_owned()
-            },
-            value,
-        });
-    }
+    let namespaces = crate::changes::namespace_choices(tr, &selected_ns);
     let mut view = SearchView {
         tr,
         chrome: ctx.chrome_for(tr.t("search-heading")),
