@@ -131,25 +131,10 @@ impl Store {
     /// The windows open at `now`. A stored range that no longer parses is skipped (and
     /// logged): it must not make every counted request fail.
     pub fn open_event_windows(&self, now: DateTime<Utc>) -> Result<Vec<EventWindow>, StoreError> {
-        let mut conn = self.conn()?;
-        let now = now.naive_utc();
-        let rows: Vec<EventRow> = event_windows::table
-            .filter(event_windows::ends_at.gt(now))
-            .filter(event_windows::starts_at.le(now))
-            .filter(
-                event_windows::ended_at
-                    .is_null()
-                    .or(event_windows::ended_at.gt(now)),
-            )
-            .select(EventRow::as_select())
-            .load(&mut conn)?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| {
-                row.window()
-                    .inspect_err(|error| log::error!("{error}"))
-                    .ok()
-            })
+        Ok(self
+            .open_events(now)?
+            .into_iter()
+            .map(|(_, window)| window)
             .collect())
     }
 
