@@ -1,0 +1,1 @@
+//! MediaWiki XML export dumps, read as a stream.

@@ -1,0 +1,12 @@
+//! Coming from MediaWiki, without a database.
+//!
+//! - [`dump`] reads MediaWiki XML export dumps (format 0.10 and 0.11) as a stream of
+//!   pages and revisions, so memory does not grow with the dump.
+//! - [`convert`] turns MediaWiki wikitext into Carnet's wikitext, revision by revision,
+//!   and reports every construct it could not convert instead of dropping it.
+//!
+//! Writing into a wiki is the store's job (`carnet import mediawiki`); this crate only
+//! reads and converts, and is tested on the corpora without any I/O but reading files.
+
+pub mod convert;
+pub mod dump;
