@@ -1,0 +1,964 @@
+//! The inside of a line: apostrophes (bold, italic), links, HTML tags, magic words,
+//! and escapes for what Markdown would read where MediaWiki reads plain text.
+
+use super::Ctx;
+use super::stash::{MARK_CLOSE, MARK_OPEN, Tag, parse_tag};
+use super::template::split_pipes;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Running text.
+    Normal,
+    /// A cell of a Markdown table: `|` escaped too.
+    Table,
+    /// A template argument: links and emphasis converted, nothing escaped.
+    Light,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Emph {
+    Bold,
+    Italic,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    /// MediaWiki text, escaped when written.
+    Text(String),
+    /// A run of apostrophes.
+    Quote(usize),
+    /// Carnet text written as is.
+    Atom(String),
+    Open(Emph),
+    Close(Emph),
+}
+
+/// Converts one line.
+pub fn convert(line: &str, ctx: &mut Ctx, mode: Mode) -> String {
+    let pieces = tokenize(line, ctx, mode);
+    let pieces = quotes(pieces);
+    render(pieces, mode)
+}
+
+/// Protocols MediaWiki links (`$wgUrlProtocols`), the common ones.
+const PROTOCOLS: [&str; 19] = [
+    "http://",
+    "https://",
+    "ftp://",
+    "ftps://",
+    "sftp://",
+    "mailto:",
+    "irc://",
+    "ircs://",
+    "news:",
+    "nntp://",
+    "gopher://",
+    "telnet://",
+    "git://",
+    "svn://",
+    "ssh://",
+    "xmpp:",
+    "sip:",
+    "tel:",
+    "geo:",
+];
+
+fn protocol_len(text: &str) -> Option<usize> {
+    PROTOCOLS
+        .iter()
+        .find(|p| {
+            text.get(..p.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(p))
+        })
+        .map(|p| p.len())
+}
+
+/// HTML tags MediaWiki allows and Carnet keeps (its sanitizer decides the attributes).
+const KEPT_TAGS: [&str; 56] = [
+    "b",
+    "i",
+    "u",
+    "s",
+    "strike",
+    "del",
+    "ins",
+    "sub",
+    "sup",
+    "small",
+    "code",
+    "tt",
+    "kbd",
+    "var",
+    "samp",
+    "abbr",
+    "cite",
+    "dfn",
+    "q",
+    "span",
+    "br",
+    "hr",
+    "div",
+    "center",
+    "blockquote",
+    "p",
+    "em",
+    "strong",
+    "mark",
+    "ruby",
+    "rt",
+    "rp",
+    "rb",
+    "ol",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "bdi",
+    "bdo",
+    "wbr",
+    "data",
+    "time",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "tbody",
+];
+
+/// Tags MediaWiki allows that Carnet's sanitizer removes (their text stays).
+const DROPPED_TAGS: [&str; 2] = ["big", "font"];
+
+/// Behaviour switches Carnet reads.
+const CARNET_MAGIC_WORDS: [&str; 6] = [
+    "__TOC__",
+    "__SOMMAIRE__",
+    "__NOTOC__",
+    "__AUCUNSOMMAIRE__",
+    "__FORCETOC__",
+    "__FORCERSOMMAIRE__",
+];
+
+fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut pos = 0;
+    let mut previous: Option<char> = None;
+    while let Some(rest) = line.get(pos..) {
+        let Some(c) = rest.chars().next() else { break };
+        let atom = if c == MARK_OPEN {
+            rest.find(MARK_CLOSE).map(|end| {
+                let len = end + MARK_CLOSE.len_utf8();
+                (rest.get(..len).unwrap_or_default().to_owned(), len)
+            })
+        } else if c == '\'' && rest.starts_with("''") {
+            let run = rest.len() - rest.trim_start_matches('\'').len();
+            flush(&mut text, &mut pieces);
+            pieces.push(Piece::Quote(run));
+            pos += run;
+            previous = Some('\'');
+            continue;
+        } else if rest.starts_with("[[") {
+            internal_link(rest, ctx, mode)
+        } else if c == '[' {
+            external_link(rest, ctx, mode)
+        } else if protocol_len(rest).is_some()
+            && !previous.is_some_and(|p| p.is_alphanumeric() || p == '_')
+        {
+            free_url(rest, mode)
+        } else if c == '<' {
+            parse_tag(rest).and_then(|tag| html_tag(rest, &tag, ctx))
+        } else if rest.starts_with("__") {
+            magic_word(rest, ctx)
+        } else {
+            None
+        };
+        match atom {
+            Some((markdown, len)) => {
+                flush(&mut text, &mut pieces);
+                pieces.push(Piece::Atom(markdown));
+                pos += len;
+                previous = Some('>');
+            }
+            None => {
+                // `[[` that is no link: both brackets are text.
+                let len = if rest.starts_with("[[") { 2 } else { c.len_utf8() };
+                text.push_str(rest.get(..len).unwrap_or_default());
+                pos += len;
+                previous = Some(c);
+            }
+        }
+    }
+    flush(&mut text, &mut pieces);
+    pieces
+}
+
+fn flush(text: &mut String, pieces: &mut Vec<Piece>) {
+    if !text.is_empty() {
+        pieces.push(Piece::Text(std::mem::take(text)));
+    }
+}
+
+const CATEGORY_PREFIXES: [&str; 3] = ["category", "catégorie", "categorie"];
+const FILE_PREFIXES: [&str; 4] = ["file", "fichier", "image", "média"];
+
+/// Interwiki prefixes of the Wikimedia projects, and language codes.
+fn is_interwiki(prefix: &str) -> bool {
+    const WIKIS: [&str; 16] = [
+        "w",
+        "wikipedia",
+        "wikt",
+        "wiktionary",
+        "q",
+        "wikiquote",
+        "s",
+        "wikisource",
+        "b",
+        "wikibooks",
+        "n",
+        "wikinews",
+        "v",
+        "commons",
+        "meta",
+        "species",
+    ];
+    WIKIS.contains(&prefix)
+        || ((prefix.len() == 2 || prefix.len() == 3)
+            && prefix.chars().all(|c| c.is_ascii_lowercase()))
+        || (prefix.len() > 3
+            && prefix.len() <= 12
+            && prefix.contains('-')
+            && prefix
+                .split('-')
+                .next()
+                .is_some_and(|p| p.len() <= 3 && p.chars().all(|c| c.is_ascii_lowercase())))
+}
+
+/// Letters that continue a link's text (`[[chat]]s`), as in French MediaWiki.
+fn is_trail_char(c: char) -> bool {
+    c.is_ascii_lowercase() || "àâçéèêëîïôöûüùÿœæ".contains(c)
+}
+
+/// The end of `[[…]]` at the start of `text` (nested links allowed, as in captions).
+fn link_end(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = 0;
+    while let Some(rest) = text.get(pos..) {
+        if rest.starts_with("[[") {
+            depth += 1;
+            pos += 2;
+        } else if rest.starts_with("]]") {
+            depth = depth.checked_sub(1)?;
+            pos += 2;
+            if depth == 0 {
+                // `]]]`: the last two close the link.
+                if text.get(pos..).is_some_and(|r| r.starts_with(']') && !r.starts_with("]]")) {
+                    return None;
+                }
+                return Some(pos);
+            }
+        } else {
+            let c = rest.chars().next()?;
+            if c == '\n' {
+                return None;
+            }
+            pos += c.len_utf8();
+        }
+    }
+    None
+}
+
+fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize)> {
+    let end = link_end(rest)?;
+    let raw = rest.get(..end)?;
+    let inner = rest.get(2..end - 2)?;
+    let parts = split_pipes(inner);
+    let target = parts.first()?.trim();
+    if target.is_empty() || (target.contains(['<', '>', '[', ']', '{', '}']) && !target.contains(MARK_OPEN)) {
+        return None;
+    }
+    if target.contains(MARK_OPEN) {
+        // A target built by a template: Carnet reads it the same way.
+        return Some((raw.to_owned(), end));
+    }
+    let (colon, bare) = match target.strip_prefix(':') {
+        Some(bare) => (true, bare.trim_start()),
+        None => (false, target),
+    };
+    let prefix = bare
+        .split_once(':')
+        .map(|(p, _)| p.trim().to_lowercase())
+        .unwrap_or_default();
+    let prefix_key = prefix.replace('_', " ");
+    if !colon && CATEGORY_PREFIXES.contains(&prefix_key.as_str()) {
+        return Some((raw.to_owned(), end));
+    }
+    if !colon && FILE_PREFIXES.contains(&prefix_key.as_str()) {
+        return Some((file_link(&parts, ctx), end));
+    }
+    if !prefix.is_empty() && is_interwiki(&prefix) {
+        ctx.report("interwiki-link");
+        return Some((raw.to_owned(), end));
+    }
+    let label_mode = if mode == Mode::Light {
+        Mode::Light
+    } else {
+        Mode::Normal
+    };
+    let label = if parts.len() > 1 {
+        let label_raw = parts.get(1..).unwrap_or_default().join("|");
+        if label_raw.trim().is_empty() {
+            // The pipe trick: `[[Paris (France)|]]` shows « Paris ».
+            let shown = bare.split_once(':').map_or(bare, |(_, n)| n);
+            let shown = shown.split(" (").next().unwrap_or(shown);
+            Some(escape_plain(shown, label_mode))
+        } else {
+            Some(convert(&label_raw, ctx, label_mode))
+        }
+    } else {
+        None
+    };
+    let after = rest.get(end..).unwrap_or_default();
+    let trail_len: usize = after
+        .chars()
+        .take_while(|c| is_trail_char(*c))
+        .map(char::len_utf8)
+        .sum();
+    let trail = after.get(..trail_len).unwrap_or_default();
+    let target_raw = parts.first().copied().unwrap_or_default();
+    let markdown = match label {
+        None if trail.is_empty() => raw.to_owned(),
+        None => format!(
+            "[[{target_raw}|{}{trail}]]",
+            escape_plain(bare, label_mode)
+        ),
+        Some(label) => format!("[[{target_raw}|{label}{trail}]]"),
+    };
+    Some((markdown, end + trail_len))
+}
+
+/// Words MediaWiki reads as file options rather than a caption.
+fn is_file_option(part: &str) -> bool {
+    const WORDS: [&str; 24] = [
+        "thumb",
+        "thumbnail",
+        "vignette",
+        "frame",
+        "cadre",
+        "frameless",
+        "sans_cadre",
+        "border",
+        "bordure",
+        "left",
+        "gauche",
+        "right",
+        "droite",
+        "center",
+        "centre",
+        "none",
+        "néant",
+        "upright",
+        "redresse",
+        "baseline",
+        "middle",
+        "top",
+        "bottom",
+        "text-top",
+    ];
+    let part = part.trim();
+    let lower = part.to_lowercase();
+    WORDS.contains(&lower.as_str())
+        || lower.ends_with("px")
+            && lower
+                .trim_end_matches("px")
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == 'x')
+        || lower
+            .split_once('=')
+            .is_some_and(|(key, _)| !key.contains(' ') && !key.is_empty())
+}
+
+/// `[[Fichier:X|vignette|légende]]`: kept, the caption converted.
+fn file_link(parts: &[&str], ctx: &mut Ctx) -> String {
+    let mut out = String::from("[[");
+    let last = parts.len().saturating_sub(1);
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            out.push('|');
+        }
+        if index > 0 && index == last && !is_file_option(part) {
+            out.push_str(&convert(part, ctx, Mode::Normal));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.push_str("]]");
+    out
+}
+
+/// `[http://x texte]` → `[texte](http://x)`; `[http://x]` → `[[1]](http://x)`.
+fn external_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize)> {
+    let after = rest.get(1..)?;
+    if protocol_len(after).is_none() && !after.starts_with("//") {
+        return None;
+    }
+    let close = after.find(']')?;
+    let inside = after.get(..close)?;
+    if inside.contains('\n') {
+        return None;
+    }
+    let (url, label) = match inside.find([' ', '\t']) {
+        Some(space) => (inside.get(..space)?, inside.get(space..)?.trim()),
+        None => (inside, ""),
+    };
+    let label = if label.is_empty() {
+        ctx.numbered_links += 1;
+        format!("\\[{}\\]", ctx.numbered_links)
+    } else {
+        let label_mode = if mode == Mode::Light {
+            Mode::Light
+        } else {
+            Mode::Normal
+        };
+        convert(label, ctx, label_mode)
+    };
+    Some((format!("[{label}]({})", destination(url)), close + 2))
+}
+
+fn destination(url: &str) -> String {
+    if url.contains(['(', ')', '<', '>', ' ']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_owned()
+    }
+}
+
+/// A bare address: MediaWiki links it, and so does Carnet in `<…>`.
+fn free_url(rest: &str, mode: Mode) -> Option<(String, usize)> {
+    let protocol = protocol_len(rest)?;
+    let mut len = 0;
+    for c in rest.chars() {
+        if c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '[' | ']' | '<' | '>' | '"' | MARK_OPEN | MARK_CLOSE)
+            || (c == '\'' && rest.get(len..).is_some_and(|r| r.starts_with("''")))
+        {
+            break;
+        }
+        len += c.len_utf8();
+    }
+    let mut url = rest.get(..len)?;
+    loop {
+        let trimmed = url.trim_end_matches([',', ';', '.', ':', '!', '?']);
+        let trimmed = if trimmed.ends_with(')') && !trimmed.contains('(') {
+            trimmed.trim_end_matches(')')
+        } else {
+            trimmed
+        };
+        if trimmed.len() == url.len() {
+            break;
+        }
+        url = trimmed;
+    }
+    if url.len() <= protocol {
+        return None;
+    }
+    let markdown = if mode == Mode::Light {
+        url.to_owned()
+    } else {
+        format!("<{url}>")
+    };
+    Some((markdown, url.len()))
+}
+
+fn html_tag(rest: &str, tag: &Tag, ctx: &mut Ctx) -> Option<(String, usize)> {
+    let name = tag.name.to_ascii_lowercase();
+    let raw = rest.get(..tag.len)?;
+    if name == "br" {
+        return Some(("<br>".to_owned(), tag.len));
+    }
+    if DROPPED_TAGS.contains(&name.as_str()) {
+        if !tag.closing {
+            ctx.report(format!("html-tag:{name}"));
+        }
+        return Some((raw.to_owned(), tag.len));
+    }
+    if KEPT_TAGS.contains(&name.as_str()) || name == "thead" || name == "tfoot" {
+        if tag.attrs.to_ascii_lowercase().contains("style=") {
+            ctx.report("html-attribute:style");
+        }
+        return Some((raw.to_owned(), tag.len));
+    }
+    None
+}
+
+/// `__NOTOC__` and its kin: Carnet's own kept, others kept in a comment and reported.
+fn magic_word(rest: &str, ctx: &mut Ctx) -> Option<(String, usize)> {
+    let after = rest.get(2..)?;
+    let name_len: usize = after
+        .chars()
+        .take_while(|c| c.is_uppercase())
+        .map(char::len_utf8)
+        .sum();
+    if name_len < 2 || !after.get(name_len..)?.starts_with("__") {
+        return None;
+    }
+    let word = rest.get(..name_len + 4)?;
+    if CARNET_MAGIC_WORDS.contains(&word) {
+        return Some((word.to_owned(), word.len()));
+    }
+    ctx.report(format!("magic-word:{word}"));
+    Some((format!("<!-- {word} -->"), word.len()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    None,
+    B,
+    I,
+    Bi,
+    Ib,
+    Both,
+}
+
+/// MediaWiki's `doQuotes`: which apostrophe runs are bold, italic, or text.
+fn quotes(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut normalised = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match piece {
+            Piece::Quote(4) => {
+                normalised.push(Piece::Text("'".to_owned()));
+                normalised.push(Piece::Quote(3));
+            }
+            Piece::Quote(n) if n > 5 => {
+                normalised.push(Piece::Text("'".repeat(n - 5)));
+                normalised.push(Piece::Quote(5));
+            }
+            other => normalised.push(other),
+        }
+    }
+    let italics = normalised
+        .iter()
+        .filter(|p| matches!(p, Piece::Quote(2) | Piece::Quote(5)))
+        .count();
+    let bolds = normalised
+        .iter()
+        .filter(|p| matches!(p, Piece::Quote(3) | Piece::Quote(5)))
+        .count();
+    if italics == 0 && bolds == 0 {
+        return normalised;
+    }
+    if italics % 2 == 1 && bolds % 2 == 1 {
+        // One bold run is read as an apostrophe and an italic one; MediaWiki picks
+        // one after a one-letter word (l'''…), else after a longer word, else after a
+        // space.
+        let mut single = None;
+        let mut multi = None;
+        let mut space = None;
+        let mut segment = String::new();
+        for (index, piece) in normalised.iter().enumerate() {
+            match piece {
+                Piece::Text(t) => segment.push_str(t),
+                Piece::Atom(_) => segment.push('>'),
+                Piece::Quote(3) => {
+                    let mut last = segment.chars().rev();
+                    let x1 = last.next();
+                    let x2 = last.next();
+                    if x1 == Some(' ') {
+                        space.get_or_insert(index);
+                    } else if x2 == Some(' ') {
+                        single = Some(index);
+                        break;
+                    } else {
+                        multi.get_or_insert(index);
+                    }
+                    segment.clear();
+                }
+                _ => segment.clear(),
+            }
+        }
+        if let Some(index) = single.or(multi).or(space) {
+            if let Some(piece) = normalised.get_mut(index) {
+                *piece = Piece::Quote(2);
+            }
+            normalised.insert(index, Piece::Text("'".to_owned()));
+        }
+    }
+    let mut out: Vec<Piece> = Vec::with_capacity(normalised.len() + 4);
+    let mut state = State::None;
+    let mut both_at = 0;
+    use Emph::{Bold as B, Italic as I};
+    use Piece::{Close, Open};
+    for piece in normalised {
+        let Piece::Quote(n) = piece else {
+            out.push(piece);
+            continue;
+        };
+        let (insert, append, next): (Vec<Piece>, Vec<Piece>, State) = match (n, state) {
+            (2, State::I) => (vec![], vec![Close(I)], State::None),
+            (2, State::Bi) => (vec![], vec![Close(I)], State::B),
+            (2, State::Ib) => (vec![], vec![Close(B), Close(I), Open(B)], State::B),
+            (2, State::Both) => (vec![Open(B), Open(I)], vec![Close(I)], State::B),
+            (2, State::None) => (vec![], vec![Open(I)], State::I),
+            (2, State::B) => (vec![], vec![Open(I)], State::Bi),
+            (3, State::B) => (vec![], vec![Close(B)], State::None),
+            (3, State::Bi) => (vec![], vec![Close(I), Close(B), Open(I)], State::I),
+            (3, State::Ib) => (vec![], vec![Close(B)], State::I),
+            (3, State::Both) => (vec![Open(I), Open(B)], vec![Close(B)], State::I),
+            (3, State::None) => (vec![], vec![Open(B)], State::B),
+            (3, State::I) => (vec![], vec![Open(B)], State::Ib),
+            (_, State::B) => (vec![], vec![Close(B), Open(I)], State::I),
+            (_, State::I) => (vec![], vec![Close(I), Open(B)], State::B),
+            (_, State::Bi) => (vec![], vec![Close(I), Close(B)], State::None),
+            (_, State::Ib) => (vec![], vec![Close(B), Close(I)], State::None),
+            (_, State::Both) => (
+                vec![Open(I), Open(B)],
+                vec![Close(B), Close(I)],
+                State::None,
+            ),
+            (_, State::None) => {
+                both_at = out.len();
+                (vec![], vec![], State::Both)
+            }
+        };
+        if !insert.is_empty() {
+            let tail = out.split_off(both_at.min(out.len()));
+            out.extend(insert);
+            out.extend(tail);
+        }
+        out.extend(append);
+        state = next;
+    }
+    match state {
+        State::B => out.push(Close(B)),
+        State::I => out.push(Close(I)),
+        State::Bi => {
+            out.push(Close(I));
+            out.push(Close(B));
+        }
+        State::Ib => {
+            out.push(Close(B));
+            out.push(Close(I));
+        }
+        State::Both => {
+            if out.len() > both_at {
+                let tail = out.split_off(both_at);
+                out.push(Open(B));
+                out.push(Open(I));
+                out.extend(tail);
+                out.push(Close(I));
+                out.push(Close(B));
+            }
+        }
+        State::None => {}
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum Out {
+    Str(String),
+    Tag { emph: Emph, open: bool, pair: usize },
+}
+
+fn render(pieces: Vec<Piece>, mode: Mode) -> String {
+    let mut outs: Vec<Out> = Vec::with_capacity(pieces.len());
+    let mut stack: Vec<usize> = Vec::new();
+    let mut pairs = 0;
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => outs.push(Out::Str(escape_plain(&text, mode))),
+            Piece::Quote(n) => outs.push(Out::Str(escape_plain(&"'".repeat(n), mode))),
+            Piece::Atom(atom) => outs.push(Out::Str(atom)),
+            Piece::Open(emph) => {
+                stack.push(pairs);
+                outs.push(Out::Tag {
+                    emph,
+                    open: true,
+                    pair: pairs,
+                });
+                pairs += 1;
+            }
+            Piece::Close(emph) => {
+                let pair = stack.pop().unwrap_or(usize::MAX);
+                outs.push(Out::Tag {
+                    emph,
+                    open: false,
+                    pair,
+                });
+            }
+        }
+    }
+    if pairs == 0 {
+        return outs
+            .into_iter()
+            .map(|o| match o {
+                Out::Str(s) => s,
+                Out::Tag { .. } => String::new(),
+            })
+            .collect();
+    }
+    shift_spaces(&mut outs);
+    remove_empty_pairs(&mut outs);
+    let html = html_pairs(&outs, pairs);
+    let mut line = String::new();
+    for out in outs {
+        match out {
+            Out::Str(s) => line.push_str(&s),
+            Out::Tag { emph, open, pair } => {
+                let as_html = html.get(pair).copied().unwrap_or(true);
+                line.push_str(match (emph, open, as_html) {
+                    (Emph::Bold, _, false) => "**",
+                    (Emph::Italic, _, false) => "*",
+                    (Emph::Bold, true, true) => "<b>",
+                    (Emph::Bold, false, true) => "</b>",
+                    (Emph::Italic, true, true) => "<i>",
+                    (Emph::Italic, false, true) => "</i>",
+                });
+            }
+        }
+    }
+    line
+}
+
+/// Markdown emphasis cannot start before a space or end after one: spaces move out.
+fn shift_spaces(outs: &mut [Out]) {
+    let len = outs.len();
+    for index in 0..len {
+        let is_open = matches!(outs.get(index), Some(Out::Tag { open: true, .. }));
+        let next_is_str = matches!(outs.get(index + 1), Some(Out::Str(_)));
+        if is_open && next_is_str {
+            // The run of opening tags ending here.
+            let mut first = index;
+            while first > 0 && matches!(outs.get(first - 1), Some(Out::Tag { open: true, .. })) {
+                first -= 1;
+            }
+            let moved = match outs.get_mut(index + 1) {
+                Some(Out::Str(s)) => {
+                    let kept = s.trim_start().to_owned();
+                    let moved = s.get(..s.len() - kept.len()).unwrap_or_default().to_owned();
+                    *s = kept;
+                    moved
+                }
+                _ => String::new(),
+            };
+            if !moved.is_empty() {
+                append_before(outs, first, &moved);
+            }
+        }
+        let is_close = matches!(outs.get(index), Some(Out::Tag { open: false, .. }));
+        let previous_is_str = index > 0 && matches!(outs.get(index - 1), Some(Out::Str(_)));
+        if is_close && previous_is_str {
+            let mut last = index;
+            while matches!(outs.get(last + 1), Some(Out::Tag { open: false, .. })) {
+                last += 1;
+            }
+            let moved = match outs.get_mut(index - 1) {
+                Some(Out::Str(s)) => {
+                    let kept = s.trim_end().to_owned();
+                    let moved = s.get(kept.len()..).unwrap_or_default().to_owned();
+                    *s = kept;
+                    moved
+                }
+                _ => String::new(),
+            };
+            if !moved.is_empty() {
+                prepend_after(outs, last, &moved);
+            }
+        }
+    }
+}
+
+fn append_before(outs: &mut [Out], first: usize, text: &str) {
+    if first > 0
+        && let Some(Out::Str(s)) = outs.get_mut(first - 1)
+    {
+        s.push_str(text);
+        return;
+    }
+    // Spaces at the start of the line are dropped.
+}
+
+fn prepend_after(outs: &mut [Out], last: usize, text: &str) {
+    if let Some(Out::Str(s)) = outs.get_mut(last + 1) {
+        s.insert_str(0, text);
+    }
+    // Spaces at the end of the line are dropped.
+}
+
+/// `''''` around nothing: MediaWiki writes empty tags, Markdown would show asterisks.
+fn remove_empty_pairs(outs: &mut Vec<Out>) {
+    outs.retain(|o| !matches!(o, Out::Str(s) if s.is_empty()));
+    loop {
+        let found = outs.windows(2).position(|w| {
+            matches!(w, [Out::Tag { open: true, pair: a, .. }, Out::Tag { open: false, pair: b, .. }] if a == b)
+        });
+        match found {
+            Some(index) => {
+                outs.remove(index + 1);
+                outs.remove(index);
+            }
+            None => break,
+        }
+    }
+}
+
+fn is_punctuation(c: char) -> bool {
+    !c.is_alphanumeric() && !c.is_whitespace()
+}
+
+/// Which pairs must be written `<b>`/`<i>` because Markdown's flanking rules would not
+/// read `**`/`*` there.
+fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
+    let mut html = vec![false; pairs];
+    // Runs of adjacent tags, with the characters around them.
+    let mut runs: Vec<(Vec<(usize, bool)>, char, char)> = Vec::new();
+    let mut index = 0;
+    while index < outs.len() {
+        if !matches!(outs.get(index), Some(Out::Tag { .. })) {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        let mut tags = Vec::new();
+        while let Some(Out::Tag { open, pair, .. }) = outs.get(index) {
+            tags.push((*pair, *open));
+            index += 1;
+        }
+        let before = outs
+            .get(..start)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find_map(|o| match o {
+                Out::Str(s) => s.chars().last(),
+                Out::Tag { .. } => None,
+            })
+            .unwrap_or(' ');
+        let after = match outs.get(index) {
+            Some(Out::Str(s)) => s.chars().next().unwrap_or(' '),
+            _ => ' ',
+        };
+        runs.push((tags, before, after));
+    }
+    for (tags, before, after) in &runs {
+        let left = !after.is_whitespace()
+            && (!is_punctuation(*after) || before.is_whitespace() || is_punctuation(*before));
+        let right = !before.is_whitespace()
+            && (!is_punctuation(*before) || after.is_whitespace() || is_punctuation(*after));
+        let all_open = tags.iter().all(|(_, open)| *open);
+        let all_close = tags.iter().all(|(_, open)| !*open);
+        let fine = (all_open && left && !right) || (all_close && right && !left);
+        if !fine {
+            for (pair, _) in tags {
+                if let Some(flag) = html.get_mut(*pair) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    // A pair written in HTML changes its neighbours in the run: all of the run goes HTML.
+    loop {
+        let mut changed = false;
+        for (tags, _, _) in &runs {
+            let any = tags
+                .iter()
+                .any(|(pair, _)| html.get(*pair).copied().unwrap_or(true));
+            if any {
+                for (pair, _) in tags {
+                    if let Some(flag) = html.get_mut(*pair)
+                        && !*flag
+                    {
+                        *flag = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    html
+}
+
+/// MediaWiki plain text as Markdown plain text.
+pub fn escape_plain(text: &str, mode: Mode) -> String {
+    if mode == Mode::Light {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (index, c) in chars.iter().copied().enumerate() {
+        let previous = index
+            .checked_sub(1)
+            .and_then(|i| chars.get(i))
+            .copied();
+        let next = chars.get(index + 1).copied();
+        match c {
+            '\\' => {
+                if next.is_none_or(|n| n.is_ascii_punctuation()) {
+                    out.push_str("\\\\");
+                } else {
+                    out.push('\\');
+                }
+            }
+            '*' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' => {
+                let inside = previous.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric);
+                if !inside {
+                    out.push('\\');
+                }
+                out.push('_');
+            }
+            '~' => {
+                if previous == Some('~') || next == Some('~') {
+                    out.push('\\');
+                }
+                out.push('~');
+            }
+            '<' => {
+                if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) {
+                    out.push_str("&lt;");
+                } else {
+                    out.push('<');
+                }
+            }
+            '[' => {
+                if next.is_some_and(|n| n == '^' || n == '[') || bracket_closes_into_link(&chars, index) {
+                    out.push('\\');
+                }
+                out.push('[');
+            }
+            ']' => {
+                if matches!(next, Some('(' | '[' | ':')) {
+                    out.push('\\');
+                }
+                out.push(']');
+            }
+            '|' if mode == Mode::Table => out.push_str("\\|"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `[x](y)`, `[x][y]` or `[x]:` would be a Markdown link.
+fn bracket_closes_into_link(chars: &[char], open: usize) -> bool {
+    let rest = chars.get(open + 1..).unwrap_or_default();
+    match rest.iter().position(|c| *c == ']') {
+        Some(close) => matches!(rest.get(close + 1), Some('(' | '[' | ':')),
+        None => false,
+    }
+}

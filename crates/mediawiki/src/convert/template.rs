@@ -1,0 +1,241 @@
+//! Template calls: Carnet's syntax is MediaWiki's on purpose, so calls are kept and
+//! their arguments converted; parser functions and variables Carnet does not know are
+//! kept as typed and reported.
+
+use super::{Ctx, inline};
+
+/// Parser functions Carnet evaluates (`{{#catégorie:…}}`…).
+const CARNET_FUNCTIONS: [&str; 6] = [
+    "catégorie",
+    "categorie",
+    "category",
+    "nouvelles",
+    "newest",
+    "pages",
+];
+
+/// Variables Carnet knows.
+const CARNET_VARIABLES: [&str; 6] = [
+    "PAGENAME",
+    "NOMPAGE",
+    "FULLPAGENAME",
+    "NOMPAGECOMPLET",
+    "NAMESPACE",
+    "ESPACENOMMAGE",
+];
+
+/// MediaWiki functions written `{{name:…}}` without `#` (lowercase).
+const COLON_FUNCTIONS: [&str; 40] = [
+    "lc",
+    "uc",
+    "lcfirst",
+    "ucfirst",
+    "urlencode",
+    "anchorencode",
+    "formatnum",
+    "padleft",
+    "padright",
+    "plural",
+    "grammar",
+    "gender",
+    "int",
+    "ns",
+    "nse",
+    "fullurl",
+    "localurl",
+    "canonicalurl",
+    "filepath",
+    "defaultsort",
+    "defaultsortkey",
+    "defaultcategorysort",
+    "clédetri",
+    "cledetri",
+    "displaytitle",
+    "titreaffiché",
+    "subst",
+    "safesubst",
+    "msg",
+    "msgnw",
+    "raw",
+    "tag",
+    "localtime",
+    "currenttime",
+    "pagesincategory",
+    "pagesize",
+    "protectionlevel",
+    "special",
+    "speciale",
+    "bidi",
+];
+
+/// MediaWiki variables (`{{CURRENTYEAR}}`…) — all capitals, no arguments.
+fn is_variable(name: &str) -> bool {
+    name.len() > 1
+        && name
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == 'É' || c == 'È')
+}
+
+/// Templates that only show the footnotes: Carnet shows them at the end anyway.
+const REFERENCE_TEMPLATES: [&str; 6] = [
+    "références",
+    "references",
+    "reflist",
+    "notes",
+    "références discussion",
+    "reférences",
+];
+
+/// The end of the `{{…}}` (or `{{{…}}}`) at the start of `text`: braces balanced.
+pub fn call_end(text: &str) -> Option<usize> {
+    let mut depth: usize = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits at top-level `|` (not inside `{{…}}` or `[[…]]`).
+pub fn split_pipes(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut braces = 0usize;
+    let mut brackets = 0usize;
+    let mut start = 0;
+    let mut previous = '\0';
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' if previous == '{' => braces += 1,
+            '}' if previous == '}' => braces = braces.saturating_sub(1),
+            '[' if previous == '[' => brackets += 1,
+            ']' if previous == ']' => brackets = brackets.saturating_sub(1),
+            '|' if braces == 0 && brackets == 0 => {
+                parts.push(text.get(start..i).unwrap_or_default());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        // `{{{` or `]]]`: a brace pairs with only one neighbour.
+        previous = if previous == c { '\0' } else { c };
+    }
+    parts.push(text.get(start..).unwrap_or_default());
+    parts
+}
+
+/// Converts one `{{…}}`.
+pub fn convert(raw: &str, ctx: &mut Ctx) -> String {
+    if raw.starts_with("{{{") {
+        // A parameter of a template page: Carnet's syntax is the same.
+        return raw.to_owned();
+    }
+    let inner = raw
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .unwrap_or_default();
+    let parts = split_pipes(inner);
+    let name = parts.first().map(|n| n.trim()).unwrap_or_default();
+    if let Some(function) = name.strip_prefix('#') {
+        let function = function
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
+        if !CARNET_FUNCTIONS.contains(&function.as_str()) {
+            ctx.report(format!("parser-function:#{function}"));
+            report_nested(inner, ctx);
+        }
+        return raw.to_owned();
+    }
+    if let Some((prefix, _)) = name.split_once(':') {
+        let lower = prefix.trim().to_lowercase();
+        if COLON_FUNCTIONS.contains(&lower.as_str()) {
+            ctx.report(format!("parser-function:{lower}"));
+            report_nested(inner, ctx);
+            return raw.to_owned();
+        }
+    }
+    if parts.len() == 1 && is_variable(name) {
+        if CARNET_VARIABLES.contains(&name) {
+            return raw.to_owned();
+        }
+        if name == "NUMBEROFARTICLES" || name == "NOMBREARTICLES" {
+            return "{{#pages:}}".to_owned();
+        }
+        ctx.report(format!("magic-variable:{name}"));
+        return raw.to_owned();
+    }
+    if name == "!" || name == "=" {
+        ctx.report(format!("magic-variable:{name}"));
+        return raw.to_owned();
+    }
+    let lower = name.to_lowercase().replace('_', " ");
+    let lower = lower
+        .strip_prefix("modèle:")
+        .or_else(|| lower.strip_prefix("template:"))
+        .unwrap_or(&lower);
+    if REFERENCE_TEMPLATES.contains(&lower.trim()) {
+        return String::new();
+    }
+    let mut out = String::from("{{");
+    for (index, part) in parts.iter().enumerate() {
+        if index == 0 {
+            out.push_str(part);
+            continue;
+        }
+        out.push('|');
+        match named_key(part) {
+            Some((key, value)) => {
+                out.push_str(key);
+                out.push('=');
+                out.push_str(&argument(value, ctx));
+            }
+            None => out.push_str(&argument(part, ctx)),
+        }
+    }
+    out.push_str("}}");
+    out
+}
+
+/// `key=value`: the key has no link or template in it.
+fn named_key(part: &str) -> Option<(&str, &str)> {
+    let (key, value) = part.split_once('=')?;
+    if key.contains(['[', '{', '<', '\n']) && !key.trim().is_empty() {
+        return None;
+    }
+    Some((key, value))
+}
+
+/// An argument's value: emphasis and links converted line by line, nothing escaped
+/// (the template decides what its arguments become).
+fn argument(value: &str, ctx: &mut Ctx) -> String {
+    value
+        .split('\n')
+        .map(|line| inline::convert(line, ctx, inline::Mode::Light))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parser functions inside a kept call are reported too.
+fn report_nested(inner: &str, ctx: &mut Ctx) {
+    let mut rest = inner;
+    while let Some(start) = rest.find("{{") {
+        let after = rest.get(start..).unwrap_or_default();
+        match call_end(after) {
+            Some(end) => {
+                let nested = after.get(..end).unwrap_or_default();
+                let _ = convert(nested, ctx);
+                rest = after.get(end..).unwrap_or_default();
+            }
+            None => rest = after.get(2..).unwrap_or_default(),
+        }
+    }
+}
