@@ -141,6 +141,10 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
             continue;
         }
         if let Some(kinds) = ctx.only_markers(line) {
+            if ctx.expand(line).trim().is_empty() {
+                // `<references/>`, `<nowiki/>`: nothing to show.
+                continue;
+            }
             list.clear();
             if kinds.iter().all(|k| *k == Kind::Comment) {
                 if out.last == Last::Paragraph && !out.blank {

@@ -855,7 +855,9 @@ fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
             && (!is_punctuation(*before) || after.is_whitespace() || is_punctuation(*after));
         let all_open = tags.iter().all(|(_, open)| *open);
         let all_close = tags.iter().all(|(_, open)| !*open);
-        let fine = (all_open && left && !right) || (all_close && right && !left);
+        // `*` may open inside a word (`l**école**`) when the run is one tag.
+        let single = tags.len() == 1;
+        let fine = (all_open && left && (!right || single)) || (all_close && right && (!left || single));
         if !fine {
             for (pair, _) in tags {
                 if let Some(flag) = html.get_mut(*pair) {
