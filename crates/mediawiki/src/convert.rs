@@ -164,6 +164,26 @@ impl Ctx {
         out
     }
 
+    /// `text` without its comments.
+    fn drop_comments(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(stash::MARK_OPEN) {
+            let after = rest.get(start..).unwrap_or_default();
+            let end = after
+                .find(stash::MARK_CLOSE)
+                .map_or(after.len(), |e| e + stash::MARK_CLOSE.len_utf8());
+            let marker = after.get(..end).unwrap_or_default();
+            out.push_str(rest.get(..start).unwrap_or_default());
+            if self.only_markers(marker) != Some(vec![Kind::Comment]) {
+                out.push_str(marker);
+            }
+            rest = after.get(end..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// The kinds of the placeholders `text` is made of, if it is only placeholders and
     /// spaces.
     fn only_markers(&self, text: &str) -> Option<Vec<Kind>> {

@@ -283,7 +283,11 @@ impl TokenSink for Sink {
                 if start {
                     let id = attr(&tag, "id").unwrap_or_default();
                     let class = attr(&tag, "class").unwrap_or_default();
-                    if id == "toc" || class.split(' ').any(|k| k == "toc") {
+                    if id == "toc"
+                        || class
+                            .split(' ')
+                            .any(|k| k == "toc" || k == "mw-editsection")
+                    {
                         c.skip = Some((name, 1));
                         return TokenSinkResult::Continue;
                     }

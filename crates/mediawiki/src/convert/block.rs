@@ -244,15 +244,12 @@ fn heading(line: &str, ctx: &mut Ctx) -> Option<String> {
         trailing.insert_str(0, marker);
         body = body.get(..start)?.trim_end();
     }
+    // MediaWiki's `^(={1,6})(.+)\1\s*$`: the most `=` that leave a text between.
     let open = body.len() - body.trim_start_matches('=').len();
     let close = body.len() - body.trim_end_matches('=').len();
-    if body.len() < 3 || open == body.len() {
-        return None;
-    }
-    let level = open.min(close).min(6);
-    if level == 0 {
-        return None;
-    }
+    let level = (1..=open.min(close).min(6))
+        .rev()
+        .find(|n| body.len() > 2 * n)?;
     let inner = body.get(level..body.len() - level)?.trim();
     if inner.is_empty() {
         return None;

@@ -2,7 +2,7 @@
 //! and escapes for what Markdown would read where MediaWiki reads plain text.
 
 use super::Ctx;
-use super::stash::{MARK_CLOSE, MARK_OPEN, Tag, parse_tag};
+use super::stash::{MARK_CLOSE, MARK_OPEN, Tag, decode_entities, parse_tag};
 use super::template::split_pipes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,10 +188,8 @@ fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
                 previous = Some('>');
             }
             None => {
-                // `[[` that is no link: both brackets are text.
-                let len = if rest.starts_with("[[") { 2 } else { c.len_utf8() };
-                text.push_str(rest.get(..len).unwrap_or_default());
-                pos += len;
+                text.push(c);
+                pos += c.len_utf8();
                 previous = Some(c);
             }
         }
@@ -241,6 +239,15 @@ fn is_interwiki(prefix: &str) -> bool {
                 .is_some_and(|p| p.len() <= 3 && p.chars().all(|c| c.is_ascii_lowercase())))
 }
 
+/// `[[fr:…]]`: a link to the same page in another language.
+fn is_language(prefix: &str) -> bool {
+    (prefix.len() == 2 || prefix.len() == 3) && prefix.chars().all(|c| c.is_ascii_lowercase())
+        || prefix.len() > 3
+            && prefix.len() <= 12
+            && prefix.contains('-')
+            && prefix.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
 /// Letters that continue a link's text (`[[chat]]s`), as in French MediaWiki.
 fn is_trail_char(c: char) -> bool {
     c.is_ascii_lowercase() || "àâçéèêëîïôöûüùÿœæ".contains(c)
@@ -281,9 +288,25 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     let inner = rest.get(2..end - 2)?;
     let parts = split_pipes(inner);
     let target = parts.first()?.trim();
-    if target.is_empty() || (target.contains(['<', '>', '[', ']', '{', '}']) && !target.contains(MARK_OPEN)) {
+    if target.is_empty()
+        || (target.contains(['<', '>', '[', ']', '{', '}']) && !target.contains(MARK_OPEN))
+        || protocol_len(target).is_some()
+        || target.starts_with("//")
+    {
+        // `[[http://x]]` is `[` and an external link, as in MediaWiki.
         return None;
     }
+    let decoded;
+    let target = if target.contains('&') {
+        decoded = decode_entities(target)
+            .replace('\u{a0}', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        decoded.as_str()
+    } else {
+        target
+    };
     if target.contains(MARK_OPEN) {
         // A target built by a template: Carnet reads it the same way.
         return Some((raw.to_owned(), end));
@@ -304,6 +327,11 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
         return Some((file_link(&parts, ctx), end));
     }
     if !prefix.is_empty() && is_interwiki(&prefix) {
+        if !colon && is_language(&prefix) {
+            // Interlanguage links show nowhere in the text: kept in a comment.
+            ctx.report("interlanguage-link");
+            return Some((format!("<!-- {} -->", raw.replace("--", "- -")), end));
+        }
         ctx.report("interwiki-link");
         return Some((raw.to_owned(), end));
     }
@@ -314,14 +342,13 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     };
     let label = if parts.len() > 1 {
         let label_raw = parts.get(1..).unwrap_or_default().join("|");
-        if label_raw.trim().is_empty() {
-            // The pipe trick: `[[Paris (France)|]]` shows « Paris ».
-            let shown = bare.split_once(':').map_or(bare, |(_, n)| n);
-            let shown = shown.split(" (").next().unwrap_or(shown);
-            Some(escape_plain(shown, label_mode))
-        } else {
-            Some(convert(&label_raw, ctx, label_mode))
+        if label_raw.is_empty() {
+            // `[[X|]]` (the pipe trick) is expanded when saving: stored, it is text.
+            return None;
         }
+        let label_raw = ctx.drop_comments(&label_raw);
+        // Carnet reads the last `|` as the label's start: the others are entities.
+        Some(convert(&label_raw, ctx, label_mode).replace('|', "&#124;"))
     } else {
         None
     };
@@ -937,8 +964,12 @@ pub fn escape_plain(text: &str, mode: Mode) -> String {
                     out.push('<');
                 }
             }
+            '[' if next == Some('[') => {
+                // Carnet would read `[[` as a link, backslash or not.
+                out.push_str("&#91;");
+            }
             '[' => {
-                if next.is_some_and(|n| n == '^' || n == '[') || bracket_closes_into_link(&chars, index) {
+                if next == Some('^') || bracket_closes_into_link(&chars, index) {
                     out.push('\\');
                 }
                 out.push('[');
