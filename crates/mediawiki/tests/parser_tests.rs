@@ -385,7 +385,7 @@ fn normalise_href(href: &str) -> String {
     } else if let Some(path) = href.strip_prefix("/wiki/") {
         path.split(['?', '#']).next().unwrap_or_default().to_owned()
     } else {
-        return href.trim_end_matches('/').to_owned();
+        return percent_decode(href.trim_end_matches('/'));
     };
     let title = percent_decode(&title).replace('_', " ");
     match Title::parse(&title) {
@@ -477,6 +477,9 @@ fn mediawiki_parser_tests() {
             continue;
         }
         let family = family(case);
+        if std::env::var_os("PARSER_TESTS_TRACE").is_some() {
+            eprintln!("{}", case.name);
+        }
         let converted = carnet_mediawiki::convert::convert(&case.wikitext);
         let rendered = render(&converted.text, &page, &data, &messages);
         let expected = structure(case.html.as_deref().unwrap_or_default());

@@ -87,6 +87,16 @@ impl Out {
         self.blank = false;
     }
 
+    /// A comment: inside the paragraph going on, else a block of its own.
+    fn comment(&mut self, comment: &str) {
+        if self.last == Last::Paragraph && !self.blank {
+            self.text.push(' ');
+            self.text.push_str(comment);
+        } else {
+            self.block(comment);
+        }
+    }
+
     fn block(&mut self, block: &str) {
         self.separate();
         self.text.push_str(block.trim_end());
@@ -147,12 +157,7 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
             }
             list.clear();
             if kinds.iter().all(|k| *k == Kind::Comment) {
-                if out.last == Last::Paragraph && !out.blank {
-                    out.text.push(' ');
-                    out.text.push_str(line.trim());
-                } else {
-                    out.block(line.trim());
-                }
+                out.comment(line.trim());
                 continue;
             }
             if kinds.contains(&Kind::Block) {
@@ -160,26 +165,34 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
                 continue;
             }
         }
+        // Comments at the start of a line are transparent (`<!-- x -->* item`).
+        let (line, leading_comments) = leading_comments(line, ctx);
+        if !leading_comments.is_empty() {
+            out.comment(&leading_comments);
+        }
         if line.starts_with(' ') {
-            let start = index - 1;
-            let mut end = start;
+            let mut end = index;
             while lines
                 .get(end)
                 .is_some_and(|l| l.starts_with(' ') && !l.trim().is_empty())
             {
                 end += 1;
             }
-            let pre: Vec<String> = lines
-                .get(start..end)
-                .unwrap_or_default()
-                .iter()
-                .map(|l| ctx.restore(l.get(1..).unwrap_or_default()))
+            let pre: Vec<&str> = std::iter::once(line)
+                .chain(lines.get(index..end).unwrap_or_default().iter().copied())
+                .map(|l| l.get(1..).unwrap_or_default())
                 .collect();
-            let code = pre.join("\n");
-            if has_markup(&code) {
-                ctx.report("pre-with-markup");
+            let source = ctx.restore(&pre.join("\n"));
+            if has_markup(&source) {
+                // MediaWiki reads markup in these lines: an HTML `<pre>` keeps it.
+                let lines: Vec<String> = pre
+                    .iter()
+                    .map(|l| inline::convert(l, ctx, Mode::Html))
+                    .collect();
+                out.block(&format!("<pre>{}</pre>", lines.join("\n")));
+            } else {
+                out.block(&fenced(&super::stash::decode_entities(&source), ""));
             }
-            out.block(&fenced(&code, ""));
             index = end;
             list.clear();
             continue;
@@ -208,6 +221,29 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
     out.text
 }
 
+/// Splits comments off the start of a line that has more after them.
+fn leading_comments<'l>(line: &'l str, ctx: &Ctx) -> (&'l str, String) {
+    let mut rest = line;
+    let mut comments = String::new();
+    while let Some(after) = rest.strip_prefix(super::stash::MARK_OPEN) {
+        let Some(end) = after.find(super::stash::MARK_CLOSE) else {
+            break;
+        };
+        let marker_len = super::stash::MARK_OPEN.len_utf8() + end + super::stash::MARK_CLOSE.len_utf8();
+        let marker = rest.get(..marker_len).unwrap_or_default();
+        if ctx.only_markers(marker) != Some(vec![Kind::Comment]) {
+            break;
+        }
+        let remaining = rest.get(marker_len..).unwrap_or_default();
+        if remaining.trim().is_empty() {
+            break;
+        }
+        comments.push_str(marker);
+        rest = remaining;
+    }
+    (rest, comments)
+}
+
 /// `#REDIRECT [[X]]` (any case, French or English) on the first line.
 fn redirect(line: &str) -> Option<String> {
     let upper = line.trim_start().to_uppercase();
@@ -224,7 +260,13 @@ fn redirect(line: &str) -> Option<String> {
 
 /// MediaWiki markup that a code block shows as typed.
 fn has_markup(code: &str) -> bool {
-    code.contains("''") || code.contains("[[") || code.contains("{{") || code.contains("[http")
+    code.contains("''")
+        || code.contains("[[")
+        || code.contains("{{")
+        || code.contains('[')
+        || code.contains("://")
+        || code.contains('<')
+        || code.contains('&')
 }
 
 /// `== Titre ==` → `## Titre`.
@@ -429,7 +471,11 @@ fn write_item(prefix: &[char], content: &str, previous: &mut Vec<char>, ctx: &mu
     let last = prefix.last().copied().unwrap_or('*');
     let converted = inline::convert(content.trim(), ctx, Mode::Normal);
     let mut converted = escape_line_start(&converted);
-    if matches!(last, '*' | '#') && converted.starts_with('[') {
+    if matches!(last, '*' | '#')
+        && (converted.starts_with("[ ]")
+            || converted.starts_with("[x]")
+            || converted.starts_with("[X]"))
+    {
         // `[ ]` would be a task-list checkbox.
         converted.insert(0, '\\');
     }

@@ -13,6 +13,19 @@ pub enum Mode {
     Table,
     /// A template argument: links and emphasis converted, nothing escaped.
     Light,
+    /// The text of an external link: bare addresses are text there.
+    Label,
+    /// Inside an HTML block (`<pre>` with markup): HTML, no Markdown.
+    Html,
+}
+
+/// The mode for the text of a link inside text in `mode`.
+fn label_mode(mode: Mode, external: bool) -> Mode {
+    match mode {
+        Mode::Light | Mode::Html => mode,
+        _ if external => Mode::Label,
+        _ => Mode::Normal,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +183,7 @@ fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
         } else if c == '[' {
             external_link(rest, ctx, mode)
         } else if protocol_len(rest).is_some()
+            && mode != Mode::Label
             && !previous.is_some_and(|p| p.is_alphanumeric() || p == '_')
         {
             free_url(rest, mode)
@@ -335,11 +349,7 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
         ctx.report("interwiki-link");
         return Some((raw.to_owned(), end));
     }
-    let label_mode = if mode == Mode::Light {
-        Mode::Light
-    } else {
-        Mode::Normal
-    };
+    let label_mode = label_mode(mode, false);
     let label = if parts.len() > 1 {
         let label_raw = parts.get(1..).unwrap_or_default().join("|");
         if label_raw.is_empty() {
@@ -441,21 +451,24 @@ fn external_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     if inside.contains('\n') {
         return None;
     }
-    let (url, label) = match inside.find([' ', '\t']) {
-        Some(space) => (inside.get(..space)?, inside.get(space..)?.trim()),
-        None => (inside, ""),
-    };
+    // The address ends where a character no address holds begins.
+    let url_end = inside
+        .find(|c: char| c.is_whitespace() || matches!(c, '[' | '<' | '>' | '"' | MARK_OPEN))
+        .unwrap_or(inside.len());
+    let (url, label) = (inside.get(..url_end)?, inside.get(url_end..)?.trim());
+    if protocol_len(url).map_or(url.len() <= 2, |p| url.len() <= p) {
+        return None;
+    }
     let label = if label.is_empty() {
         ctx.numbered_links += 1;
         format!("\\[{}\\]", ctx.numbered_links)
     } else {
-        let label_mode = if mode == Mode::Light {
-            Mode::Light
-        } else {
-            Mode::Normal
-        };
-        convert(label, ctx, label_mode)
+        convert(label, ctx, label_mode(mode, true))
     };
+    if mode == Mode::Html {
+        let href = url.replace('"', "%22");
+        return Some((format!("<a href=\"{href}\">{label}</a>"), close + 2));
+    }
     Some((format!("[{label}]({})", destination(url)), close + 2))
 }
 
@@ -499,6 +512,8 @@ fn free_url(rest: &str, mode: Mode) -> Option<(String, usize)> {
     }
     let markdown = if mode == Mode::Light {
         url.to_owned()
+    } else if mode == Mode::Html {
+        format!("<a href=\"{}\">{url}</a>", url.replace('"', "%22"))
     } else {
         format!("<{url}>")
     };
@@ -734,7 +749,11 @@ fn render(pieces: Vec<Piece>, mode: Mode) -> String {
     }
     shift_spaces(&mut outs);
     remove_empty_pairs(&mut outs);
-    let html = html_pairs(&outs, pairs);
+    let html = if mode == Mode::Html {
+        vec![true; pairs]
+    } else {
+        html_pairs(&outs, pairs)
+    };
     let mut line = String::new();
     for out in outs {
         match out {
@@ -922,6 +941,11 @@ fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
 pub fn escape_plain(text: &str, mode: Mode) -> String {
     if mode == Mode::Light {
         return text.to_owned();
+    }
+    if mode == Mode::Html {
+        return text
+            .replace('<', "&lt;")
+            .replace("[[", "&#91;[");
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
