@@ -123,8 +123,9 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
             list.clear();
             continue;
         }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("{|") {
+        // `:{|`, a table indented on a talk page: the table, without the indentation.
+        let unindented = line.trim_start_matches(':').trim_start();
+        if unindented.starts_with("{|") {
             let start = index - 1;
             let mut depth = 0usize;
             let mut end = start;
@@ -140,8 +141,12 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
                     break;
                 }
             }
-            let table_lines = lines.get(start..end).unwrap_or_default();
-            out.block(&table::convert(table_lines, ctx));
+            let mut table_lines: Vec<&str> =
+                lines.get(start..end).unwrap_or_default().to_vec();
+            if let Some(first) = table_lines.first_mut() {
+                *first = unindented;
+            }
+            out.block(&table::convert(&table_lines, ctx));
             index = end;
             list.clear();
             continue;

@@ -431,7 +431,8 @@ fn file_link(parts: &[&str], ctx: &mut Ctx) -> String {
             out.push('|');
         }
         if index > 0 && index == last && !is_file_option(part) {
-            out.push_str(&convert(part, ctx, Mode::Normal));
+            // Carnet writes the caption inside an HTML figure: HTML, not Markdown.
+            out.push_str(&convert(part, ctx, Mode::Html));
         } else {
             out.push_str(part);
         }
