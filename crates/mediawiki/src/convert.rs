@@ -45,9 +45,33 @@ pub struct Conversion {
     pub unconverted: Vec<Unconverted>,
 }
 
-/// Converts MediaWiki wikitext to Carnet wikitext.
+/// What the converter needs to know about the wiki the text comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The wiki's language code (`xml:lang` of the dump): interwiki links such as
+    /// `[[w:Page]]` point to this language's Wikipedia.
+    pub language: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            language: "fr".to_owned(),
+        }
+    }
+}
+
+/// Converts MediaWiki wikitext to Carnet wikitext, for a French wiki.
 pub fn convert(wikitext: &str) -> Conversion {
-    let mut ctx = Ctx::default();
+    convert_with(wikitext, &Options::default())
+}
+
+/// Converts MediaWiki wikitext to Carnet wikitext.
+pub fn convert_with(wikitext: &str, options: &Options) -> Conversion {
+    let mut ctx = Ctx {
+        language: options.language.clone(),
+        ..Ctx::default()
+    };
     let source = wikitext
         .replace("\r\n", "\n")
         .replace(['\r', stash::MARK_OPEN, stash::MARK_CLOSE], "");
@@ -107,6 +131,8 @@ struct Ctx {
     named_notes: HashMap<String, usize>,
     /// `[http://x]` links are numbered like MediaWiki does.
     numbered_links: usize,
+    /// The source wiki's language, for interwiki links.
+    language: String,
 }
 
 impl Ctx {

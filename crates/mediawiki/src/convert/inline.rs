@@ -253,6 +253,55 @@ fn is_interwiki(prefix: &str) -> bool {
                 .is_some_and(|p| p.len() <= 3 && p.chars().all(|c| c.is_ascii_lowercase())))
 }
 
+/// The letters after `]]` that join the link's text.
+fn link_trail(after: &str) -> &str {
+    let len: usize = after
+        .chars()
+        .take_while(|c| is_trail_char(*c))
+        .map(char::len_utf8)
+        .sum();
+    after.get(..len).unwrap_or_default()
+}
+
+/// `w:Page`, `wikt:en:mot`, `commons:File:X`: the address on the Wikimedia project.
+fn wikimedia_url(target: &str, language: &str) -> Option<String> {
+    let (prefix, rest) = target.split_once(':')?;
+    let prefix = prefix.trim().to_lowercase();
+    let project = match prefix.as_str() {
+        "w" | "wikipedia" => "wikipedia",
+        "wikt" | "wiktionary" => "wiktionary",
+        "q" | "wikiquote" => "wikiquote",
+        "s" | "wikisource" => "wikisource",
+        "b" | "wikibooks" => "wikibooks",
+        "n" | "wikinews" => "wikinews",
+        "v" | "wikiversity" => "wikiversity",
+        "voy" | "wikivoyage" => "wikivoyage",
+        "commons" => return Some(format!("https://commons.wikimedia.org/wiki/{}", page_path(rest))),
+        "meta" | "m" => return Some(format!("https://meta.wikimedia.org/wiki/{}", page_path(rest))),
+        "species" => return Some(format!("https://species.wikimedia.org/wiki/{}", page_path(rest))),
+        _ => return None,
+    };
+    // `w:en:Page`: another language of the project.
+    let (language, page) = match rest.split_once(':') {
+        Some((code, page)) if is_language(code.trim()) => (code.trim().to_owned(), page),
+        _ => (language.to_owned(), rest),
+    };
+    Some(format!("https://{language}.{project}.org/wiki/{}", page_path(page)))
+}
+
+fn page_path(page: &str) -> String {
+    let (page, fragment) = match page.split_once('#') {
+        Some((page, fragment)) => (page, Some(fragment)),
+        None => (page, None),
+    };
+    let mut path = page.trim().replace(' ', "_");
+    if let Some(fragment) = fragment {
+        path.push('#');
+        path.push_str(&fragment.trim().replace(' ', "_"));
+    }
+    path.replace('"', "%22")
+}
+
 /// `[[fr:…]]`: a link to the same page in another language.
 fn is_language(prefix: &str) -> bool {
     (prefix.len() == 2 || prefix.len() == 3) && prefix.chars().all(|c| c.is_ascii_lowercase())
@@ -346,6 +395,21 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
             ctx.report("interlanguage-link");
             return Some((format!("<!-- {} -->", raw.replace("--", "- -")), end));
         }
+        if let Some(url) = wikimedia_url(bare, &ctx.language) {
+            let label = match parts.get(1..).filter(|rest| !rest.is_empty()) {
+                Some(rest) => convert(&rest.join("|"), ctx, label_mode(mode, true)),
+                None => escape_plain(bare, label_mode(mode, true)),
+            };
+            let trail = link_trail(rest.get(end..).unwrap_or_default());
+            let trail_len = trail.len();
+            let label = format!("{label}{trail}");
+            let markdown = if mode == Mode::Html {
+                format!("<a href=\"{}\">{label}</a>", url.replace('"', "%22"))
+            } else {
+                format!("[{label}]({})", destination(&url))
+            };
+            return Some((markdown, end + trail_len));
+        }
         ctx.report("interwiki-link");
         return Some((raw.to_owned(), end));
     }
@@ -362,13 +426,8 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     } else {
         None
     };
-    let after = rest.get(end..).unwrap_or_default();
-    let trail_len: usize = after
-        .chars()
-        .take_while(|c| is_trail_char(*c))
-        .map(char::len_utf8)
-        .sum();
-    let trail = after.get(..trail_len).unwrap_or_default();
+    let trail = link_trail(rest.get(end..).unwrap_or_default());
+    let trail_len = trail.len();
     let target_raw = parts.first().copied().unwrap_or_default();
     let markdown = match label {
         None if trail.is_empty() => raw.to_owned(),
@@ -474,7 +533,9 @@ fn external_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
 }
 
 fn destination(url: &str) -> String {
-    if url.contains(['(', ')', '<', '>', ' ']) {
+    let opened = url.matches('(').count();
+    let balanced = opened == url.matches(')').count() && !url.contains(")(");
+    if url.contains(['<', '>', ' ']) || !balanced {
         format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
     } else {
         url.to_owned()
