@@ -172,7 +172,9 @@ impl Ctx {
         let mut rest = text;
         while let Some(start) = rest.find(stash::MARK_OPEN) {
             out.push_str(rest.get(..start).unwrap_or_default());
-            let after = rest.get(start + stash::MARK_OPEN.len_utf8()..).unwrap_or_default();
+            let after = rest
+                .get(start + stash::MARK_OPEN.len_utf8()..)
+                .unwrap_or_default();
             let Some(end) = after.find(stash::MARK_CLOSE) else {
                 rest = after;
                 continue;

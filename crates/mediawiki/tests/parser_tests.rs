@@ -86,24 +86,24 @@ fn parse_file(text: &str) -> TestFile {
             Some("test") => case.name = content.trim().to_owned(),
             Some("wikitext") => case.wikitext = content,
             Some("html/php") => case.html = Some(content),
-            Some("html") | Some("html/*") => {
-                if case.html.is_none() {
-                    case.html = Some(content)
-                }
-            }
+            Some("html") | Some("html/*") if case.html.is_none() => case.html = Some(content),
             Some("options") => case.options = content,
             Some("config") => case.config = true,
             Some("article") => *article_title = content.trim().to_owned(),
-            Some("text") => file
-                .articles
-                .push((std::mem::take(article_title), content)),
+            Some("text") => file.articles.push((std::mem::take(article_title), content)),
             _ => {}
         }
     };
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("!!") {
             let name = rest.trim().to_ascii_lowercase();
-            finish(&section, &mut buffer, &mut case, &mut article_title, &mut file);
+            finish(
+                &section,
+                &mut buffer,
+                &mut case,
+                &mut article_title,
+                &mut file,
+            );
             match name.as_str() {
                 "end" => {
                     file.cases.push(std::mem::take(&mut case));
@@ -151,13 +151,15 @@ fn usable(case: &Case) -> bool {
         return false;
     }
     let options = case.options.to_ascii_lowercase();
-    !options
-        .split(|c: char| c.is_whitespace())
-        .any(|word| {
-            UNSUPPORTED_OPTIONS
-                .iter()
-                .any(|o| if o.ends_with('=') { word.starts_with(o) } else { word == *o })
+    !options.split(|c: char| c.is_whitespace()).any(|word| {
+        UNSUPPORTED_OPTIONS.iter().any(|o| {
+            if o.ends_with('=') {
+                word.starts_with(o)
+            } else {
+                word == *o
+            }
         })
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -348,11 +350,7 @@ impl TokenSink for Sink {
                     _ => {}
                 }
             }
-            Token::CharacterTokens(text) => {
-                if c.skip.is_none() {
-                    c.raw.push_str(&text);
-                }
-            }
+            Token::CharacterTokens(text) if c.skip.is_none() => c.raw.push_str(&text),
             _ => {}
         }
         TokenSinkResult::Continue
@@ -458,7 +456,10 @@ fn mediawiki_parser_tests() {
     };
     let text = std::fs::read_to_string(path).unwrap();
     let file = parse_file(&text);
-    assert!(file.cases.len() > 1500, "parserTests.txt 1.39 has about 1,700 tests");
+    assert!(
+        file.cases.len() > 1500,
+        "parserTests.txt 1.39 has about 1,700 tests"
+    );
     let mut pages = HashMap::new();
     for (title, text) in &file.articles {
         if let Ok(title) = Title::parse(title) {
@@ -489,7 +490,10 @@ fn mediawiki_parser_tests() {
         entry.0 += 1;
         if passed {
             entry.1 += 1;
-        } else if verbose.as_deref().is_some_and(|v| v == family || v == "all") {
+        } else if verbose
+            .as_deref()
+            .is_some_and(|v| v == family || v == "all")
+        {
             eprintln!(
                 "--- FAIL [{family}] {}\n{}\n--- converted:\n{}\n--- expected: {:?}\n--- got:      {:?}\n",
                 case.name, case.wikitext, converted.text, expected, got

@@ -127,8 +127,8 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
         let unindented = line.trim_start_matches(':').trim_start();
         if unindented.starts_with("{|") {
             let start = index - 1;
-            let mut depth = 0usize;
-            let mut end = start;
+            let mut depth = 1usize;
+            let mut end = index;
             while let Some(table_line) = lines.get(end) {
                 let t = table_line.trim_start();
                 if t.starts_with("{|") {
@@ -141,8 +141,7 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
                     break;
                 }
             }
-            let mut table_lines: Vec<&str> =
-                lines.get(start..end).unwrap_or_default().to_vec();
+            let mut table_lines: Vec<&str> = lines.get(start..end).unwrap_or_default().to_vec();
             if let Some(first) = table_lines.first_mut() {
                 *first = unindented;
             }
@@ -151,7 +150,9 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
             list.clear();
             continue;
         }
-        if index == 1 && let Some(redirect) = redirect(line) {
+        if index == 1
+            && let Some(redirect) = redirect(line)
+        {
             out.block(&redirect);
             continue;
         }
@@ -234,7 +235,8 @@ fn leading_comments<'l>(line: &'l str, ctx: &Ctx) -> (&'l str, String) {
         let Some(end) = after.find(super::stash::MARK_CLOSE) else {
             break;
         };
-        let marker_len = super::stash::MARK_OPEN.len_utf8() + end + super::stash::MARK_CLOSE.len_utf8();
+        let marker_len =
+            super::stash::MARK_OPEN.len_utf8() + end + super::stash::MARK_CLOSE.len_utf8();
         let marker = rest.get(..marker_len).unwrap_or_default();
         if ctx.only_markers(marker) != Some(vec![Kind::Comment]) {
             break;
@@ -378,17 +380,22 @@ pub fn escape_line_start(line: &str) -> String {
     let second = chars.next();
     match first {
         '#' | '>' | '=' | '+' | '-' => {
-            if first == '-' || first == '+' {
-                if !second.is_none_or(|c| c == ' ' || c == '\t' || c == '-') {
-                    return line.to_owned();
-                }
+            if (first == '-' || first == '+')
+                && !second.is_none_or(|c| c == ' ' || c == '\t' || c == '-')
+            {
+                return line.to_owned();
             }
             format!("\\{line}")
         }
         '0'..='9' => {
             let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             let after = line.get(digits..).unwrap_or_default();
-            if digits <= 9 && (after.starts_with(". ") || after.starts_with(") ") || after == "." || after == ")") {
+            if digits <= 9
+                && (after.starts_with(". ")
+                    || after.starts_with(") ")
+                    || after == "."
+                    || after == ")")
+            {
                 format!("{}\\{}", line.get(..digits).unwrap_or_default(), after)
             } else {
                 line.to_owned()
@@ -447,7 +454,13 @@ fn list_item(line: &str, previous: &mut Vec<char>, ctx: &mut Ctx, out: &mut Out)
     write_item(&prefix, content, previous, ctx, out);
 }
 
-fn write_item(prefix: &[char], content: &str, previous: &mut Vec<char>, ctx: &mut Ctx, out: &mut Out) {
+fn write_item(
+    prefix: &[char],
+    content: &str,
+    previous: &mut Vec<char>,
+    ctx: &mut Ctx,
+    out: &mut Out,
+) {
     let common = prefix
         .iter()
         .zip(previous.iter())

@@ -276,9 +276,24 @@ fn wikimedia_url(target: &str, language: &str) -> Option<String> {
         "n" | "wikinews" => "wikinews",
         "v" | "wikiversity" => "wikiversity",
         "voy" | "wikivoyage" => "wikivoyage",
-        "commons" => return Some(format!("https://commons.wikimedia.org/wiki/{}", page_path(rest))),
-        "meta" | "m" => return Some(format!("https://meta.wikimedia.org/wiki/{}", page_path(rest))),
-        "species" => return Some(format!("https://species.wikimedia.org/wiki/{}", page_path(rest))),
+        "commons" => {
+            return Some(format!(
+                "https://commons.wikimedia.org/wiki/{}",
+                page_path(rest)
+            ));
+        }
+        "meta" | "m" => {
+            return Some(format!(
+                "https://meta.wikimedia.org/wiki/{}",
+                page_path(rest)
+            ));
+        }
+        "species" => {
+            return Some(format!(
+                "https://species.wikimedia.org/wiki/{}",
+                page_path(rest)
+            ));
+        }
         _ => return None,
     };
     // `w:en:Page`: another language of the project.
@@ -286,7 +301,10 @@ fn wikimedia_url(target: &str, language: &str) -> Option<String> {
         Some((code, page)) if is_language(code.trim()) => (code.trim().to_owned(), page),
         _ => (language.to_owned(), rest),
     };
-    Some(format!("https://{language}.{project}.org/wiki/{}", page_path(page)))
+    Some(format!(
+        "https://{language}.{project}.org/wiki/{}",
+        page_path(page)
+    ))
 }
 
 fn page_path(page: &str) -> String {
@@ -329,7 +347,10 @@ fn link_end(text: &str) -> Option<usize> {
             pos += 2;
             if depth == 0 {
                 // `]]]`: the last two close the link.
-                if text.get(pos..).is_some_and(|r| r.starts_with(']') && !r.starts_with("]]")) {
+                if text
+                    .get(pos..)
+                    .is_some_and(|r| r.starts_with(']') && !r.starts_with("]]"))
+                {
                     return None;
                 }
                 return Some(pos);
@@ -431,10 +452,7 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     let target_raw = parts.first().copied().unwrap_or_default();
     let markdown = match label {
         None if trail.is_empty() => raw.to_owned(),
-        None => format!(
-            "[[{target_raw}|{}{trail}]]",
-            escape_plain(bare, label_mode)
-        ),
+        None => format!("[[{target_raw}|{}{trail}]]", escape_plain(bare, label_mode)),
         Some(label) => format!("[[{target_raw}|{label}{trail}]]"),
     };
     Some((markdown, end + trail_len))
@@ -889,7 +907,6 @@ fn append_before(outs: &mut [Out], first: usize, text: &str) {
         && let Some(Out::Str(s)) = outs.get_mut(first - 1)
     {
         s.push_str(text);
-        return;
     }
     // Spaces at the start of the line are dropped.
 }
@@ -922,12 +939,15 @@ fn is_punctuation(c: char) -> bool {
     !c.is_alphanumeric() && !c.is_whitespace()
 }
 
+/// Adjacent tags (pair, opening) with the characters before and after them.
+type Run = (Vec<(usize, bool)>, char, char);
+
 /// Which pairs must be written `<b>`/`<i>` because Markdown's flanking rules would not
 /// read `**`/`*` there.
 fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
     let mut html = vec![false; pairs];
     // Runs of adjacent tags, with the characters around them.
-    let mut runs: Vec<(Vec<(usize, bool)>, char, char)> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
     let mut index = 0;
     while index < outs.len() {
         if !matches!(outs.get(index), Some(Out::Tag { .. })) {
@@ -965,7 +985,8 @@ fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
         let all_close = tags.iter().all(|(_, open)| !*open);
         // `*` may open inside a word (`l**école**`) when the run is one tag.
         let single = tags.len() == 1;
-        let fine = (all_open && left && (!right || single)) || (all_close && right && (!left || single));
+        let fine =
+            (all_open && left && (!right || single)) || (all_close && right && (!left || single));
         if !fine {
             for (pair, _) in tags {
                 if let Some(flag) = html.get_mut(*pair) {
@@ -1005,17 +1026,12 @@ pub fn escape_plain(text: &str, mode: Mode) -> String {
         return text.to_owned();
     }
     if mode == Mode::Html {
-        return text
-            .replace('<', "&lt;")
-            .replace("[[", "&#91;[");
+        return text.replace('<', "&lt;").replace("[[", "&#91;[");
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (index, c) in chars.iter().copied().enumerate() {
-        let previous = index
-            .checked_sub(1)
-            .and_then(|i| chars.get(i))
-            .copied();
+        let previous = index.checked_sub(1).and_then(|i| chars.get(i)).copied();
         let next = chars.get(index + 1).copied();
         match c {
             '\\' => {

@@ -75,11 +75,10 @@ fn stash_tags(text: &str, ctx: &mut Ctx) -> String {
         }
         if let Some(tag) = parse_tag(rest)
             && let Some(name) = tag_kind(&tag.name)
+            && let Some(consumed) = extension(rest, &tag, name, ctx, &mut out)
         {
-            if let Some(consumed) = extension(rest, &tag, name, ctx, &mut out) {
-                pos += consumed;
-                continue;
-            }
+            pos += consumed;
+            continue;
         }
         out.push('<');
         pos += 1;
@@ -334,7 +333,11 @@ fn gallery(content: &str, ctx: &mut Ctx) -> String {
         };
         let caption = caption
             .filter(|c| !c.is_empty())
-            .map(|c| format!("|{}", inline_fragment(c, ctx)))
+            .map(|c| {
+                // Carnet writes captions inside an HTML figure: HTML, not Markdown.
+                let stashed = stash(c, ctx);
+                format!("|{}", inline::convert(&stashed, ctx, inline::Mode::Html))
+            })
             .unwrap_or_default();
         figures.push(format!("[[{file}|vignette{caption}]]"));
     }
@@ -352,11 +355,8 @@ fn poem(content: &str, ctx: &mut Ctx) -> String {
             }
             continue;
         }
-        let converted = block::escape_line_start(&inline::convert(
-            line.trim(),
-            ctx,
-            inline::Mode::Normal,
-        ));
+        let converted =
+            block::escape_line_start(&inline::convert(line.trim(), ctx, inline::Mode::Normal));
         if let Some(stanza) = stanzas.last_mut() {
             stanza.push(converted);
         }

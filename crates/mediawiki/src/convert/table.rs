@@ -201,9 +201,9 @@ fn fits_markdown(table: &Table, ctx: &Ctx) -> bool {
     let columns = first.len();
     table.rows.iter().enumerate().all(|(index, row)| {
         (index == 0 || (row.iter().all(|c| !c.header) && row.len() <= columns))
-            && row.iter().all(|c| {
-                !spans(&c.attrs) && !ctx.expand(c.content.trim()).contains('\n')
-            })
+            && row
+                .iter()
+                .all(|c| !spans(&c.attrs) && !ctx.expand(c.content.trim()).contains('\n'))
     })
 }
 
