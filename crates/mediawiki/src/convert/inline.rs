@@ -282,7 +282,7 @@ fn wikimedia_url(target: &str, language: &str) -> Option<String> {
                 page_path(rest)
             ));
         }
-        "meta" | "m" => {
+        "m" => {
             return Some(format!(
                 "https://meta.wikimedia.org/wiki/{}",
                 page_path(rest)
@@ -533,6 +533,11 @@ fn external_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     let url_end = inside
         .find(|c: char| c.is_whitespace() || matches!(c, '[' | '<' | '>' | '"' | MARK_OPEN))
         .unwrap_or(inside.len());
+    // `''` ends the address too (`[http://x''italique'']`).
+    let url_end = inside
+        .get(..url_end)
+        .and_then(|url| url.find("''"))
+        .unwrap_or(url_end);
     let (url, label) = (inside.get(..url_end)?, inside.get(url_end..)?.trim());
     if protocol_len(url).map_or(url.len() <= 2, |p| url.len() <= p) {
         return None;

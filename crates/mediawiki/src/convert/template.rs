@@ -141,7 +141,10 @@ pub fn convert(raw: &str, ctx: &mut Ctx) -> String {
         .and_then(|r| r.strip_suffix("}}"))
         .unwrap_or_default();
     let parts = split_pipes(inner);
-    let name = parts.first().map(|n| n.trim()).unwrap_or_default();
+    // Comments in a template's name are ignored by MediaWiki; Carnet would not.
+    let name_part = parts.first().copied().unwrap_or_default();
+    let name_owned = ctx.drop_comments(name_part);
+    let name = name_owned.trim();
     if let Some(function) = name.strip_prefix('#') {
         let function = function
             .split(':')
@@ -188,13 +191,22 @@ pub fn convert(raw: &str, ctx: &mut Ctx) -> String {
     let mut out = String::from("{{");
     for (index, part) in parts.iter().enumerate() {
         if index == 0 {
-            out.push_str(part);
+            if name_owned.len() == name_part.len() {
+                out.push_str(part);
+            } else {
+                out.push_str(name);
+            }
             continue;
         }
         out.push('|');
         match named_key(part) {
             Some((key, value)) => {
-                out.push_str(key);
+                let clean_key = ctx.drop_comments(key);
+                if clean_key.len() == key.len() {
+                    out.push_str(key);
+                } else {
+                    out.push_str(clean_key.trim());
+                }
                 out.push('=');
                 out.push_str(&argument(value, ctx));
             }
