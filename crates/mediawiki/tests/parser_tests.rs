@@ -11,6 +11,8 @@
 //!   of the page itself (footnote calls and back-links) are left out;
 //! - list items (`<ul>`/`<ol>`): depth and kind, in order;
 //! - table cells: header or not, and text, in order;
+//! - bold and italic: `<b>`/`<strong>` and `<i>`/`<em>` with their text, in order (a
+//!   definition term `<dt>` counts as bold: the converter writes `;terme` in bold);
 //! - the text: every character outside tags, with whitespace removed (paragraph and
 //!   line breaks differ by design), and the table of contents, footnote brackets and
 //!   back-link arrows left out.
@@ -235,6 +237,8 @@ struct Structure {
     links: Vec<(String, String)>,
     items: Vec<(usize, bool)>,
     cells: Vec<(bool, String)>,
+    /// Bold (`b`) and italic (`i`) runs with their text, in the order they close.
+    emphasis: Vec<(char, String)>,
     text: String,
 }
 
@@ -246,6 +250,8 @@ struct Collector {
     link: Option<(String, usize)>,
     cell: Option<(bool, usize)>,
     lists: Vec<bool>,
+    /// Open bold and italic elements.
+    emphasis: Vec<(char, usize)>,
     /// Inside the table of contents (skipped): the tag and its depth.
     skip: Option<(String, usize)>,
     /// Raw text (before whitespace removal).
@@ -333,6 +339,28 @@ impl TokenSink for Sink {
                         let depth = c.lists.len();
                         let ordered = c.lists.last().copied().unwrap_or(false);
                         c.structure.items.push((depth, ordered));
+                    }
+                    ("b" | "strong" | "dt" | "i" | "em", true) if !tag.self_closing => {
+                        let kind = if matches!(name.as_str(), "b" | "strong" | "dt") {
+                            'b'
+                        } else {
+                            'i'
+                        };
+                        c.emphasis.push((kind, len));
+                    }
+                    ("b" | "strong" | "dt" | "i" | "em", false) => {
+                        let kind = if matches!(name.as_str(), "b" | "strong" | "dt") {
+                            'b'
+                        } else {
+                            'i'
+                        };
+                        if let Some(position) = c.emphasis.iter().rposition(|(k, _)| *k == kind) {
+                            let (_, from) = c.emphasis.remove(position);
+                            let text = squash(c.raw.get(from..).unwrap_or_default());
+                            if !text.is_empty() {
+                                c.structure.emphasis.push((kind, text));
+                            }
+                        }
                     }
                     ("td" | "th", true) => c.cell = Some((name == "th", len)),
                     ("td" | "th", false) => {
