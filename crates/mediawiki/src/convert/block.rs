@@ -531,25 +531,48 @@ fn bold(text: &str) -> String {
     }
 }
 
-/// The `:` that ends a definition term, outside links, templates and addresses.
+/// The `:` that ends a definition term: not in a link, a tag, an element or an
+/// address.
 fn split_definition(content: &str) -> Option<(&str, &str)> {
     let mut brackets = 0usize;
-    let mut previous = '\0';
+    let mut elements = 0usize;
+    let mut in_tag = false;
     for (i, c) in content.char_indices() {
+        let rest = content.get(i..).unwrap_or_default();
         match c {
             '[' => brackets += 1,
             ']' => brackets = brackets.saturating_sub(1),
-            '<' => brackets += 1,
-            '>' => brackets = brackets.saturating_sub(1),
-            ':' if brackets == 0 => {
+            '<' if rest.starts_with("</") => {
+                elements = elements.saturating_sub(1);
+                in_tag = true;
+            }
+            '<' if rest.chars().nth(1).is_some_and(|n| n.is_ascii_alphabetic()) => {
+                let tag_end = rest.find('>').unwrap_or(rest.len());
+                let tag = rest.get(..tag_end).unwrap_or_default();
+                if !tag.ends_with('/') && !tag.to_ascii_lowercase().starts_with("<br") {
+                    elements += 1;
+                }
+                in_tag = true;
+            }
+            '>' => in_tag = false,
+            ':' if brackets == 0 && elements == 0 && !in_tag => {
+                let before = content.get(..i).unwrap_or_default();
                 let after = content.get(i + 1..).unwrap_or_default();
-                if !after.starts_with("//") && previous != '\\' {
-                    return Some((content.get(..i)?, after));
+                let word = before
+                    .rsplit(|c: char| !c.is_ascii_alphanumeric())
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let address = after.starts_with("//")
+                    || (["news", "mailto", "tel", "geo", "sip", "xmpp", "urn"]
+                        .contains(&word.as_str())
+                        && after.starts_with(|c: char| !c.is_whitespace()));
+                if !address {
+                    return Some((before, after));
                 }
             }
             _ => {}
         }
-        previous = c;
     }
     None
 }

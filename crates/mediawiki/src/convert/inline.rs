@@ -951,6 +951,14 @@ type Run = (Vec<(usize, bool)>, char, char);
 /// read `**`/`*` there.
 fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
     let mut html = vec![false; pairs];
+    let mut emphs = vec![Emph::Bold; pairs];
+    for out in outs {
+        if let Out::Tag { emph, pair, .. } = out
+            && let Some(slot) = emphs.get_mut(*pair)
+        {
+            *slot = *emph;
+        }
+    }
     // Runs of adjacent tags, with the characters around them.
     let mut runs: Vec<Run> = Vec::new();
     let mut index = 0;
@@ -988,10 +996,20 @@ fn html_pairs(outs: &[Out], pairs: usize) -> Vec<bool> {
             && (!is_punctuation(*before) || after.is_whitespace() || is_punctuation(*after));
         let all_open = tags.iter().all(|(_, open)| *open);
         let all_close = tags.iter().all(|(_, open)| !*open);
+        // Markdown reads `***x***` as italic outside bold: bold outside italic needs HTML.
+        let kinds: Vec<Emph> = tags
+            .iter()
+            .filter_map(|(pair, _)| emphs.get(*pair).copied())
+            .collect();
+        let mixed = kinds.contains(&Emph::Bold) && kinds.contains(&Emph::Italic);
+        let nesting_differs = mixed
+            && ((all_open && kinds.first() == Some(&Emph::Bold))
+                || (all_close && kinds.last() == Some(&Emph::Bold)));
         // `*` may open inside a word (`l**école**`) when the run is one tag.
         let single = tags.len() == 1;
-        let fine =
-            (all_open && left && (!right || single)) || (all_close && right && (!left || single));
+        let fine = !nesting_differs
+            && ((all_open && left && (!right || single))
+                || (all_close && right && (!left || single)));
         if !fine {
             for (pair, _) in tags {
                 if let Some(flag) = html.get_mut(*pair) {

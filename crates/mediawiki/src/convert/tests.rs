@@ -51,7 +51,7 @@ fn bold_and_italic_follow_mediawiki() {
     // Spaces move out of the markers.
     check("a'' b ''c", "a *b* c\n");
     // Six apostrophes: one shown, then bold and italic to the end of the line.
-    check("a''''''b", "a'***b***\n");
+    check("a''''''b", "a'<b><i>b</i></b>\n");
     // An empty pair shows nothing.
     check("a'' ''b", "a b\n");
 }
