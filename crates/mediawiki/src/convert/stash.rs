@@ -227,12 +227,14 @@ fn extension(rest: &str, tag: &Tag, name: &str, ctx: &mut Ctx, out: &mut String)
     let source = rest.get(..consumed)?;
     let marker = match name {
         "nowiki" => {
-            if tag.self_closing {
-                // `<nowiki/>` only separates: nothing to show.
+            // `<nowiki/>` only separates (`''<nowiki/>''`, `[[a]]<nowiki/>b`): an empty
+            // placeholder keeps them apart.
+            let text = if tag.self_closing {
                 String::new()
             } else {
-                ctx.stash(source, format!("<nowiki>{content}</nowiki>"), Kind::Inline)
-            }
+                literal(content)
+            };
+            ctx.stash(source, text, Kind::Inline)
         }
         "pre" => {
             let code = decode_entities(content);
@@ -276,6 +278,32 @@ fn extension(rest: &str, tag: &Tag, name: &str, ctx: &mut Ctx, out: &mut String)
     };
     out.push_str(&marker);
     Some(consumed)
+}
+
+/// `<nowiki>` content as Carnet text that reads as it is shown: what Markdown or
+/// Carnet's wiki syntax would read is escaped (entities are decoded by both).
+pub fn literal(content: &str) -> String {
+    let mut out = String::with_capacity(content.len() + 8);
+    // A `]` at the end could close a link around the `<nowiki>`.
+    let content = match content.strip_suffix(']') {
+        Some(rest) => format!("{rest}&#93;"),
+        None => content.to_owned(),
+    };
+    for (index, line) in content.split('\n').enumerate() {
+        let escaped = inline::escape_plain(line, inline::Mode::Normal)
+            .replace("{{", "&#123;{")
+            .replace("]]", "&#93;&#93;")
+            .replace('|', "&#124;");
+        if index == 0 {
+            let lead = escaped.len() - escaped.trim_start().len();
+            out.push_str(escaped.get(..lead).unwrap_or_default());
+            out.push_str(&block::escape_line_start(&escaped));
+        } else {
+            out.push('\n');
+            out.push_str(&block::escape_line_start(&escaped));
+        }
+    }
+    out
 }
 
 /// `<ref>` → a footnote call `[^n]`; the note text goes to the end of the page.

@@ -237,9 +237,14 @@ fn references_become_footnotes() {
 #[test]
 fn nowiki_pre_and_code() {
     check(
-        "<nowiki>''pas'' [[lien]]</nowiki>",
-        "<nowiki>''pas'' [[lien]]</nowiki>\n",
+        "<nowiki>''pas'' [[lien]] {{x}} *a* | # &lt;</nowiki>",
+        "''pas'' &#91;[lien&#93;&#93; &#123;{x}} \\*a\\* &#124; # &lt;\n",
     );
+    check(
+        "<nowiki># a</nowiki>\n<nowiki>1. b</nowiki>",
+        "\\# a\n1\\. b\n",
+    );
+    check("''a''<nowiki/>''b''", "*a**b*\n");
     check("a<nowiki/>b", "ab\n");
     check(
         "<pre>\nx < y &amp; ''z''\n</pre>",
@@ -260,7 +265,11 @@ fn nowiki_pre_and_code() {
         "a `int x;` b\n",
     );
     check("<code>''x''</code>", "<code>*x*</code>\n");
-    renders("<nowiki>[[Pont]] ''x''</nowiki>", &["[[Pont]] ''x''"]);
+    renders(
+        "<nowiki>[[Pont]] ''x'' {{Bonjour}}</nowiki>",
+        &["[[Pont]] ''x'' {{Bonjour}}"],
+    );
+    renders("[[Pont|<nowiki>[[a]]</nowiki>]]", &[">[[a]]</a>"]);
     renders(" a ''b''", &["<pre>a <i>b</i></pre>"]);
 }
 
