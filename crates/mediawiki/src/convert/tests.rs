@@ -422,3 +422,24 @@ fn nothing_is_lost_on_odd_input() {
         let _ = carnet_render::text_to_html(&converted.text);
     }
 }
+
+/// The `mediawiki` / `carnet` example pairs of `docs/wikitext.md` (« Venir de MediaWiki »).
+#[test]
+fn documented_examples() {
+    let doc = include_str!("../../../../docs/wikitext.md");
+    let block = |from: usize, info: &str| -> Option<(String, usize)> {
+        let open = format!("```{info}\n");
+        let start = doc.get(from..)?.find(&open)? + from + open.len();
+        let end = doc.get(start..)?.find("\n```\n")? + start;
+        Some((doc.get(start..end)?.to_owned(), end))
+    };
+    let mut from = 0;
+    let mut pairs = 0;
+    while let Some((source, end)) = block(from, "mediawiki") {
+        let (expected, next) = block(end, "carnet").unwrap();
+        assert_eq!(convert(&source).text, format!("{expected}\n"), "{source}");
+        pairs += 1;
+        from = next;
+    }
+    assert!(pairs >= 3, "docs/wikitext.md has its MediaWiki examples");
+}
