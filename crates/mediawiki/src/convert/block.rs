@@ -308,8 +308,11 @@ fn heading(line: &str, ctx: &mut Ctx) -> Option<String> {
     if converted.ends_with('#') {
         converted.insert(converted.len() - 1, '\\');
     }
+    // A comment over several lines cannot stay on the heading's line: it follows it.
     let comment = if trailing.is_empty() {
         String::new()
+    } else if ctx.expand(&trailing).contains('\n') {
+        format!("\n\n{trailing}")
     } else {
         format!(" {trailing}")
     };

@@ -191,6 +191,11 @@ fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
             parse_tag(rest).and_then(|tag| html_tag(rest, &tag, ctx))
         } else if rest.starts_with("__") {
             magic_word(rest, ctx)
+        } else if (c == 'R' || c == 'P' || c == 'I')
+            && mode != Mode::Light
+            && !previous.is_some_and(char::is_alphanumeric)
+        {
+            magic_link(rest, ctx, mode)
         } else {
             None
         };
@@ -643,6 +648,50 @@ fn magic_word(rest: &str, ctx: &mut Ctx) -> Option<(String, usize)> {
     }
     ctx.report(format!("magic-word:{word}"));
     Some((format!("<!-- {word} -->"), word.len()))
+}
+
+/// MediaWiki's magic links: `RFC 822` and `PMID 1234` become the links MediaWiki
+/// makes; `ISBN …` (a link to a special page Carnet does not have) stays text, reported.
+fn magic_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize)> {
+    let (word, url): (&str, fn(&str) -> String) = if rest.starts_with("RFC ") {
+        ("RFC", |n| format!("https://tools.ietf.org/html/rfc{n}"))
+    } else if rest.starts_with("PMID ") {
+        ("PMID", |n| {
+            format!("https://www.ncbi.nlm.nih.gov/pubmed/{n}?dopt=Abstract")
+        })
+    } else if rest.starts_with("ISBN ") {
+        ("ISBN", |_| String::new())
+    } else {
+        return None;
+    };
+    let after = rest.get(word.len()..)?;
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    let digits: usize = after
+        .get(spaces..)?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
+    let end = word.len() + spaces + digits;
+    if digits == 0
+        || rest
+            .get(end..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_alphanumeric)
+    {
+        return None;
+    }
+    if word == "ISBN" {
+        ctx.report("magic-link:ISBN");
+        return None;
+    }
+    let number = after.get(spaces..spaces + digits)?;
+    let text = format!("{word} {number}");
+    let markdown = if mode == Mode::Html {
+        format!("<a href=\"{}\">{text}</a>", url(number))
+    } else {
+        format!("[{text}]({})", url(number))
+    };
+    Some((markdown, end))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

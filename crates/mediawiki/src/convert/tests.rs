@@ -171,6 +171,21 @@ fn external_links_and_bare_addresses() {
 }
 
 #[test]
+fn magic_links() {
+    check(
+        "RFC 822 et PMID 1234",
+        "[RFC 822](https://tools.ietf.org/html/rfc822) et \
+         [PMID 1234](https://www.ncbi.nlm.nih.gov/pubmed/1234?dopt=Abstract)\n",
+    );
+    check("ISBN 978-2-07-036822-8", "ISBN 978-2-07-036822-8\n");
+    assert_eq!(
+        reported("ISBN 978-2-07-036822-8"),
+        [("magic-link:ISBN".to_owned(), 1)]
+    );
+    check("xRFC 822 RFC 822a", "xRFC 822 RFC 822a\n");
+}
+
+#[test]
 fn markdown_characters_stay_text() {
     check("1. pas une liste", "1\\. pas une liste\n");
     check("2) non plus", "2\\) non plus\n");
