@@ -382,10 +382,9 @@ pub fn escape_line_start(line: &str) -> String {
     };
     let second = chars.next();
     match first {
-        '#' | '>' | '=' | '+' | '-' => {
-            if (first == '-' || first == '+')
-                && !second.is_none_or(|c| c == ' ' || c == '\t' || c == '-')
-            {
+        '#' | '>' | '=' | '+' | '-' | '|' => {
+            // `-mot` is text; `- `, `--`, `-|` could be a list, a rule or a table row.
+            if (first == '-' || first == '+') && second.is_some_and(char::is_alphanumeric) {
                 return line.to_owned();
             }
             format!("\\{line}")

@@ -190,6 +190,8 @@ fn markdown_characters_stay_text() {
     check("1. pas une liste", "1\\. pas une liste\n");
     check("2) non plus", "2\\) non plus\n");
     check("- ni ça\n+ ni ça", "\\- ni ça\n\\+ ni ça\n");
+    check("a | b\n-|-\n-mot", "a | b\n\\-|-\n-mot\n");
+    check("| x | y |\n|---|---|", "\\| x | y |\n\\|---|---|\n");
     check("> pas une citation", "\\> pas une citation\n");
     check("a *b* c", "a \\*b\\* c\n");
     check("_a_ snake_case __x__", "\\_a\\_ snake_case \\_\\_x\\_\\_\n");
