@@ -461,22 +461,23 @@ impl WikiData for Articles {
 
 // ---------------------------------------------------------------------------------------
 
-/// The measured pass counts (floors): a family passing fewer fails the test.
+/// The measured pass counts (floors, `docs/CONFORMANCE.md`): a family passing fewer fails
+/// the test. Raise them when the converter gets better.
 const FLOORS: [(&str, usize); 14] = [
-    ("headings", 0),
-    ("bold-italic", 0),
-    ("lists", 0),
-    ("definition-lists", 0),
-    ("links-internal", 0),
-    ("links-external", 0),
-    ("tables", 0),
+    ("headings", 31),
+    ("bold-italic", 42),
+    ("lists", 43),
+    ("definition-lists", 37),
+    ("links-internal", 62),
+    ("links-external", 69),
+    ("tables", 100),
     ("refs", 0),
-    ("nowiki", 0),
-    ("pre", 0),
-    ("templates", 0),
-    ("magic-words", 0),
-    ("html-tags", 0),
-    ("other", 0),
+    ("nowiki", 28),
+    ("pre", 58),
+    ("templates", 124),
+    ("magic-words", 1),
+    ("html-tags", 122),
+    ("other", 36),
 ];
 
 #[test]

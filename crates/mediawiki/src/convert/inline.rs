@@ -224,7 +224,9 @@ fn flush(text: &mut String, pieces: &mut Vec<Piece>) {
 }
 
 const CATEGORY_PREFIXES: [&str; 3] = ["category", "catégorie", "categorie"];
-const FILE_PREFIXES: [&str; 4] = ["file", "fichier", "image", "média"];
+const FILE_PREFIXES: [&str; 3] = ["file", "fichier", "image"];
+/// `[[Media:X]]` links to the file itself; Carnet links to its page.
+const MEDIA_PREFIXES: [&str; 2] = ["media", "média"];
 
 /// Interwiki prefixes of the Wikimedia projects, and language codes.
 fn is_interwiki(prefix: &str) -> bool {
@@ -411,6 +413,14 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     let prefix_key = prefix.replace('_', " ");
     if !colon && CATEGORY_PREFIXES.contains(&prefix_key.as_str()) {
         return Some((raw.to_owned(), end));
+    }
+    if MEDIA_PREFIXES.contains(&prefix_key.as_str()) {
+        let name = bare.split_once(':').map_or(bare, |(_, n)| n).trim();
+        let label = match parts.get(1..).filter(|rest| !rest.is_empty()) {
+            Some(rest) => convert(&rest.join("|"), ctx, label_mode(mode, false)),
+            None => escape_plain(bare, label_mode(mode, false)),
+        };
+        return Some((format!("[[:Fichier:{name}|{label}]]"), end));
     }
     if !colon && FILE_PREFIXES.contains(&prefix_key.as_str()) {
         return Some((file_link(&parts, ctx), end));

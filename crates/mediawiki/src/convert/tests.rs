@@ -114,6 +114,10 @@ fn internal_links_categories_and_files() {
         "[[Fichier:Pont.jpg|vignette|gauche|200px|Le <i>pont</i>]]\n",
     );
     check("[[Image:A.png]]", "[[Image:A.png]]\n");
+    check(
+        "[[Media:A.ogg]] [[Média:B.pdf|le texte]]",
+        "[[:Fichier:A.ogg|Media:A.ogg]] [[:Fichier:B.pdf|le texte]]\n",
+    );
     // Stored text never holds the pipe trick: `[[X|]]` is text.
     check("[[X|]]", "&#91;[X|]]\n");
     renders("[[Pont|le pont]]", &["class=\"new\"", ">le pont</a>"]);
