@@ -341,11 +341,17 @@ fn is_trail_char(c: char) -> bool {
     c.is_ascii_lowercase() || "àâçéèêëîïôöûüùÿœæ".contains(c)
 }
 
+/// Longer is not a link for Carnet either (and the search stays linear).
+const MAX_LINK_BYTES: usize = 4096;
+
 /// The end of `[[…]]` at the start of `text` (nested links allowed, as in captions).
 fn link_end(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut pos = 0;
     while let Some(rest) = text.get(pos..) {
+        if pos > MAX_LINK_BYTES {
+            return None;
+        }
         if rest.starts_with("[[") {
             depth += 1;
             pos += 2;

@@ -61,6 +61,8 @@ pub fn stash(text: &str, ctx: &mut Ctx) -> String {
 fn stash_tags(text: &str, ctx: &mut Ctx) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
+    // Tags found unclosed once are unclosed further on too: not searched again.
+    let mut unclosed: Vec<&'static str> = Vec::new();
     while let Some(offset) = text.get(pos..).and_then(|rest| rest.find('<')) {
         out.push_str(text.get(pos..pos + offset).unwrap_or_default());
         pos += offset;
@@ -75,10 +77,15 @@ fn stash_tags(text: &str, ctx: &mut Ctx) -> String {
         }
         if let Some(tag) = parse_tag(rest)
             && let Some(name) = tag_kind(&tag.name)
-            && let Some(consumed) = extension(rest, &tag, name, ctx, &mut out)
+            && !unclosed.contains(&name)
         {
-            pos += consumed;
-            continue;
+            if let Some(consumed) = extension(rest, &tag, name, ctx, &mut out) {
+                pos += consumed;
+                continue;
+            }
+            if !tag.closing && !tag.self_closing {
+                unclosed.push(name);
+            }
         }
         out.push('<');
         pos += 1;
@@ -190,17 +197,19 @@ pub fn attribute(attrs: &str, name: &str) -> Option<String> {
 
 /// Finds `</name>` (any case) in `text`; returns (content end, tag end).
 fn find_close(text: &str, name: &str) -> Option<(usize, usize)> {
-    let lower = text.to_ascii_lowercase();
-    let needle = format!("</{name}");
-    let mut search = 0;
-    while let Some(found) = lower.get(search..).and_then(|r| r.find(&needle)) {
-        let start = search + found;
-        let after = lower.get(start + needle.len()..).unwrap_or_default();
-        let spaces = after.len() - after.trim_start().len();
-        if after.trim_start().starts_with('>') {
-            return Some((start, start + needle.len() + spaces + 1));
+    for (start, _) in text.match_indices("</") {
+        let after = text.get(start + 2..).unwrap_or_default();
+        let matches_name = after
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name));
+        if !matches_name {
+            continue;
         }
-        search = start + needle.len();
+        let rest = after.get(name.len()..).unwrap_or_default();
+        let spaces = rest.len() - rest.trim_start().len();
+        if rest.trim_start().starts_with('>') {
+            return Some((start, start + 2 + name.len() + spaces + 1));
+        }
     }
     None
 }
@@ -401,11 +410,25 @@ fn poem(content: &str, ctx: &mut Ctx) -> String {
 fn stash_templates(text: &str, ctx: &mut Ctx) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
+    // Each `{` with its `}`, in one pass (a search from every `{{` would be quadratic).
+    let mut closing = std::collections::HashMap::new();
+    let mut open = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => open.push(i),
+            '}' => {
+                if let Some(o) = open.pop() {
+                    closing.insert(o, i);
+                }
+            }
+            _ => {}
+        }
+    }
     while let Some(offset) = text.get(pos..).and_then(|rest| rest.find("{{")) {
         out.push_str(text.get(pos..pos + offset).unwrap_or_default());
         pos += offset;
         let rest = text.get(pos..).unwrap_or_default();
-        match template::call_end(rest) {
+        match closing.get(&pos).map(|close| close + 1 - pos) {
             Some(end) => {
                 let raw = rest.get(..end).unwrap_or_default();
                 let converted = template::convert(raw, ctx);

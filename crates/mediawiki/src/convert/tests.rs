@@ -464,3 +464,29 @@ fn documented_examples() {
     }
     assert!(pairs >= 3, "docs/wikitext.md has its MediaWiki examples");
 }
+
+/// Unclosed constructs by the thousand: each is looked for once, not from every start.
+#[test]
+fn pathological_input_stays_linear() {
+    let started = std::time::Instant::now();
+    for unit in [
+        "{{",
+        "<ref>",
+        "[[",
+        "''",
+        "[http://x ",
+        "<pre>",
+        "{|\n",
+        "* ",
+        "<!--a-->",
+    ] {
+        let source = unit.repeat(10_000);
+        let converted = convert(&source);
+        assert!(!converted.text.is_empty(), "{unit}");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}
