@@ -470,7 +470,7 @@ const FLOORS: [(&str, usize); 14] = [
     ("definition-lists", 37),
     ("links-internal", 62),
     ("links-external", 69),
-    ("tables", 100),
+    ("tables", 101),
     ("refs", 0),
     ("nowiki", 28),
     ("pre", 58),

@@ -334,6 +334,15 @@ fn paragraph(line: &str, ctx: &mut Ctx, out: &mut Out) {
         return;
     }
     let converted = inline::convert(trimmed, ctx, Mode::Normal);
+    let starts_paragraph = out.last != Last::Paragraph || out.blank;
+    let lone_tag = parse_tag(converted.trim()).is_some_and(|tag| tag.len == converted.trim().len());
+    if starts_paragraph && lone_tag {
+        // A tag alone on the first line would open an HTML block in Markdown and hide the
+        // Markdown of the lines after it: it stands apart.
+        out.block(&converted);
+        out.blank = true;
+        return;
+    }
     out.paragraph_line(&escape_line_start(&converted));
 }
 

@@ -377,6 +377,15 @@ fn html_tags_comments_and_entities() {
         "<div>'''a'''</div>",
         &["<div>\n<p><strong>a</strong></p>\n</div>"],
     );
+    // A tag alone on a paragraph's first line stands apart (else an HTML block).
+    check(
+        "<span class=\"x\">\n'''a'''\n</span>",
+        "<span class=\"x\">\n\n**a**\n</span>\n",
+    );
+    renders(
+        "<span class=\"x\">\n'''a'''\n</span>",
+        &["<strong>a</strong>"],
+    );
 }
 
 #[test]
