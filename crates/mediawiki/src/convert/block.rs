@@ -89,7 +89,7 @@ impl Out {
 
     /// A comment: inside the paragraph going on, else a block of its own.
     fn comment(&mut self, comment: &str) {
-        if self.last == Last::Paragraph && !self.blank {
+        if matches!(self.last, Last::Paragraph | Last::List) && !self.blank {
             self.text.push(' ');
             self.text.push_str(comment);
         } else {
@@ -161,11 +161,12 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
                 // `<references/>`, `<nowiki/>`: nothing to show.
                 continue;
             }
-            list.clear();
             if kinds.iter().all(|k| *k == Kind::Comment) {
+                // A line of comments interrupts neither a paragraph nor a list.
                 out.comment(line.trim());
                 continue;
             }
+            list.clear();
             if kinds.contains(&Kind::Block) {
                 out.block(line.trim());
                 continue;

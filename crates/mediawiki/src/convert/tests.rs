@@ -75,6 +75,8 @@ fn bulleted_numbered_and_mixed_lists() {
     check("# un\n# deux", "1. un\n1. deux\n");
     check("* a\n** a1\n*# a2\n* b", "- a\n  - a1\n  1. a2\n- b\n");
     check("#* x\n#* y\n# z", "1. - x\n   - y\n1. z\n");
+    // A line of comments does not end a list.
+    check("* a\n<!-- c -->\n* b", "- a <!-- c -->\n- b\n");
     // A second list after a blank line stays a second list.
     check("* a\n\n* b", "- a\n\n* b\n");
     // A paragraph after a list does not continue the last item.
