@@ -393,6 +393,7 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
         // `[[http://x]]` is `[` and an external link, as in MediaWiki.
         return None;
     }
+    let typed = target;
     let decoded;
     let target = if target.contains('&') {
         decoded = decode_entities(target)
@@ -471,10 +472,17 @@ fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
     let trail = link_trail(rest.get(end..).unwrap_or_default());
     let trail_len = trail.len();
     let target_raw = parts.first().copied().unwrap_or_default();
+    // Entities in the target are decoded (Carnet would not); the text stays as typed.
+    let changed = target != typed;
+    let target_out = if changed { target } else { target_raw };
+    let shown = typed.strip_prefix(':').unwrap_or(typed).trim_start();
     let markdown = match label {
-        None if trail.is_empty() => raw.to_owned(),
-        None => format!("[[{target_raw}|{}{trail}]]", escape_plain(bare, label_mode)),
-        Some(label) => format!("[[{target_raw}|{label}{trail}]]"),
+        None if trail.is_empty() && !changed => raw.to_owned(),
+        None => format!(
+            "[[{target_out}|{}{trail}]]",
+            escape_plain(shown, label_mode)
+        ),
+        Some(label) => format!("[[{target_out}|{label}{trail}]]"),
     };
     Some((markdown, end + trail_len))
 }

@@ -110,6 +110,7 @@ fn internal_links_categories_and_files() {
     );
     check("[[Page|''texte'']]", "[[Page|*texte*]]\n");
     check("[[Page|a|b]]", "[[Page|a&#124;b]]\n");
+    check("[[Foo &amp; bar]]", "[[Foo & bar|Foo &amp; bar]]\n");
     check("[[Catégorie:Parcs|Violet]]", "[[Catégorie:Parcs|Violet]]\n");
     check(
         "[[Fichier:Pont.jpg|vignette|gauche|200px|Le ''pont'']]",
