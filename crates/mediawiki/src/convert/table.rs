@@ -1,6 +1,7 @@
 //! `{| … |}` tables: a Markdown (GFM) table when the table fits one (a header row,
-//! then plain rows of one-line cells, no spans, no caption, no nested table); else an
-//! HTML table whose cells are Markdown, reported as `table-complex`.
+//! then plain rows of one-line cells, no spans, no nested table; a caption goes above as
+//! a paragraph); else an HTML table whose cells are Markdown, reported as
+//! `table-complex`.
 
 use super::inline::{self, Mode};
 use super::stash::attribute;
@@ -192,7 +193,11 @@ fn fits_markdown(table: &Table, ctx: &Ctx) -> bool {
     let Some(first) = table.rows.first() else {
         return false;
     };
-    if table.nested || table.caption.is_some() || !table.loose.is_empty() {
+    let multiline_caption = table
+        .caption
+        .as_ref()
+        .is_some_and(|c| ctx.expand(c.trim()).contains('\n'));
+    if table.nested || multiline_caption || !table.loose.is_empty() {
         return false;
     }
     if !first.iter().all(|c| c.header) {
@@ -210,6 +215,12 @@ fn fits_markdown(table: &Table, ctx: &Ctx) -> bool {
 fn markdown(table: &Table, ctx: &mut Ctx) -> String {
     let columns = table.rows.first().map_or(0, Vec::len);
     let mut out = String::new();
+    // Markdown tables have no caption: it goes just above, as a paragraph.
+    if let Some(caption) = table.caption.as_deref().filter(|c| !c.trim().is_empty()) {
+        let converted = inline::convert(caption.trim(), ctx, Mode::Normal);
+        out.push_str(&block::escape_line_start(&converted));
+        out.push_str("\n\n");
+    }
     for (index, row) in table.rows.iter().enumerate() {
         out.push('|');
         for column in 0..columns {

@@ -232,6 +232,11 @@ fn tables_fit_markdown_or_stay_html() {
         "{|\n!A\n!B\n|-\n|1\n|2 * x\n|}",
         "| A | B |\n| --- | --- |\n| 1 | 2 \\* x |\n",
     );
+    // A caption goes above a Markdown table.
+    check(
+        "{|\n|+ ''Légende''\n! a\n|-\n| b\n|}",
+        "*Légende*\n\n| a |\n| --- |\n| b |\n",
+    );
     // A row with a span: HTML, cells in Markdown.
     let complex = "{|\n|+ Légende\n|-\n| colspan=2 | ''a''\n|-\n| b || c\n|}";
     check(
