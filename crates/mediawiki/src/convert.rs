@@ -133,7 +133,13 @@ struct Ctx {
     numbered_links: usize,
     /// The source wiki's language, for interwiki links.
     language: String,
+    /// How deep the conversion is in nested tables and links (bounded, so that no input
+    /// can exhaust the stack).
+    depth: usize,
 }
+
+/// Deeper nesting of tables or links is kept as typed.
+const MAX_NESTING: usize = 32;
 
 impl Ctx {
     fn report(&mut self, construct: impl Into<String>) {

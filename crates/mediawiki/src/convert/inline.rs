@@ -380,6 +380,16 @@ fn link_end(text: &str) -> Option<usize> {
 }
 
 fn internal_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize)> {
+    if ctx.depth >= super::MAX_NESTING {
+        return None;
+    }
+    ctx.depth += 1;
+    let link = internal_link_at(rest, ctx, mode);
+    ctx.depth -= 1;
+    link
+}
+
+fn internal_link_at(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize)> {
     let end = link_end(rest)?;
     let raw = rest.get(..end)?;
     let inner = rest.get(2..end - 2)?;

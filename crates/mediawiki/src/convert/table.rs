@@ -24,13 +24,20 @@ struct Table {
 }
 
 pub fn convert(lines: &[&str], ctx: &mut Ctx) -> String {
+    if ctx.depth >= super::MAX_NESTING {
+        ctx.report("table-nesting");
+        return super::stash::fenced(&ctx.restore(&lines.join("\n")), "");
+    }
+    ctx.depth += 1;
     let table = parse(lines);
-    if fits_markdown(&table, ctx) {
+    let converted = if fits_markdown(&table, ctx) {
         markdown(&table, ctx)
     } else {
         ctx.report("table-complex");
         html(&table, ctx)
-    }
+    };
+    ctx.depth -= 1;
+    converted
 }
 
 fn parse(lines: &[&str]) -> Table {
