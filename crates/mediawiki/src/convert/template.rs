@@ -86,24 +86,6 @@ const REFERENCE_TEMPLATES: [&str; 6] = [
     "reférences",
 ];
 
-/// The end of the `{{…}}` (or `{{{…}}}`) at the start of `text`: braces balanced.
-pub fn call_end(text: &str) -> Option<usize> {
-    let mut depth: usize = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Splits at top-level `|` (not inside `{{…}}` or `[[…]]`).
 pub fn split_pipes(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -145,39 +127,20 @@ pub fn convert(raw: &str, ctx: &mut Ctx) -> String {
     let name_part = parts.first().copied().unwrap_or_default();
     let name_owned = ctx.drop_comments(name_part);
     let name = name_owned.trim();
-    if let Some(function) = name.strip_prefix('#') {
-        let function = function
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_lowercase();
-        if !CARNET_FUNCTIONS.contains(&function.as_str()) {
-            ctx.report(format!("parser-function:#{function}"));
-            report_nested(inner, ctx);
-        }
-        return raw.to_owned();
+    // Calls inside this one are reported here, once, without recursion.
+    report_nested(inner, ctx);
+    if name == "NUMBEROFARTICLES" || name == "NOMBREARTICLES" {
+        return "{{#pages:}}".to_owned();
     }
-    if let Some((prefix, _)) = name.split_once(':') {
-        let lower = prefix.trim().to_lowercase();
-        if COLON_FUNCTIONS.contains(&lower.as_str()) {
-            ctx.report(format!("parser-function:{lower}"));
-            report_nested(inner, ctx);
+    if let Some(construct) = unconverted(name, parts.len() > 1) {
+        let is_function = construct.starts_with("parser-function:");
+        ctx.report(construct);
+        if is_function || parts.len() == 1 {
             return raw.to_owned();
         }
     }
-    if parts.len() == 1 && is_variable(name) {
-        if CARNET_VARIABLES.contains(&name) {
-            return raw.to_owned();
-        }
-        if name == "NUMBEROFARTICLES" || name == "NOMBREARTICLES" {
-            return "{{#pages:}}".to_owned();
-        }
-        ctx.report(format!("magic-variable:{name}"));
-        return raw.to_owned();
-    }
-    if name == "!" || name == "=" {
-        ctx.report(format!("magic-variable:{name}"));
+    if name.starts_with('#') || (parts.len() == 1 && is_variable(name)) {
+        // Carnet's own functions and variables.
         return raw.to_owned();
     }
     let lower = name.to_lowercase().replace('_', " ");
@@ -236,18 +199,53 @@ fn argument(value: &str, ctx: &mut Ctx) -> String {
         .join("\n")
 }
 
-/// Parser functions inside a kept call are reported too.
+/// What a call named `name` is reported as, if Carnet lacks it.
+fn unconverted(name: &str, has_arguments: bool) -> Option<String> {
+    if let Some(function) = name.strip_prefix('#') {
+        let function = function
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
+        return (!CARNET_FUNCTIONS.contains(&function.as_str()))
+            .then(|| format!("parser-function:#{function}"));
+    }
+    if let Some((prefix, _)) = name.split_once(':') {
+        let lower = prefix.trim().to_lowercase();
+        if COLON_FUNCTIONS.contains(&lower.as_str()) {
+            return Some(format!("parser-function:{lower}"));
+        }
+    }
+    if !has_arguments && is_variable(name) && !CARNET_VARIABLES.contains(&name) {
+        if name == "NUMBEROFARTICLES" || name == "NOMBREARTICLES" {
+            return None;
+        }
+        return Some(format!("magic-variable:{name}"));
+    }
+    if name == "!" || name == "=" {
+        return Some(format!("magic-variable:{name}"));
+    }
+    None
+}
+
+/// Calls nested in a call's arguments, reported in one pass (no recursion: nesting can
+/// be as deep as the text is long).
 fn report_nested(inner: &str, ctx: &mut Ctx) {
     let mut rest = inner;
     while let Some(start) = rest.find("{{") {
-        let after = rest.get(start..).unwrap_or_default();
-        match call_end(after) {
-            Some(end) => {
-                let nested = after.get(..end).unwrap_or_default();
-                let _ = convert(nested, ctx);
-                rest = after.get(end..).unwrap_or_default();
-            }
-            None => rest = after.get(2..).unwrap_or_default(),
+        let after = rest.get(start + 2..).unwrap_or_default();
+        if after.starts_with('{') {
+            // A parameter `{{{…}}}`.
+            rest = after.trim_start_matches('{');
+            continue;
         }
+        let name_end = after.find(['|', '}', '{']).unwrap_or(after.len());
+        let name = ctx.drop_comments(after.get(..name_end).unwrap_or_default());
+        let has_arguments = after.get(name_end..).is_some_and(|r| r.starts_with('|'));
+        if let Some(construct) = unconverted(name.trim(), has_arguments) {
+            ctx.report(construct);
+        }
+        rest = after;
     }
 }

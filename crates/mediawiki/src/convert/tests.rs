@@ -327,6 +327,14 @@ fn templates_and_parser_functions() {
             ("parser-function:lc".to_owned(), 1),
         ]
     );
+    // Inside an ordinary template's arguments too, once each.
+    assert_eq!(
+        reported("{{Boîte|{{#if:x|y}}|b={{lc:Z}}}}"),
+        [
+            ("parser-function:#if".to_owned(), 1),
+            ("parser-function:lc".to_owned(), 1),
+        ]
+    );
     // Template pages keep their inclusion tags and parameters.
     check(
         "<noinclude>Doc.</noinclude><includeonly>'''{{{1}}}'''</includeonly>",
@@ -502,7 +510,13 @@ fn pathological_input_stays_linear() {
         assert!(!converted.text.is_empty(), "{unit}");
     }
     // Nesting is bounded: no stack overflow.
-    for (open, close) in [("{|\n|\n", "|}\n"), ("[[a|", "]]"), ("<ref>", "</ref>")] {
+    for (open, close) in [
+        ("{|\n|\n", "|}\n"),
+        ("[[a|", "]]"),
+        ("<ref>", "</ref>"),
+        ("{{#if:", "}}"),
+        ("{{a|", "}}"),
+    ] {
         let source = format!("{}x{}", open.repeat(3_000), close.repeat(3_000));
         assert!(convert(&source).text.contains('x'), "{open}");
     }
