@@ -74,7 +74,7 @@ pub fn convert_with(wikitext: &str, options: &Options) -> Conversion {
     };
     let source = wikitext
         .replace("\r\n", "\n")
-        .replace(['\r', stash::MARK_OPEN, stash::MARK_CLOSE], "");
+        .replace(['\r', stash::MARK_OPEN, stash::MARK_CLOSE, LINK_NUMBER], "");
     let stashed = stash::stash(&source, &mut ctx);
     let mut text = block::blocks(&stashed, &mut ctx);
     let notes = std::mem::take(&mut ctx.notes);
@@ -84,7 +84,7 @@ pub fn convert_with(wikitext: &str, options: &Options) -> Conversion {
             text.push_str(&format!("\n[^{}]: {}", index + 1, note));
         }
     }
-    let mut text = ctx.expand(&text);
+    let mut text = number_links(&ctx.expand(&text));
     let trimmed = text.trim_end().len();
     text.truncate(trimmed);
     if !text.is_empty() {
@@ -98,6 +98,24 @@ pub fn convert_with(wikitext: &str, options: &Options) -> Conversion {
             .map(|(construct, count)| Unconverted { construct, count })
             .collect(),
     }
+}
+
+/// Stands for the number of a `[http://x]` link until the text is complete.
+const LINK_NUMBER: char = '\u{E002}';
+
+/// `[http://x]` links are numbered like MediaWiki's, in the order of the page.
+fn number_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut number = 0;
+    for c in text.chars() {
+        if c == LINK_NUMBER {
+            number += 1;
+            out.push_str(&number.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// What a stashed piece is, for the line pass.
@@ -129,8 +147,6 @@ struct Ctx {
     notes: Vec<String>,
     /// `<ref name=…>` → footnote number.
     named_notes: HashMap<String, usize>,
-    /// `[http://x]` links are numbered like MediaWiki does.
-    numbered_links: usize,
     /// The source wiki's language, for interwiki links.
     language: String,
     /// How deep the conversion is in nested tables and links (bounded, so that no input

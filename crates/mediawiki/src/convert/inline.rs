@@ -582,8 +582,9 @@ fn external_link(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, usize
         return None;
     }
     let label = if label.is_empty() {
-        ctx.numbered_links += 1;
-        format!("\\[{}\\]", ctx.numbered_links)
+        // Numbered in the order of the final text (footnotes last, as MediaWiki renders
+        // them last): the number is filled in at the end.
+        format!("\\[{}\\]", super::LINK_NUMBER)
     } else {
         convert(label, ctx, label_mode(mode, true))
     };

@@ -167,6 +167,11 @@ fn external_links_and_bare_addresses() {
         "voir <http://example.org/a_b>.\n",
     );
     check("(http://example.org)", "(<http://example.org>)\n");
+    // Footnotes come last, so do their numbers.
+    check(
+        "a<ref>[http://n.org]</ref> [http://t.org]",
+        "a[^1] [\\[1\\]](http://t.org)\n\n[^1]: [\\[2\\]](http://n.org)\n",
+    );
     check("[http://x.org/a(b) c]", "[c](http://x.org/a(b))\n");
     check("[http://x.org ''c'']", "[*c*](http://x.org)\n");
     // Not a link: no address.
@@ -525,4 +530,64 @@ fn pathological_input_stays_linear() {
         "took {:?}",
         started.elapsed()
     );
+}
+
+/// Random mixes of MediaWiki's syntax convert without panicking, and Carnet renders them.
+#[test]
+fn random_wikitext_never_panics() {
+    const PIECES: [&str; 40] = [
+        "''",
+        "'''",
+        "'",
+        "[[",
+        "]]",
+        "[",
+        "]",
+        "{{",
+        "}}",
+        "{{{",
+        "}}}",
+        "|",
+        "||",
+        "!!",
+        "\n",
+        "\n\n",
+        "\n*",
+        "\n#",
+        "\n:",
+        "\n;",
+        "\n ",
+        "\n{|",
+        "\n|-",
+        "\n|}",
+        "\n!",
+        "\n==",
+        "==",
+        "<ref>",
+        "</ref>",
+        "<ref name=a/>",
+        "<nowiki>",
+        "</nowiki>",
+        "<!--",
+        "-->",
+        "<pre>",
+        "</pre>",
+        "http://x.org",
+        "é l'a",
+        "<div>",
+        "__NOTOC__",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..800 {
+        let mut source = String::new();
+        for _ in 0..24 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let index = usize::try_from(state >> 33).unwrap_or(0) % PIECES.len();
+            source.push_str(PIECES[index]);
+        }
+        let converted = convert(&source);
+        let _ = carnet_render::text_to_html(&converted.text);
+    }
 }
