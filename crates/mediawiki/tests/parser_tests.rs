@@ -471,7 +471,7 @@ const FLOORS: [(&str, usize); 14] = [
     ("headings", 32),
     ("bold-italic", 42),
     ("lists", 44),
-    ("definition-lists", 37),
+    ("definition-lists", 38),
     ("links-internal", 70),
     ("links-external", 69),
     ("tables", 101),
@@ -480,7 +480,7 @@ const FLOORS: [(&str, usize); 14] = [
     ("pre", 49),
     ("templates", 124),
     ("magic-words", 1),
-    ("html-tags", 125),
+    ("html-tags", 126),
     ("other", 36),
 ];
 

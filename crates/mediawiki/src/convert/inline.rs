@@ -87,7 +87,8 @@ fn protocol_len(text: &str) -> Option<usize> {
 }
 
 /// HTML tags MediaWiki allows and Carnet keeps (its sanitizer decides the attributes).
-const KEPT_TAGS: [&str; 56] = [
+const KEPT_TAGS: [&str; 57] = [
+    "rtc",
     "b",
     "i",
     "u",
