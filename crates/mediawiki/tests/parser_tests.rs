@@ -470,7 +470,7 @@ impl WikiData for Articles {
 const FLOORS: [(&str, usize); 14] = [
     ("headings", 32),
     ("bold-italic", 42),
-    ("lists", 44),
+    ("lists", 45),
     ("definition-lists", 38),
     ("links-internal", 70),
     ("links-external", 69),
@@ -480,7 +480,7 @@ const FLOORS: [(&str, usize); 14] = [
     ("pre", 49),
     ("templates", 124),
     ("magic-words", 1),
-    ("html-tags", 126),
+    ("html-tags", 128),
     ("other", 36),
 ];
 

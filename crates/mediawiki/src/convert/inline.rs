@@ -147,6 +147,15 @@ const KEPT_TAGS: [&str; 57] = [
     "tbody",
 ];
 
+/// An HTML tag MediaWiki allows in wikitext.
+pub fn is_html_tag(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    KEPT_TAGS.contains(&name.as_str())
+        || DROPPED_TAGS.contains(&name.as_str())
+        || name == "thead"
+        || name == "tfoot"
+}
+
 /// Tags MediaWiki allows that Carnet's sanitizer removes (their text stays).
 const DROPPED_TAGS: [&str; 2] = ["big", "font"];
 

@@ -76,6 +76,16 @@ fn stash_tags(text: &str, ctx: &mut Ctx) -> String {
             continue;
         }
         if let Some(tag) = parse_tag(rest)
+            && inline::is_html_tag(&tag.name)
+            && let Some(raw) = rest.get(..tag.len)
+            && raw.contains('\n')
+        {
+            // An HTML tag spread over lines: its line breaks are spaces.
+            out.push_str(&raw.replace('\n', " "));
+            pos += tag.len;
+            continue;
+        }
+        if let Some(tag) = parse_tag(rest)
             && let Some(name) = tag_kind(&tag.name)
             && !unclosed.contains(&name)
         {

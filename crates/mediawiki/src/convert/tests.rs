@@ -387,6 +387,10 @@ fn html_tags_comments_and_entities() {
         "<div class=\"x\">\n\n**a**\n\n</div>\n",
     );
     check("<center>c</center>", "<center>\n\nc\n\n</center>\n");
+    check(
+        "<div\nclass=\"x\">''a''</div>",
+        "<div class=\"x\">\n\n*a*\n\n</div>\n",
+    );
     check("a <!-- note --> b", "a <!-- note --> b\n");
     check("a\n<!-- note -->\nb", "a <!-- note -->\nb\n");
     check("&eacute; &amp; &nbsp;", "&eacute; &amp; &nbsp;\n");
