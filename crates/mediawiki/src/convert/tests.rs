@@ -582,7 +582,12 @@ fn random_wikitext_never_panics() {
         "__NOTOC__",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..800 {
+    // `CONVERT_FUZZ_ITERATIONS=100000` for a longer run.
+    let iterations = std::env::var("CONVERT_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(800);
+    for _ in 0..iterations {
         let mut source = String::new();
         for _ in 0..24 {
             state = state
