@@ -214,6 +214,31 @@ impl Ctx {
         out
     }
 
+    /// The MediaWiki source of each placeholder in `text`.
+    fn marker_sources(&self, text: &str) -> Vec<&str> {
+        let mut sources = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(stash::MARK_OPEN) {
+            let after = rest
+                .get(start + stash::MARK_OPEN.len_utf8()..)
+                .unwrap_or_default();
+            let Some(end) = after.find(stash::MARK_CLOSE) else {
+                break;
+            };
+            if let Some(item) = after
+                .get(..end)
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|i| self.item(i))
+            {
+                sources.push(item.source.as_str());
+            }
+            rest = after
+                .get(end + stash::MARK_CLOSE.len_utf8()..)
+                .unwrap_or_default();
+        }
+        sources
+    }
+
     /// `text` without its comments.
     fn drop_comments(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());

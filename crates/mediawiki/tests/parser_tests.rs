@@ -476,7 +476,7 @@ const FLOORS: [(&str, usize); 14] = [
     ("links-external", 69),
     ("tables", 101),
     ("refs", 0),
-    ("nowiki", 28),
+    ("nowiki", 30),
     ("pre", 49),
     ("templates", 124),
     ("magic-words", 1),

@@ -426,8 +426,16 @@ fn internal_link_at(rest: &str, ctx: &mut Ctx, mode: Mode) -> Option<(String, us
         target
     };
     if target.contains(MARK_OPEN) {
-        // A target built by a template: Carnet reads it the same way.
-        return Some((raw.to_owned(), end));
+        // A target built by a template: Carnet reads it the same way. Anything else
+        // (`<nowiki>`) makes it no link, as in MediaWiki.
+        if ctx
+            .marker_sources(target)
+            .iter()
+            .all(|s| s.starts_with("{{"))
+        {
+            return Some((raw.to_owned(), end));
+        }
+        return None;
     }
     let (colon, bare) = match target.strip_prefix(':') {
         Some(bare) => (true, bare.trim_start()),

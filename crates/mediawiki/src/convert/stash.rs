@@ -256,7 +256,8 @@ fn extension(rest: &str, tag: &Tag, name: &str, ctx: &mut Ctx, out: &mut String)
             ctx.stash(source, text, Kind::Inline)
         }
         "pre" => {
-            let code = decode_entities(content);
+            // `<nowiki>` inside `<pre>` only protects: its tags do not show.
+            let code = decode_entities(&remove_nowiki_tags(content));
             let fenced = fenced(&code, "");
             format!("\n{}\n", ctx.stash(source, fenced, Kind::Block))
         }
@@ -322,6 +323,26 @@ pub fn literal(content: &str) -> String {
             out.push_str(&block::escape_line_start(&escaped));
         }
     }
+    out
+}
+
+fn remove_nowiki_tags(content: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(start) = rest.find('<') {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start..).unwrap_or_default();
+        match parse_tag(after) {
+            Some(tag) if tag.name.eq_ignore_ascii_case("nowiki") => {
+                rest = after.get(tag.len..).unwrap_or_default();
+            }
+            _ => {
+                out.push('<');
+                rest = after.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 

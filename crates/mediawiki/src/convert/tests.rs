@@ -286,6 +286,8 @@ fn nowiki_pre_and_code() {
     );
     check(" code *brut*\n suite", "```\ncode *brut*\nsuite\n```\n");
     check(" a ''b'' [[c]]", "<pre>a <i>b</i> [[c]]</pre>\n");
+    check("<pre><nowiki><b></nowiki></pre>", "```\n<b>\n```\n");
+    check("[[a<nowiki>b</nowiki>]]", "&#91;[ab]]\n");
     check(
         "<syntaxhighlight lang=\"rust\">\nfn main() {}\n</syntaxhighlight>",
         "```rust\nfn main() {}\n```\n",
