@@ -190,8 +190,25 @@ fn named_key(part: &str) -> Option<(&str, &str)> {
 }
 
 /// An argument's value: emphasis and links converted line by line, nothing escaped
-/// (the template decides what its arguments become).
+/// (the template decides what its arguments become) — unless it holds lines of lists,
+/// headings or tables: then it is page text, converted as such (a `# item` line would
+/// be a Markdown heading).
 fn argument(value: &str, ctx: &mut Ctx) -> String {
+    let has_blocks = value.contains('\n')
+        && value
+            .lines()
+            .skip(1)
+            .any(|line| line.starts_with(['*', '#', ':', ';', '=']) || line.starts_with("{|"));
+    if has_blocks && ctx.depth < super::MAX_NESTING {
+        let leading = if value.starts_with('\n') { "\n" } else { "" };
+        let trailing = if value.ends_with('\n') { "\n" } else { "" };
+        // Templates inside are taken out first, so that lines do not split them.
+        ctx.depth += 1;
+        let stashed = super::stash::stash(value, ctx);
+        let converted = super::block::blocks(&stashed, ctx);
+        ctx.depth -= 1;
+        return format!("{leading}{}{trailing}", converted.trim());
+    }
     value
         .split('\n')
         .map(|line| inline::convert(line, ctx, inline::Mode::Light))

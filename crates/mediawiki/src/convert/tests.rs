@@ -320,6 +320,15 @@ fn templates_and_parser_functions() {
         "{{Infobox\n|nom=*Pont*\n|site=[le site](http://x.org)\n}}\n",
     );
     check("{{{1|défaut}}}", "{{{1|défaut}}}\n");
+    // An argument holding a list is page text.
+    check(
+        "{{Boîte|contenu=\n# un\n# ''deux''\n}}",
+        "{{Boîte|contenu=\n1. un\n1. *deux*\n}}\n",
+    );
+    check(
+        "{{Boîte|\n* {{Lien\n|x}}\n* b}}",
+        "{{Boîte|\n- {{Lien\n|x}}\n- b}}\n",
+    );
     check("{{PAGENAME}} {{NOMPAGE}}", "{{PAGENAME}} {{NOMPAGE}}\n");
     check("{{NUMBEROFARTICLES}}", "{{#pages:}}\n");
     check("{{#if:a|b|c}}", "{{#if:a|b|c}}\n");
@@ -527,6 +536,7 @@ fn pathological_input_stays_linear() {
         ("<ref>", "</ref>"),
         ("{{#if:", "}}"),
         ("{{a|", "}}"),
+        ("{{a|\n* ", "}}"),
     ] {
         let source = format!("{}x{}", open.repeat(3_000), close.repeat(3_000));
         assert!(convert(&source).text.contains('x'), "{open}");
