@@ -29,6 +29,13 @@ pub fn convert(lines: &[&str], ctx: &mut Ctx) -> String {
         return super::stash::fenced(&ctx.restore(&lines.join("\n")), "");
     }
     ctx.depth += 1;
+    if lines
+        .iter()
+        .any(|line| ctx.restore(line).to_ascii_lowercase().contains("style="))
+    {
+        // Colours, widths, alignments: the sanitizer keeps no style.
+        ctx.report("html-attribute:style");
+    }
     let table = parse(lines);
     let converted = if fits_markdown(&table, ctx) {
         markdown(&table, ctx)

@@ -250,6 +250,10 @@ fn tables_fit_markdown_or_stay_html() {
     );
     assert_eq!(reported(complex), [("table-complex".to_owned(), 1)]);
     renders(complex, &["<td colspan=\"2\">\n<p><em>a</em></p>\n</td>"]);
+    assert_eq!(
+        reported("{| style=\"width:50%\"\n! a\n|-\n| b\n|}"),
+        [("html-attribute:style".to_owned(), 1)]
+    );
     // Indented table of a talk page.
     check(":{|\n! a\n|-\n| b\n|}", "| a |\n| --- |\n| b |\n");
 }
