@@ -150,9 +150,8 @@ pub fn blocks(text: &str, ctx: &mut Ctx) -> String {
             list.clear();
             continue;
         }
-        if index == 1
-            && let Some(redirect) = redirect(line)
-        {
+        let first_text = out.text.is_empty() && out.last == Last::Nothing;
+        if first_text && let Some(redirect) = redirect(line) {
             out.block(&redirect);
             continue;
         }

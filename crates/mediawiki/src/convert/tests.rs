@@ -372,6 +372,10 @@ fn magic_words_and_redirects() {
     );
     check("#REDIRECT [[Cible]]", "#REDIRECTION [[Cible]]\n");
     check("#redirection [[Cible]]", "#REDIRECTION [[Cible]]\n");
+    check(
+        "\n#REDIRECT:[[Cible]]\n[[Catégorie:Redirections]]",
+        "#REDIRECTION [[Cible]]\n\n[[Catégorie:Redirections]]\n",
+    );
     // Not on the first line: a numbered list item.
     check("a\n#REDIRECT [[Cible]]", "a\n\n1. REDIRECT [[Cible]]\n");
 }
