@@ -1153,6 +1153,7 @@ pub fn escape_plain(text: &str, mode: Mode) -> String {
     if mode == Mode::Html {
         return text.replace('<', "&lt;").replace("[[", "&#91;[");
     }
+    let text = short_numeric_entities(text);
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (index, c) in chars.iter().copied().enumerate() {
@@ -1212,6 +1213,49 @@ pub fn escape_plain(text: &str, mode: Mode) -> String {
         }
     }
     out
+}
+
+/// `&#x0000063;`: MediaWiki decodes any number of leading zeros, Markdown reads at most
+/// 6 hexadecimal or 7 decimal digits: the zeros go.
+fn short_numeric_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("&#") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("&#") {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + 2..).unwrap_or_default();
+        let (prefix, digits_from) = match after.strip_prefix(['x', 'X']) {
+            Some(hex) => (after.get(..1).unwrap_or_default(), hex),
+            None => ("", after),
+        };
+        let hex = !prefix.is_empty();
+        let len = digits_from
+            .find(|c: char| {
+                !(if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                })
+            })
+            .unwrap_or(digits_from.len());
+        let digits = digits_from.get(..len).unwrap_or_default();
+        if len > 0 && digits_from.get(len..).is_some_and(|r| r.starts_with(';')) {
+            let trimmed = digits.trim_start_matches('0');
+            let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+            out.push_str("&#");
+            out.push_str(prefix);
+            out.push_str(trimmed);
+            out.push(';');
+            rest = digits_from.get(len + 1..).unwrap_or_default();
+        } else {
+            out.push_str("&#");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `[x](y)`, `[x][y]` or `[x]:` would be a Markdown link.

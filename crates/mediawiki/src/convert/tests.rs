@@ -414,6 +414,10 @@ fn html_tags_comments_and_entities() {
     check("a\n<!-- note -->\nb", "a <!-- note -->\nb\n");
     check("&eacute; &amp; &nbsp;", "&eacute; &amp; &nbsp;\n");
     check(
+        "&#x0000063;&#00000112; &#x4A; &# &#12",
+        "&#x63;&#112; &#x4A; &# &#12\n",
+    );
+    check(
         "<blockquote>cité</blockquote>",
         "<blockquote>\n\ncité\n\n</blockquote>\n",
     );
