@@ -478,7 +478,7 @@ const FLOORS: [(&str, usize); 14] = [
     ("refs", 0),
     ("nowiki", 30),
     ("pre", 49),
-    ("templates", 126),
+    ("templates", 127),
     ("magic-words", 1),
     ("html-tags", 128),
     ("other", 37),

@@ -196,7 +196,7 @@ fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
             && mode != Mode::Label
             && !previous.is_some_and(|p| p.is_alphanumeric() || p == '_')
         {
-            free_url(rest, mode)
+            free_url(rest, ctx, mode)
         } else if c == '<' {
             parse_tag(rest).and_then(|tag| html_tag(rest, &tag, ctx))
         } else if rest.starts_with("__") {
@@ -624,7 +624,7 @@ fn destination(url: &str) -> String {
 }
 
 /// A bare address: MediaWiki links it, and so does Carnet in `<…>`.
-fn free_url(rest: &str, mode: Mode) -> Option<(String, usize)> {
+fn free_url(rest: &str, ctx: &Ctx, mode: Mode) -> Option<(String, usize)> {
     let protocol = protocol_len(rest)?;
     let mut len = 0;
     for c in rest.chars() {
@@ -653,7 +653,16 @@ fn free_url(rest: &str, mode: Mode) -> Option<(String, usize)> {
     if url.len() <= protocol {
         return None;
     }
-    let markdown = if mode == Mode::Light {
+    // Followed by a template (`http://x/{{page}}`): Carnet expands it first, then links
+    // the whole address, as MediaWiki does, if the address is left bare.
+    let continued = rest.get(url.len()..).is_some_and(|after| {
+        after.starts_with(MARK_OPEN)
+            && ctx
+                .marker_sources(after)
+                .first()
+                .is_some_and(|source| source.starts_with("{{"))
+    });
+    let markdown = if mode == Mode::Light || (continued && mode != Mode::Html) {
         url.to_owned()
     } else if mode == Mode::Html {
         format!("<a href=\"{}\">{url}</a>", url.replace('"', "%22"))

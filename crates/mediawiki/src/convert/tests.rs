@@ -167,6 +167,11 @@ fn external_links_and_bare_addresses() {
         "voir <http://example.org/a_b>.\n",
     );
     check("(http://example.org)", "(<http://example.org>)\n");
+    // A template continues the address: left bare, Carnet links it after expanding.
+    check(
+        "http://x.org/{{PAGENAME}} et http://y.org<nowiki>z</nowiki>",
+        "http://x.org/{{PAGENAME}} et <http://y.org>z\n",
+    );
     // Footnotes come last, so do their numbers.
     check(
         "a<ref>[http://n.org]</ref> [http://t.org]",
