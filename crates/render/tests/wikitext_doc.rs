@@ -55,9 +55,17 @@ const PAGES: &[(&str, &str)] = &[
     ("Modèle:Boucle", "Encore {{Boucle}}"),
 ];
 
-/// The uploaded files of the example wiki: name, kind, MIME type, size of pictures.
-const FILES: &[(&str, &str, &str, Option<(u32, u32)>)] = &[
-    ("Fichier:Marché.jpg", "jpeg", "image/jpeg", Some((1600, 1200))),
+/// An uploaded file of the example wiki: name, kind, MIME type, size of a picture.
+type ExampleFile = (&'static str, &'static str, &'static str, Option<(u32, u32)>);
+
+/// The uploaded files of the example wiki.
+const FILES: &[ExampleFile] = &[
+    (
+        "Fichier:Marché.jpg",
+        "jpeg",
+        "image/jpeg",
+        Some((1600, 1200)),
+    ),
     (
         "Fichier:Plan du quartier.pdf",
         "pdf",
