@@ -305,6 +305,24 @@ pub fn inspect(bytes: &[u8], limits: &MediaLimits) -> Result<MediaInfo, MediaErr
     })
 }
 
+/// A picture cut at the end of its container (JPEG `EOI`, PNG `IEND`, GIF trailer, RIFF
+/// length); anything else, or a picture whose structure does not hold, is returned whole.
+///
+/// [`inspect`] refuses data after the end ([`MediaError::TrailingData`]). Some phones
+/// append their own records to every photo (Samsung's `SEFT` trailer, motion photos'
+/// video): a caller who prefers keeping such photos passes them through this function
+/// first and inspects (and stores) what it returns — the appended bytes are then gone,
+/// so a polyglot is defused rather than refused. Carnet's upload does not do this by
+/// default.
+pub fn without_trailing_data(bytes: &[u8]) -> &[u8] {
+    let Ok(kind) = detect::sniff(bytes) else {
+        return bytes;
+    };
+    structure::picture_end(kind, bytes, &MediaLimits::default())
+        .and_then(|end| bytes.get(..end))
+        .unwrap_or(bytes)
+}
+
 /// A thumbnail, ready to serve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thumbnail {

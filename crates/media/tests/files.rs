@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use carnet_media::{
     MediaError, MediaInfo, MediaKind, MediaLimits, THUMB_WIDTHS, inspect, served_original,
-    standard_width, thumbnail,
+    standard_width, thumbnail, without_trailing_data,
 };
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use img_parts::jpeg::{Jpeg, JpegSegment};
@@ -542,4 +542,29 @@ fn png_metadata_removed_orientation_kept() {
     // GIF, PDF and sounds are served as they are.
     let gif = encode(&halves(4, 4), ImageFormat::Gif);
     assert_eq!(served_original(&gif, MediaKind::Gif).unwrap(), gif);
+}
+
+#[test]
+fn trailing_data_can_be_cut_instead() {
+    // A phone's trailer after the picture: refused as is, accepted once cut.
+    let picture = jpeg(16, 16);
+    let mut bytes = picture.clone();
+    bytes.extend_from_slice(b"\0\0\0\0SEFHImage_UTC_Data1700000000000SEFT");
+    assert_eq!(inspect(&bytes, &limits()), Err(MediaError::TrailingData));
+    assert_eq!(without_trailing_data(&bytes), picture.as_slice());
+    assert!(inspect(without_trailing_data(&bytes), &limits()).is_ok());
+    // Each container, and what is left alone.
+    for format in [ImageFormat::Png, ImageFormat::Gif, ImageFormat::WebP] {
+        let picture = encode(&halves(4, 4), format);
+        let mut bytes = picture.clone();
+        bytes.extend_from_slice(b"PK\x03\x04 archive");
+        assert_eq!(
+            without_trailing_data(&bytes),
+            picture.as_slice(),
+            "{format:?}"
+        );
+    }
+    let half = &picture[..picture.len() / 2];
+    assert_eq!(without_trailing_data(half), half);
+    assert_eq!(without_trailing_data(b"texte"), b"texte");
 }
