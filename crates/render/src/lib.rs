@@ -537,7 +537,7 @@ fn image_tag(
     let (src, sent) = source_for(info, name, width, original.0);
     let mut candidates: Vec<(String, u32)> = Vec::new();
     for (numerator, denominator) in [(3u32, 2u32), (2, 1)] {
-        let needed = (width * numerator).div_ceil(denominator);
+        let needed = width.saturating_mul(numerator).div_ceil(denominator);
         let (url, wide) = source_for(info, name, needed, original.0);
         if wide > sent && !candidates.iter().any(|(known, _)| known == &url) {
             candidates.push((url, wide));

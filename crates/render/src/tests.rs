@@ -541,6 +541,32 @@ fn small_pictures_are_never_enlarged() {
 }
 
 #[test]
+fn frames_and_frameless_pictures() {
+    let wiki = Wiki::with_files();
+    // A frame: a figure at the picture's own size — here the original file itself.
+    let out = html(&wiki, "[[Fichier:Petit plan.png|cadre|Plan]]");
+    assert!(out.contains("<figure class=\"thumb right\">"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "src=\"/media/{SHA}/Petit_plan.png\" width=\"300\" height=\"200\""
+        )),
+        "{out}"
+    );
+    // Frameless: inline, at the thumbnail width, alignment ignored.
+    let out = html(&wiki, "[[File:Marché.jpg|frameless|left]]");
+    assert!(!out.contains("<figure"), "{out}");
+    assert!(out.contains("width=\"250\" height=\"188\""), "{out}");
+    // Inline without options: its own size up to the largest thumbnail.
+    let out = html(&wiki, "[[Fichier:Marché.jpg]]");
+    assert!(
+        out.contains(&format!(
+            "src=\"/media/{SHA}/March%C3%A9.jpg\" width=\"1600\" height=\"1200\""
+        )),
+        "{out}"
+    );
+}
+
+#[test]
 fn documents_and_sounds_are_links() {
     let wiki = Wiki::with_files();
     check(
