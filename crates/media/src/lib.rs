@@ -31,7 +31,8 @@
 //!    [`MediaError::Truncated`], and **data after the end** (a ZIP appended to a JPEG,
 //!    a GIFAR, an HTML page after `IEND`) is [`MediaError::TrailingData`] — only
 //!    padding (NUL, `0xFF`, white space) may follow. Phones' "motion photos" (a video
-//!    appended to a JPEG) are therefore refused: export the still picture.
+//!    appended to a JPEG) are therefore refused: export the still picture — or cut
+//!    such files first with [`without_trailing_data`].
 //! 7. Images: **the whole image is decoded** under `image`'s [`image::Limits`] (width,
 //!    height, and [`MediaLimits::max_decode_bytes`] of memory), so a file that does
 //!    not decode is never accepted. Animated GIF and WebP: the first frame is decoded,

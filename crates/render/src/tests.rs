@@ -556,6 +556,12 @@ fn frames_and_frameless_pictures() {
     let out = html(&wiki, "[[File:Marché.jpg|frameless|left]]");
     assert!(!out.contains("<figure"), "{out}");
     assert!(out.contains("width=\"250\" height=\"188\""), "{out}");
+    // Inline, a caption with links is the alt text, links as their labels.
+    let out = html(
+        &wiki,
+        "[[Fichier:Marché.jpg|120px|Le [[pont]] et la [[Place|place]]]]",
+    );
+    assert!(out.contains("alt=\"Le pont et la place\""), "{out}");
     // Inline without options: its own size up to the largest thumbnail.
     let out = html(&wiki, "[[Fichier:Marché.jpg]]");
     assert!(
