@@ -20,7 +20,6 @@
 //!   (`VmHWM`) after each import.
 
 #![expect(clippy::unwrap_used, reason = "a benchmark panics on setup failure")]
-#![expect(clippy::expect_used, reason = "a benchmark panics on setup failure")]
 #![expect(clippy::indexing_slicing, reason = "indices are drawn within bounds")]
 
 use std::io::{BufWriter, Write as _};
