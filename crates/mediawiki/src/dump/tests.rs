@@ -47,6 +47,12 @@ const V011: &str = r#"<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11
       <format>text/x-wiki</format>
       <text bytes="0" sha1="phoiac9h4m842xq45sp7s6u21eteeq1" xml:space="preserve" />
       <sha1>phoiac9h4m842xq45sp7s6u21eteeq1</sha1>
+      <content>
+        <role>mediainfo</role>
+        <origin>101</origin>
+        <model>wikibase-mediainfo</model>
+        <text bytes="2" xml:space="preserve">{}</text>
+      </content>
     </revision>
     <revision>
       <id>102</id>
@@ -170,6 +176,8 @@ fn format_0_11() {
     assert!(r.minor);
     assert_eq!(r.comment, None);
     assert_eq!(r.text.as_deref(), Some(""), "<text bytes=\"0\" /> is empty");
+    // Other slots (0.11's `<content>`) are not the page's text.
+    assert_eq!(r.model.as_deref(), Some("wikitext"));
     let r = all[2];
     assert_eq!(r.contributor, Contributor::Deleted);
     assert_eq!(r.comment, None);
