@@ -40,7 +40,8 @@ impl Default for ImportOptions {
 pub struct ReportRow {
     /// The page's title in the dump.
     pub page: String,
-    /// A converter construct (`parser-function`…), or one of the import's own:
+    /// A converter construct (`parser-function`…: count in the page's current text),
+    /// or one of the import's own (count: revisions concerned):
     /// `namespace-kept-in-title:NAME`, `invalid-title`, `refused:local-page`,
     /// `refused:local-edits`, `refused:deleted`, `refused:title-taken`,
     /// `refused:renamed`, `ambiguous-title`, `virtual-namespace`, `hidden-text`,
@@ -110,6 +111,10 @@ struct Current {
     source_id: i64,
     /// `None`: the page is not imported (invalid title), its revisions are counted only.
     title: Option<Title>,
+    /// Why the title was refused (a report construct), and the revisions skipped.
+    title_refusal: Option<(&'static str, usize)>,
+    /// The namespace name kept in the title, and the revisions imported so.
+    kept_prefix: Option<(String, usize)>,
     redirect_header: bool,
     /// The last revision's unconverted constructs, reported when the page ends.
     last_unconverted: Vec<(String, usize)>,
@@ -213,6 +218,8 @@ impl Importer<'_> {
             dump_title: header.title.clone(),
             source_id: header.id,
             title: None,
+            title_refusal: None,
+            kept_prefix: None,
             redirect_header: header.redirect.is_some(),
             last_unconverted: Vec::new(),
             hidden_texts: 0,
@@ -221,9 +228,7 @@ impl Importer<'_> {
         };
         match carnet_title(&self.site, &header) {
             Ok(mapped) => {
-                if let Some(prefix) = mapped.kept_prefix {
-                    self.emit(&current, format!("namespace-kept-in-title:{prefix}"), 1);
-                }
+                current.kept_prefix = mapped.kept_prefix.map(|prefix| (prefix, 0));
                 current.title = Some(mapped.title);
             }
             Err(refusal) => {
@@ -232,7 +237,7 @@ impl Importer<'_> {
                     carnet_mediawiki::titles::TitleRefusal::Virtual(_) => "virtual-namespace",
                     carnet_mediawiki::titles::TitleRefusal::Invalid(_) => "invalid-title",
                 };
-                self.emit(&current, construct.to_owned(), 1);
+                current.title_refusal = Some((construct, 0));
             }
         }
         self.current = Some(current);
@@ -252,6 +257,9 @@ impl Importer<'_> {
             return Ok(());
         };
         let Some(title) = current.title.clone() else {
+            if let Some((_, skipped)) = current.title_refusal.as_mut() {
+                *skipped += 1;
+            }
             self.summary.revisions_skipped += 1;
             return Ok(());
         };
@@ -308,6 +316,9 @@ impl Importer<'_> {
             minor: revision.minor,
             text,
         };
+        if let Some((_, count)) = current.kept_prefix.as_mut() {
+            *count += 1;
+        }
         let source_id = current.source_id;
         self.dump_titles
             .entry(source_id)
@@ -399,7 +410,14 @@ impl Importer<'_> {
         let Some(mut current) = self.current.take() else {
             return;
         };
-        let mut rows: Vec<(String, usize)> = std::mem::take(&mut current.last_unconverted);
+        let mut rows: Vec<(String, usize)> = Vec::new();
+        if let Some((prefix, count)) = current.kept_prefix.take() {
+            rows.push((format!("namespace-kept-in-title:{prefix}"), count));
+        }
+        rows.append(&mut current.last_unconverted);
+        if let Some((construct, skipped)) = current.title_refusal {
+            rows.push((construct.to_owned(), skipped));
+        }
         for (construct, count) in [
             ("hidden-text", current.hidden_texts),
             ("text-too-large", current.too_large),
