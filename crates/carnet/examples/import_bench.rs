@@ -16,8 +16,10 @@
 //!   PostgreSQL database on the server of `CARNET_TEST_DATABASE_URL`) through the same
 //!   code as the command (`carnet::import::import_dump`, the renderer as link
 //!   analyzer), with the default batches.
-//! - Output: revisions, seconds, revisions per second, and the peak resident memory
-//!   (`VmHWM`) after each import.
+//! - Output: revisions, seconds, revisions per second (wall clock), the CPU time the
+//!   import used (user + system, from `/proc/self/stat`: on a shared machine the wall
+//!   clock measures the neighbours too) and revisions per CPU second, and the peak
+//!   resident memory (`VmHWM`) after each import.
 
 #![expect(clippy::unwrap_used, reason = "a benchmark panics on setup failure")]
 #![expect(clippy::indexing_slicing, reason = "indices are drawn within bounds")]
@@ -156,6 +158,22 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds (user + system) this process used so far, from `/proc/self/stat`.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime
+    // the 13th, in clock ticks (100 a second on Linux).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn import(label: &str, path: &Path) {
     let db = TestDb::new();
     let store = carnet_web::AppState::new(db.store().unwrap())
@@ -164,6 +182,7 @@ fn import(label: &str, path: &Path) {
     let mut opened = carnet_mediawiki::dump::open(path).unwrap();
     let mut report: Vec<ReportRow> = Vec::new();
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let summary = import_dump(
         &store,
         &mut opened.reader,
@@ -173,12 +192,14 @@ fn import(label: &str, path: &Path) {
     )
     .unwrap();
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
     assert_eq!(summary.revisions_added, summary.revisions_read);
     println!(
-        "| {label} | {} | {} | {seconds:.2} | {:.0} | {} |",
+        "| {label} | {} | {} | {seconds:.2} | {:.0} | {cpu:.2} | {:.0} | {} |",
         summary.pages_read,
         summary.revisions_added,
         summary.revisions_added as f64 / seconds,
+        summary.revisions_added as f64 / cpu.max(0.01),
         peak_rss_kib() / 1024
     );
 }
@@ -202,8 +223,10 @@ fn main() {
         "SQLite"
     };
     println!("{backend}\n");
-    println!("| dump | pages | revisions | seconds | revisions/s | peak RSS (MiB) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| dump | pages | revisions | seconds | revisions/s | CPU seconds | revisions/CPU s | peak RSS (MiB) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpora/mediawiki-xml/dewiktionary-Hallo-history.xml");
     if corpus.exists() {
