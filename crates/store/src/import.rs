@@ -177,6 +177,7 @@ impl Store {
             }
         };
         let latest_before = parent;
+        let mut links = Vec::with_capacity(new.len());
         for revision in &new {
             let author = match &revision.author {
                 ImportedAuthor::Registered(name) => Author::imported(name),
@@ -203,15 +204,23 @@ impl Store {
                     user_id: None,
                 },
             )?;
-            diesel::insert_into(imported_revisions::table)
-                .values(ImportedRevisionRow {
-                    source,
-                    source_revision_id: revision.source_id,
-                    revision_id: id,
-                })
-                .execute(conn)?;
+            links.push(ImportedRevisionRow {
+                source,
+                source_revision_id: revision.source_id,
+                revision_id: id,
+            });
             parent = Some(id);
             outcome.added += 1;
+        }
+        // One statement for the page's source ids (a round trip less per revision).
+        // Multi-row inserts are not available through the multi-connection: the same
+        // statement runs on either inner connection.
+        for chunk in links.chunks(CHUNK) {
+            let insert = diesel::insert_into(imported_revisions::table).values(chunk);
+            match conn {
+                AnyConnection::Sqlite(inner) => insert.execute(inner)?,
+                AnyConnection::Postgresql(inner) => insert.execute(inner)?,
+            };
         }
         let Some(newest) = parent else {
             return Ok(outcome);
