@@ -30,6 +30,13 @@ enum Command {
         #[command(subcommand)]
         command: SearchCommand,
     },
+    /// Import another wiki's pages with their histories.
+    Import {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Manage accounts (the first administrator, roles).
     User {
         #[command(flatten)]
@@ -56,6 +63,21 @@ struct DatabaseArgs {
 enum SearchCommand {
     /// Rebuild the whole index (pages stay readable and editable meanwhile).
     Reindex,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A MediaWiki XML dump (export format 0.10 or 0.11), plain or compressed with
+    /// gzip or bzip2: every page with every revision. Running it again adds only what
+    /// is new. See docs/ADMIN.md, "Importer un wiki MediaWiki".
+    Mediawiki {
+        /// The dump file (.xml, .xml.gz, .xml.bz2).
+        path: PathBuf,
+        /// Where to write the import report (CSV: page, construct, count); by default
+        /// import-report-DATE.csv in the data folder.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -162,6 +184,11 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args),
         Command::User { database, command } => user(&database, command),
         Command::Search { database, command } => search(&database, command),
+        Command::Import { database, command } => match command {
+            ImportCommand::Mediawiki { path, report } => {
+                import_mediawiki(&database, &path, report.as_deref())
+            }
+        },
     }
 }
 
@@ -207,6 +234,174 @@ fn reindex(store: &Store, forced: bool) -> anyhow::Result<u64> {
     };
     bar.finish_and_clear();
     Ok(done.unwrap_or(0))
+}
+
+/// A database from before search, or indexed in another language, is indexed now
+/// (before serving, and before an import adds to the index).
+fn prepare_search(store: &Store) -> anyhow::Result<()> {
+    if store.search_needs_reindex()? {
+        log::info!("building the search index…");
+        let done = reindex(store, false)?;
+        log::info!("search index built: {done} pages");
+    } else {
+        store.search_prepare(&mut |_, _| {})?;
+    }
+    Ok(())
+}
+
+/// `carnet import mediawiki`: the dump is opened first (a file that is not a dump
+/// stops here), then the store, with the renderer as its link analyzer like `serve`.
+fn import_mediawiki(
+    database: &DatabaseArgs,
+    path: &std::path::Path,
+    report: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use carnet::import::{ImportError, ImportOptions, import_dump};
+
+    let mut dump = carnet_mediawiki::dump::open(path)
+        .with_context(|| format!("cannot import {}", path.display()))?;
+    let url = database_url(&database.data, database.database_url.clone())?;
+    let store = open_store(&url, database.search_language)?;
+    prepare_search(&store)?;
+    let store = AppState::new(store).map_err(anyhow::Error::msg)?.store;
+    let report_path = match report {
+        Some(path) => path.to_owned(),
+        None => database.data.join(format!(
+            "import-report-{}.csv",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        )),
+    };
+    let mut sink = CsvReport::create(&report_path)?;
+    let site = dump.reader.site_info().clone();
+    println!(
+        "Import de {} ({}, format {}) depuis {}",
+        site.site_name,
+        site.source_key(),
+        site.version,
+        path.display()
+    );
+    let bar = indicatif::ProgressBar::new(dump.file_size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "import {bar:40} {bytes}/{total_bytes} ({eta}) {msg}",
+        )
+        .context("progress bar template")?,
+    );
+    let bytes_read = dump.bytes_read.clone();
+    let started = std::time::Instant::now();
+    let mut progress = |p: carnet::import::Progress| {
+        bar.set_position(bytes_read.get());
+        bar.set_message(format!(
+            "{} révisions lues, {} importées",
+            p.revisions_read, p.revisions_added
+        ));
+    };
+    let result = import_dump(
+        &store,
+        &mut dump.reader,
+        ImportOptions::default(),
+        &mut sink,
+        &mut progress,
+    );
+    bar.finish_and_clear();
+    let elapsed = started.elapsed().as_secs_f64();
+    let (summary, failure) = match result {
+        Ok(summary) => (summary, None),
+        Err(ImportError::Dump { error, summary }) => (*summary, Some(error.to_string())),
+        Err(ImportError::Store { error, summary }) => (*summary, Some(error.to_string())),
+    };
+    sink.finish()?;
+    println!(
+        "{} pages et {} révisions lues ; {} pages créées, {} révisions importées, {} déjà importées, {} non importées ({:.1} s, {:.0} révisions/s)",
+        summary.pages_read,
+        summary.revisions_read,
+        summary.pages_created,
+        summary.revisions_added,
+        summary.revisions_already,
+        summary.revisions_skipped,
+        elapsed,
+        summary.revisions_read as f64 / elapsed.max(1e-9),
+    );
+    sink.print_summary(&report_path, summary.pages_reported);
+    if let Some(failure) = failure {
+        anyhow::bail!(
+            "the import stopped: {failure}\nWhat was imported before stays; once the dump is \
+             fixed, run the same command again: nothing is imported twice."
+        );
+    }
+    Ok(())
+}
+
+/// The import report as a CSV file written as rows come, with a count per construct
+/// and the first rows kept for the terminal.
+struct CsvReport {
+    writer: csv::Writer<std::fs::File>,
+    by_construct: std::collections::BTreeMap<String, (usize, usize)>,
+    first: Vec<carnet::import::ReportRow>,
+    error: Option<csv::Error>,
+}
+
+impl CsvReport {
+    fn create(path: &std::path::Path) -> anyhow::Result<CsvReport> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let mut writer = csv::Writer::from_path(path)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
+        writer.write_record(["page", "construct", "count"])?;
+        Ok(CsvReport {
+            writer,
+            by_construct: std::collections::BTreeMap::new(),
+            first: Vec::new(),
+            error: None,
+        })
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        if let Some(error) = self.error.take() {
+            return Err(error).context("cannot write the report");
+        }
+        self.writer.flush().context("cannot write the report")
+    }
+
+    fn print_summary(&self, path: &std::path::Path, pages: u64) {
+        if self.by_construct.is_empty() {
+            println!("Rapport : rien à signaler ({})", path.display());
+            return;
+        }
+        println!("Rapport ({pages} pages) : {}", path.display());
+        for (construct, (pages, count)) in &self.by_construct {
+            println!("  {construct} : {count} (dans {pages} pages)");
+        }
+        for row in &self.first {
+            println!("  {} — {} × {}", row.page, row.construct, row.count);
+        }
+        if self.first.len() == REPORT_SHOWN {
+            println!("  … (la suite dans le fichier)");
+        }
+    }
+}
+
+/// Report rows shown on the terminal; the file has them all.
+const REPORT_SHOWN: usize = 20;
+
+impl carnet::import::ReportSink for CsvReport {
+    fn row(&mut self, row: carnet::import::ReportRow) {
+        let count = row.count.to_string();
+        if let Err(error) =
+            self.writer
+                .write_record([row.page.as_str(), row.construct.as_str(), count.as_str()])
+        {
+            self.error.get_or_insert(error);
+        }
+        let entry = self.by_construct.entry(row.construct.clone()).or_default();
+        entry.0 += 1;
+        entry.1 += row.count;
+        if self.first.len() < REPORT_SHOWN {
+            self.first.push(row);
+        }
+    }
 }
 
 fn database_url(data: &std::path::Path, database_url: Option<String>) -> anyhow::Result<String> {
@@ -297,14 +492,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     };
     let store = open_store(&url, args.search_language)?;
-    // A database from before search, or indexed in another language, is indexed now.
-    if store.search_needs_reindex()? {
-        log::info!("building the search index…");
-        let done = reindex(&store, false)?;
-        log::info!("search index built: {done} pages");
-    } else {
-        store.search_prepare(&mut |_, _| {})?;
-    }
+    prepare_search(&store)?;
     if carnet_web::seed_welcome_page(&store).context("cannot write the welcome page")? {
         log::info!("welcome page created");
     }

@@ -26,7 +26,9 @@ pub enum UserNameError {
     ForbiddenCharacter,
     #[error("the name looks like an IP address")]
     LooksLikeIpAddress,
-    #[error("names starting with ~ are kept for temporary identities")]
+    #[error(
+        "names starting with ~ (temporary identities) or ending with (importé) (imported authors) are kept"
+    )]
     Reserved,
 }
 
@@ -51,7 +53,7 @@ impl UserName {
         if name.chars().count() > MAX_USER_NAME_CHARS {
             return Err(UserNameError::TooLong);
         }
-        if name.starts_with('~') {
+        if name.starts_with('~') || name.ends_with(crate::Author::IMPORTED_MARK) {
             return Err(UserNameError::Reserved);
         }
         if name.parse::<std::net::IpAddr>().is_ok() {
@@ -161,6 +163,10 @@ mod tests {
             Err(UserNameError::ForbiddenCharacter)
         );
         assert_eq!(UserName::parse("~2026-1"), Err(UserNameError::Reserved));
+        assert_eq!(
+            UserName::parse("Marie (importé)"),
+            Err(UserNameError::Reserved)
+        );
         assert_eq!(
             UserName::parse("::1"),
             Err(UserNameError::ForbiddenCharacter)

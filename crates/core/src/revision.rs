@@ -49,6 +49,41 @@ impl Author {
         Ok(Author(name))
     }
 
+    /// What follows the names of imported authors (`carnet import mediawiki`). Account
+    /// names cannot end with it ([`crate::UserName::parse`]), so nobody can sign as an
+    /// imported author.
+    pub const IMPORTED_MARK: &'static str = "(importé)";
+
+    /// A contributor of an imported wiki, by the name they had there: `"Marie
+    /// (importé)"`, shortened to fit [`MAX_AUTHOR_CHARS`]; a name that is not a valid
+    /// author name (or looks like an address) becomes `"Anonyme (importé)"`.
+    pub fn imported(name: &str) -> Author {
+        let room = MAX_AUTHOR_CHARS - Author::IMPORTED_MARK.chars().count() - 1;
+        let name: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = name.chars().take(room).collect();
+        match Author::new(short.trim()) {
+            Ok(author) if author.0 != Author::ANONYMOUS || short.trim() == Author::ANONYMOUS => {
+                Author(format!("{} {}", author.0, Author::IMPORTED_MARK))
+            }
+            _ => Author(format!("{} {}", Author::ANONYMOUS, Author::IMPORTED_MARK)),
+        }
+    }
+
+    /// A logged-out writer of an imported wiki: a pseudonym made from a keyed hash of
+    /// their address (`"Anonyme-1a2b3c4d (importé)"`), never the address itself.
+    pub fn imported_pseudonym(hash_hex: &str) -> Author {
+        let short: String = hash_hex
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .take(8)
+            .collect();
+        Author(format!(
+            "{}-{short} {}",
+            Author::ANONYMOUS,
+            Author::IMPORTED_MARK
+        ))
+    }
+
     /// Wraps a name read back from storage.
     pub fn from_stored(name: String) -> Author {
         Author(name)
@@ -141,6 +176,28 @@ mod tests {
         );
         assert_eq!(Author::new("a<b"), Err(AuthorError::ForbiddenCharacter));
         assert_eq!(Author::new(&"x".repeat(86)), Err(AuthorError::TooLong));
+    }
+
+    #[test]
+    fn imported_authors() {
+        assert_eq!(
+            Author::imported("Wikinator").as_str(),
+            "Wikinator (importé)"
+        );
+        assert_eq!(
+            Author::imported("  Zase   Wieder ").as_str(),
+            "Zase Wieder (importé)"
+        );
+        assert_eq!(Author::imported("").as_str(), "Anonyme (importé)");
+        assert_eq!(Author::imported("10.0.0.1").as_str(), "Anonyme (importé)");
+        assert_eq!(Author::imported("a<b").as_str(), "Anonyme (importé)");
+        let long = Author::imported(&"é".repeat(200));
+        assert_eq!(long.as_str().chars().count(), MAX_AUTHOR_CHARS);
+        assert!(long.as_str().ends_with(" (importé)"));
+        assert_eq!(
+            Author::imported_pseudonym("0123456789abcdef").as_str(),
+            "Anonyme-01234567 (importé)"
+        );
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //!   pages and revisions, so memory does not grow with the dump.
 //! - [`convert`] turns MediaWiki wikitext into Carnet's wikitext, revision by revision,
 //!   and reports every construct it could not convert instead of dropping it.
+//! - [`titles`] maps a dump's titles and namespaces to Carnet's, and its redirects.
 //!
 //! Writing into a wiki is the store's job (`carnet import mediawiki`); this crate only
 //! reads and converts, and is tested on the corpora without any I/O but reading files.
 
 pub mod convert;
 pub mod dump;
+pub mod titles;

@@ -10,6 +10,7 @@ mod categories;
 mod changes;
 mod connection;
 mod events;
+mod import;
 mod limits;
 mod links;
 mod live;
@@ -34,6 +35,7 @@ pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevision};
+pub use import::{ImportRefusal, ImportedAuthor, ImportedPage, ImportedRevision, PageImported};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use live::{LIVE_CHANNEL, LiveAppended, LiveNews, LiveParticipant, LiveStored};
 pub use moderation::{

@@ -92,7 +92,7 @@ impl Store {
     }
 
     /// The database's hashing secret, read once per store.
-    fn limit_secret(&self) -> Result<String, StoreError> {
+    pub(crate) fn limit_secret(&self) -> Result<String, StoreError> {
         if let Some(secret) = self.limit_secret.get() {
             return Ok(secret.clone());
         }

@@ -504,23 +504,15 @@ impl Store {
         let now = Utc::now().naive_utc();
         let page_id = match &page {
             Some(page) => page.id,
-            None => diesel::insert_into(pages::table)
-                .values(NewPage {
-                    namespace: edit.title.namespace().id(),
-                    name: edit.title.name(),
-                    latest_revision_id: None,
-                    created_at: now,
-                    touched_at: now,
-                })
-                .returning(pages::id)
-                .get_result::<i64>(conn)?,
+            None => insert_page(conn, &edit.title, now)?,
         };
         let parent_id = current.as_ref().map(|revision| revision.meta.id.0);
         let hash = text.hash();
         let size = i64::try_from(text.size())
             .map_err(|_| StoreError::Corrupt("text size overflows".to_owned()))?;
-        let new_id: i64 = diesel::insert_into(revisions::table)
-            .values(NewRevision {
+        let new_id = insert_revision(
+            conn,
+            &NewRevision {
                 page_id,
                 parent_id,
                 author: edit.author.as_str(),
@@ -531,48 +523,17 @@ impl Store {
                 sha256: hash.as_str(),
                 text: text.as_str(),
                 user_id: edit.user.map(|user| user.0),
-            })
-            .returning(revisions::id)
-            .get_result(conn)?;
-        // Compare-and-set: only move the pointer from the revision we merged against.
-        // A concurrent writer that moved it first makes this update match no row.
-        let target = pages::table.filter(pages::id.eq(page_id));
-        let values = (
-            pages::latest_revision_id.eq(Some(new_id)),
-            pages::touched_at.eq(now),
-        );
-        let updated = match parent_id {
-            Some(parent) => diesel::update(target.filter(pages::latest_revision_id.eq(parent)))
-                .set(values)
-                .execute(conn)?,
-            None => diesel::update(target.filter(pages::latest_revision_id.is_null()))
-                .set(values)
-                .execute(conn)?,
-        };
-        if updated != 1 {
+            },
+        )?;
+        if !advance_latest(conn, page_id, parent_id, new_id, now)? {
             return Err(AttemptError::Retry);
         }
-        let links = {
-            let lookup = Lookup::borrowed(&mut *conn);
-            let links = self.analyzer.analyze(&edit.title, text.as_str(), &lookup);
-            if lookup.failed() {
-                return Err(AttemptError::Store(StoreError::Analysis));
-            }
-            links
-        };
         let change = if current.is_none() {
             LinkChange::Created
         } else {
             LinkChange::Edited
         };
-        replace_links(conn, page_id, &edit.title, &links, change)?;
-        crate::search::index_page(
-            conn,
-            self.search_language,
-            page_id,
-            &edit.title,
-            text.as_str(),
-        )?;
+        self.after_new_text::<AttemptError>(conn, page_id, &edit.title, text.as_str(), change)?;
         if let Some(user) = edit.user {
             crate::watchlist::after_save(conn, user, &edit.title)?;
         }
@@ -597,6 +558,90 @@ impl Store {
             },
         })
     }
+}
+
+impl Store {
+    /// What every new current text of a page needs, in the transaction that stored it:
+    /// its links worked out by the analyzer (reading the wiki through the transaction),
+    /// the link rows replaced (and the cached HTML they make stale thrown away), and the
+    /// search index rewritten.
+    pub(crate) fn after_new_text<E>(
+        &self,
+        conn: &mut AnyConnection,
+        page_id: i64,
+        title: &Title,
+        text: &str,
+        change: LinkChange,
+    ) -> Result<(), E>
+    where
+        E: From<DieselError> + From<StoreError>,
+    {
+        let links = {
+            let lookup = Lookup::borrowed(&mut *conn);
+            let links = self.analyzer.analyze(title, text, &lookup);
+            if lookup.failed() {
+                return Err(StoreError::Analysis.into());
+            }
+            links
+        };
+        replace_links(conn, page_id, title, &links, change)?;
+        crate::search::index_page(conn, self.search_language, page_id, title, text)?;
+        Ok(())
+    }
+}
+
+/// A new page row without a current revision yet; its id.
+pub(crate) fn insert_page(
+    conn: &mut AnyConnection,
+    title: &Title,
+    created_at: NaiveDateTime,
+) -> Result<i64, DieselError> {
+    diesel::insert_into(pages::table)
+        .values(NewPage {
+            namespace: title.namespace().id(),
+            name: title.name(),
+            latest_revision_id: None,
+            created_at,
+            touched_at: created_at,
+        })
+        .returning(pages::id)
+        .get_result::<i64>(conn)
+}
+
+/// Stores an (immutable) revision; its id.
+pub(crate) fn insert_revision(
+    conn: &mut AnyConnection,
+    revision: &NewRevision<'_>,
+) -> Result<i64, DieselError> {
+    diesel::insert_into(revisions::table)
+        .values(revision)
+        .returning(revisions::id)
+        .get_result(conn)
+}
+
+/// Moves a page's current revision pointer from `from` to `to` (compare-and-set: only
+/// from the revision the writer built on). False when another writer moved it first.
+pub(crate) fn advance_latest(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    from: Option<i64>,
+    to: i64,
+    touched_at: NaiveDateTime,
+) -> Result<bool, DieselError> {
+    let target = pages::table.filter(pages::id.eq(page_id));
+    let values = (
+        pages::latest_revision_id.eq(Some(to)),
+        pages::touched_at.eq(touched_at),
+    );
+    let updated = match from {
+        Some(parent) => diesel::update(target.filter(pages::latest_revision_id.eq(parent)))
+            .set(values)
+            .execute(conn)?,
+        None => diesel::update(target.filter(pages::latest_revision_id.is_null()))
+            .set(values)
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
 }
 
 /// Serialises writers of one page. SQLite's `BEGIN IMMEDIATE` already holds the

@@ -345,3 +345,26 @@ diesel::allow_tables_to_appear_in_same_query!(portal_sections, revisions);
 diesel::allow_tables_to_appear_in_same_query!(portal_sections, category_links);
 diesel::allow_tables_to_appear_in_same_query!(portal_animateurs, users);
 diesel::allow_tables_to_appear_in_same_query!(portal_animateurs, pages);
+
+// `carnet import mediawiki` (import.rs): what came from which wiki, by its ids there.
+diesel::table! {
+    imported_pages (source, source_page_id) {
+        source -> Text,
+        source_page_id -> BigInt,
+        page_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    imported_revisions (source, source_revision_id) {
+        source -> Text,
+        source_revision_id -> BigInt,
+        revision_id -> BigInt,
+    }
+}
+
+diesel::joinable!(imported_pages -> pages (page_id));
+diesel::joinable!(imported_revisions -> revisions (revision_id));
+diesel::allow_tables_to_appear_in_same_query!(imported_pages, pages);
+diesel::allow_tables_to_appear_in_same_query!(imported_revisions, revisions);
+diesel::allow_tables_to_appear_in_same_query!(imported_revisions, pages);

@@ -1,0 +1,2 @@
+DROP TABLE imported_revisions;
+DROP TABLE imported_pages;
