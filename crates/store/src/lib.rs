@@ -6,6 +6,7 @@
 //! this crate only reads the inputs and writes the outcome atomically.
 
 mod accounts;
+mod blobs;
 mod categories;
 mod changes;
 mod connection;
@@ -13,6 +14,7 @@ mod events;
 mod limits;
 mod links;
 mod live;
+mod media;
 mod moderation;
 mod pages;
 mod portal;
@@ -30,12 +32,14 @@ use std::time::Duration;
 use carnet_core::{Revision, TextError};
 
 pub use accounts::{Credentials, User};
+pub use blobs::{BlobError, BlobStore, is_sha256};
 pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevision};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use live::{LIVE_CHANNEL, LiveAppended, LiveNews, LiveParticipant, LiveStored};
+pub use media::{CurrentFile, FileList, FileVersion, MediaStatistics, NewFile, UploadOutcome};
 pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };

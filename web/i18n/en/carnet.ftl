@@ -685,3 +685,8 @@ live-lock-button = End and lock
 live-lock-default-reason = Meeting notes locked at the end of the session
 live-lock-summary = End of the session
 notice-locked = The session has ended: a last version was saved and the page is locked.
+
+## Media (issue 7): the log
+log-filter-upload = Uploads
+log-upload = uploaded “{ $target }”
+log-upload-restore = restored version { $version } of “{ $target }”

@@ -685,3 +685,8 @@ live-lock-button = Terminer et verrouiller
 live-lock-default-reason = Notes de réunion verrouillées en fin de séance
 live-lock-summary = Fin de la séance
 notice-locked = La séance est terminée : une dernière version a été enregistrée et la page est verrouillée.
+
+## Media (issue 7): the log
+log-filter-upload = Téléversements
+log-upload = a téléversé « { $target } »
+log-upload-restore = a rétabli la version { $version } de « { $target } »
