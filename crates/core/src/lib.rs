@@ -12,6 +12,7 @@ mod ids;
 mod limits;
 mod links;
 mod log;
+mod media;
 mod merge;
 pub mod portal;
 mod revision;
@@ -41,6 +42,7 @@ pub use limits::{
 };
 pub use links::{CategoryLink, PageLinks, collation_key};
 pub use log::LogAction;
+pub use media::{THUMB_WIDTHS, is_standard_width, standard_width};
 pub use merge::{MergeLabels, MergeOutcome, merge};
 pub use revision::{
     Author, AuthorError, Comment, CommentError, MAX_AUTHOR_CHARS, MAX_COMMENT_CHARS, Revision,

@@ -82,7 +82,80 @@ pub trait WikiData {
     fn page_count(&self) -> u64 {
         0
     }
+
+    /// The uploaded files among `titles` (all in the file namespace), in one batch;
+    /// a title without a file is simply absent.
+    fn files(&self, titles: &[Title]) -> HashMap<Title, FileInfo> {
+        let _ = titles;
+        HashMap::new()
+    }
 }
+
+/// What the renderer knows of an uploaded file: plain strings and numbers, so this crate
+/// needs nothing of the media crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    /// SHA-256 of the content, lower-case hex: the file's address under [`MEDIA_PATH`].
+    pub sha256: String,
+    /// The media crate's stable kind name (`"jpeg"`, `"png"`, `"pdf"`, `"mp3"`…).
+    pub kind: String,
+    /// The `Content-Type` the file is served with (`audio/…` files get a player).
+    pub mime: String,
+    /// Displayed width of a picture (EXIF orientation applied).
+    pub width: Option<u32>,
+    /// Displayed height of a picture.
+    pub height: Option<u32>,
+    /// A picture: shown as `<img>` with thumbnails.
+    pub is_image: bool,
+}
+
+/// Where original files are served: `/media/{sha256}/{file name}`.
+pub const MEDIA_PATH: &str = "/media/";
+
+/// Where thumbnails are served: `/media/thumb/{sha256}/{width}`, `width` one of
+/// [`carnet_core::THUMB_WIDTHS`].
+pub const THUMB_PATH: &str = "/media/thumb/";
+
+/// Characters kept readable in a file name in a URL; `/`, `?`, `#`, `%` are encoded.
+const FILE_NAME_KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',');
+
+/// The URL of an original file: `/media/{sha256}/{name}`, the name (without namespace)
+/// with spaces as underscores, percent-encoded (a `/` in it too). The name is for the
+/// reader and the browser's "save as": the hash alone identifies the content.
+///
+/// ```
+/// assert_eq!(
+///     carnet_render::media_url("ab12", "Pont neuf/été.jpg"),
+///     "/media/ab12/Pont_neuf%2F%C3%A9t%C3%A9.jpg"
+/// );
+/// ```
+pub fn media_url(sha256: &str, name: &str) -> String {
+    let name = name.replace(' ', "_");
+    format!(
+        "{MEDIA_PATH}{sha256}/{}",
+        percent_encoding::utf8_percent_encode(&name, FILE_NAME_KEEP)
+    )
+}
+
+/// The URL of a thumbnail: `/media/thumb/{sha256}/{width}`; `width` should be one of
+/// [`carnet_core::THUMB_WIDTHS`] (the renderer only writes those).
+///
+/// ```
+/// assert_eq!(carnet_render::thumb_url("ab12", 250), "/media/thumb/ab12/250");
+/// ```
+pub fn thumb_url(sha256: &str, width: u32) -> String {
+    format!("{THUMB_PATH}{sha256}/{width}")
+}
+
+/// A thumbnail's width when none is given (`[[Fichier:x.jpg|vignette]]`).
+pub const DEFAULT_THUMB_WIDTH: u32 = 250;
 
 /// A wiki with no pages: every link is red.
 pub struct NoData;
@@ -153,11 +226,22 @@ pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages
     targets.extend(pass.categories.iter().map(|c| c.category.clone()));
     dedup(&mut targets);
     let existing = data.existing(&targets);
+    let file_titles: Vec<Title> = targets
+        .iter()
+        .filter(|title| title.namespace() == Namespace::File)
+        .cloned()
+        .collect();
+    let files = if file_titles.is_empty() {
+        HashMap::new()
+    } else {
+        data.files(&file_titles)
+    };
 
     let mut markdown = String::with_capacity(expansion.text.len() + 256);
     let assembler = Assembler {
         page,
         existing: &existing,
+        files: &files,
         messages,
     };
     for (index, segment) in pass.segments.iter().enumerate() {
@@ -287,6 +371,7 @@ fn collect_link_kinds(
 struct Assembler<'a> {
     page: &'a Title,
     existing: &'a HashSet<Title>,
+    files: &'a HashMap<Title, FileInfo>,
     messages: &'a Messages,
 }
 
@@ -315,7 +400,9 @@ impl Assembler<'_> {
             out.push_str(&format!("<strong class=\"selflink\">{label}</strong>"));
             return;
         }
-        let exists = target.namespace() == Namespace::Special || self.existing.contains(target);
+        let exists = target.namespace() == Namespace::Special
+            || self.existing.contains(target)
+            || self.files.contains_key(target);
         if exists {
             let fragment = fragment
                 .map(|f| format!("#{}", escape_html(&heading::anchor(f))))
@@ -338,21 +425,152 @@ impl Assembler<'_> {
         }
     }
 
-    /// Media come in a later part: until then a file is a red link to its page, in a
-    /// figure with its caption when framed.
+    /// A file: its picture (linked to the file page), a player and a link for sound, a
+    /// link with the kind for documents — in a figure with its caption for `vignette`.
+    /// A file not uploaded is a red link to its page.
     fn file(&self, target: &Title, options: &FileOptions, caption: &str, out: &mut String) {
-        let mut link = String::new();
-        let label = escape_html(&target.to_string());
-        self.link(target, None, &label, &mut link);
+        let Some(info) = self.files.get(target) else {
+            let mut link = String::new();
+            let label = escape_html(&target.to_string());
+            self.link(target, None, &label, &mut link);
+            self.framed(&link, options, caption, out);
+            return;
+        };
+        let href = format!("{WIKI_PATH}{}", target.url_encoded());
+        let title = escape_html(&target.to_string());
+        let name = escape_html(target.name());
+        let body = match (info.is_image, info.width, info.height) {
+            (true, Some(width), Some(height)) if width > 0 && height > 0 => {
+                let img = image_tag(target, info, (width, height), options, caption);
+                format!("<a href=\"{href}\" title=\"{title}\">{img}</a>")
+            }
+            _ => {
+                let kind = escape_html(&info.kind.to_uppercase());
+                let link = format!("<a href=\"{href}\" title=\"{title}\">{name}</a> ({kind})");
+                if info.mime.starts_with("audio/") {
+                    let src = escape_html(&media_url(&info.sha256, target.name()));
+                    format!("<audio controls preload=\"none\" src=\"{src}\"></audio> {link}")
+                } else {
+                    link
+                }
+            }
+        };
+        self.framed(&body, options, caption, out);
+    }
+
+    /// `body` as is, or in a figure with its caption for `vignette` and `cadre`.
+    fn framed(&self, body: &str, options: &FileOptions, caption: &str, out: &mut String) {
         if !options.thumb {
-            out.push_str(&link);
+            out.push_str(body);
             return;
         }
         let align = options.align.unwrap_or("right");
+        let caption = if caption.trim().is_empty() {
+            String::new()
+        } else {
+            format!("<figcaption>{caption}</figcaption>")
+        };
         out.push_str(&format!(
-            "\n\n<figure class=\"thumb {align}\">{link}<figcaption>{caption}</figcaption></figure>\n\n"
+            "\n\n<figure class=\"thumb {align}\">{body}{caption}</figure>\n\n"
         ));
     }
+}
+
+/// The size a picture is shown at, in CSS pixels: the width asked for (`200px`), or
+/// fitting the box asked for (`200x100px`, `x100px`), else [`DEFAULT_THUMB_WIDTH`] for
+/// thumbnails and frameless pictures, the picture's own width for frames and inline
+/// pictures (at most the largest thumbnail width) — never wider than the picture
+/// itself; the height follows the picture's proportions.
+fn shown_size(original: (u32, u32), options: &FileOptions) -> (u32, u32) {
+    let (full_width, full_height) = original;
+    let largest = carnet_core::THUMB_WIDTHS
+        .last()
+        .copied()
+        .unwrap_or(full_width);
+    let by_height = options.height.map(|height| {
+        u32::try_from(u64::from(height) * u64::from(full_width) / u64::from(full_height))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    });
+    let asked = match (options.width, by_height) {
+        (Some(width), Some(fit)) => width.min(fit),
+        (Some(width), None) => width,
+        (None, Some(fit)) => fit,
+        (None, None) if options.framed => full_width.min(largest),
+        (None, None) if options.thumb || options.frameless => DEFAULT_THUMB_WIDTH,
+        (None, None) => full_width.min(largest),
+    };
+    let width = asked.clamp(1, full_width);
+    let height = u32::try_from(
+        (u64::from(full_height) * u64::from(width) + u64::from(full_width) / 2)
+            / u64::from(full_width),
+    )
+    .unwrap_or(full_height)
+    .max(1);
+    (width, height)
+}
+
+/// The picture to send for `needed` pixels of width: the smallest standard thumbnail at
+/// least that wide, or the original (metadata removed) when it is no wider; with the
+/// width of what is sent.
+fn source_for(info: &FileInfo, name: &str, needed: u32, full_width: u32) -> (String, u32) {
+    let standard = carnet_core::standard_width(needed);
+    if needed >= full_width || standard >= full_width {
+        (media_url(&info.sha256, name), full_width)
+    } else {
+        (thumb_url(&info.sha256, standard), standard)
+    }
+}
+
+/// `<img>` with its size (no layout shift), a `srcset` for 1.5× and 2× screens, `alt`
+/// (the `alt=` option; else, inline, the caption or the file name; in a figure with a
+/// caption, empty, the caption describing it), lazy loading.
+fn image_tag(
+    target: &Title,
+    info: &FileInfo,
+    original: (u32, u32),
+    options: &FileOptions,
+    caption: &str,
+) -> String {
+    let (width, height) = shown_size(original, options);
+    let name = target.name();
+    let (src, sent) = source_for(info, name, width, original.0);
+    let mut candidates: Vec<(String, u32)> = Vec::new();
+    for (numerator, denominator) in [(3u32, 2u32), (2, 1)] {
+        let needed = (width * numerator).div_ceil(denominator);
+        let (url, wide) = source_for(info, name, needed, original.0);
+        if wide > sent && !candidates.iter().any(|(known, _)| known == &url) {
+            candidates.push((url, wide));
+        }
+    }
+    let srcset = candidates
+        .iter()
+        .map(|(url, wide)| format!("{} {}x", escape_html(url), density(*wide, width)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let srcset = if srcset.is_empty() {
+        String::new()
+    } else {
+        format!(" srcset=\"{srcset}\"")
+    };
+    let alt = match (&options.alt, options.thumb) {
+        (Some(alt), _) => alt.clone(),
+        (None, true) if !caption.trim().is_empty() => String::new(),
+        (None, false) => options.caption.clone().unwrap_or_else(|| name.to_owned()),
+        (None, true) => name.to_owned(),
+    };
+    format!(
+        "<img src=\"{}\"{srcset} width=\"{width}\" height=\"{height}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+        escape_html(&src),
+        escape_html(&alt)
+    )
+}
+
+/// `wide / shown` as a `srcset` density: `2`, `1.5`, `1.33`.
+fn density(wide: u32, shown: u32) -> String {
+    let ratio = f64::from(wide) / f64::from(shown.max(1));
+    let text = format!("{ratio:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn comrak_options() -> Options<'static> {
@@ -451,7 +669,12 @@ fn markdown_to_html(
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::default();
     builder
-        .add_tags(["input", "section", "figure", "figcaption", "nav"])
+        .add_tags(["input", "section", "figure", "figcaption", "nav", "audio"])
+        // Pictures of uploaded files: responsive sources, size, lazy loading. `srcset`
+        // and `<audio src>` may only point at this wiki's files (see `media_only`).
+        .add_tag_attributes("img", ["srcset", "loading", "decoding"])
+        .add_tag_attributes("audio", ["controls", "preload", "src"])
+        .attribute_filter(media_only)
         // Task lists only: any other input becomes an inert, disabled checkbox.
         .add_tag_attributes("input", ["checked"])
         .set_tag_attribute_value("input", "type", "checkbox")
@@ -482,6 +705,27 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     }
     builder
 });
+
+/// The attribute filter of the sanitiser: `<img srcset>` candidates and `<audio src>`
+/// must be this wiki's files (`/media/…`), and the enumerated attributes known values.
+fn media_only<'u>(
+    element: &str,
+    attribute: &str,
+    value: &'u str,
+) -> Option<std::borrow::Cow<'u, str>> {
+    let ours = |url: &str| url.starts_with(MEDIA_PATH);
+    let keep = match (element, attribute) {
+        ("img", "srcset") => value
+            .split(',')
+            .all(|candidate| candidate.split_whitespace().next().is_some_and(ours)),
+        ("audio", "src") => ours(value),
+        ("img", "loading") => matches!(value, "lazy" | "eager"),
+        ("img", "decoding") => matches!(value, "async" | "sync" | "auto"),
+        ("audio", "preload") => matches!(value, "none" | "metadata" | "auto"),
+        _ => true,
+    };
+    keep.then_some(std::borrow::Cow::Borrowed(value))
+}
 
 /// External links get `rel="nofollow noopener noreferrer"`, so spam gains nothing and
 /// the other site cannot reach back into the wiki's window.

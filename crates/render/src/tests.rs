@@ -11,6 +11,7 @@ use super::*;
 struct Wiki {
     pages: HashMap<Title, String>,
     members: HashMap<Title, Vec<Title>>,
+    files: HashMap<Title, FileInfo>,
 }
 
 impl Wiki {
@@ -46,6 +47,53 @@ impl WikiData for Wiki {
 
     fn page_count(&self) -> u64 {
         self.pages.len() as u64
+    }
+
+    fn files(&self, titles: &[Title]) -> HashMap<Title, FileInfo> {
+        assert!(titles.iter().all(|t| t.namespace() == Namespace::File));
+        titles
+            .iter()
+            .filter_map(|t| Some((t.clone(), self.files.get(t)?.clone())))
+            .collect()
+    }
+}
+
+const SHA: &str = "5e3fa0b9c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6";
+
+impl Wiki {
+    /// Adds an uploaded file: `(name, kind, mime, size)`.
+    fn file(mut self, name: &str, kind: &str, mime: &str, size: Option<(u32, u32)>) -> Wiki {
+        self.files.insert(
+            Title::parse(name).unwrap(),
+            FileInfo {
+                sha256: SHA.to_owned(),
+                kind: kind.to_owned(),
+                mime: mime.to_owned(),
+                width: size.map(|s| s.0),
+                height: size.map(|s| s.1),
+                is_image: size.is_some(),
+            },
+        );
+        self
+    }
+
+    /// A 1600 × 1200 photo, a 300 × 200 drawing, a PDF and a sound.
+    fn with_files() -> Wiki {
+        Wiki::with(&[("Pont", "")])
+            .file(
+                "Fichier:Marché.jpg",
+                "jpeg",
+                "image/jpeg",
+                Some((1600, 1200)),
+            )
+            .file(
+                "Fichier:Petit plan.png",
+                "png",
+                "image/png",
+                Some((300, 200)),
+            )
+            .file("Fichier:Plan.pdf", "pdf", "application/pdf", None)
+            .file("Fichier:Cloches.ogg", "ogg", "audio/ogg", None)
     }
 }
 
@@ -394,6 +442,205 @@ fn files_render_as_figures_with_captions() {
 }
 
 #[test]
+fn thumbnails_of_uploaded_pictures() {
+    let wiki = Wiki::with_files();
+    check(
+        &wiki,
+        "[[Fichier:Marché.jpg|vignette|droite|200px|Le [[pont]] en 1900]]",
+        &format!(
+            "<figure class=\"thumb right\"><a href=\"/wiki/Fichier:March%C3%A9.jpg\" title=\"Fichier:Marché.jpg\">\
+             <img src=\"/media/thumb/{SHA}/250\" srcset=\"/media/thumb/{SHA}/330 1.65x, /media/thumb/{SHA}/500 2.5x\" \
+             width=\"200\" height=\"150\" alt=\"\" loading=\"lazy\" decoding=\"async\"></a>\
+             <figcaption>Le <a href=\"/wiki/Pont\" title=\"Pont\">pont</a> en 1900</figcaption></figure>"
+        ),
+    );
+    // Default thumbnail width 250; the height keeps the proportions (187.5 → 188).
+    let out = html(&wiki, "[[File:Marché.jpg|thumb]]");
+    assert!(
+        out.contains(&format!(
+            "<img src=\"/media/thumb/{SHA}/250\" srcset=\"/media/thumb/{SHA}/500 2x\" width=\"250\" height=\"188\" alt=\"Marché.jpg\""
+        )),
+        "{out}"
+    );
+    assert!(out.contains("<figure class=\"thumb right\">"), "{out}");
+    assert!(
+        !out.contains("<figcaption>"),
+        "no caption, no figcaption: {out}"
+    );
+    // English words, alt text, left.
+    let out = html(
+        &wiki,
+        "[[File:Marché.jpg|thumbnail|left|100px|alt=Stalls & awnings|The market]]",
+    );
+    assert!(out.contains("<figure class=\"thumb left\">"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "src=\"/media/thumb/{SHA}/120\" srcset=\"/media/thumb/{SHA}/180 1.8x, /media/thumb/{SHA}/250 2.5x\" width=\"100\" height=\"75\" alt=\"Stalls &amp; awnings\""
+        )),
+        "{out}"
+    );
+    assert!(out.contains("<figcaption>The market</figcaption>"), "{out}");
+    // A box: the picture fits 100 pixels high.
+    let out = html(&wiki, "[[Fichier:Marché.jpg|x100px]]");
+    assert!(out.contains("width=\"133\" height=\"100\""), "{out}");
+    // The file is recorded as used.
+    let rendered = render(
+        "[[Fichier:Marché.jpg|vignette]]",
+        &page(),
+        &wiki,
+        &Messages::default(),
+    );
+    assert_eq!(
+        rendered.links.files,
+        vec![Title::parse("Fichier:Marché.jpg").unwrap()]
+    );
+}
+
+#[test]
+fn small_pictures_are_never_enlarged() {
+    let wiki = Wiki::with_files();
+    // Inline without a size: its own size, the original file.
+    let out = html(&wiki, "[[Fichier:Petit plan.png]]");
+    assert_eq!(
+        out.trim_end(),
+        format!(
+            "<p><a href=\"/wiki/Fichier:Petit_plan.png\" title=\"Fichier:Petit plan.png\">\
+             <img src=\"/media/{SHA}/Petit_plan.png\" width=\"300\" height=\"200\" alt=\"Petit plan.png\" loading=\"lazy\" decoding=\"async\"></a></p>"
+        )
+    );
+    // Asked wider than it is: still 300.
+    let out = html(&wiki, "[[Fichier:Petit plan.png|800px]]");
+    assert!(out.contains("width=\"300\" height=\"200\""), "{out}");
+    // A 250 thumbnail exists; for sharper screens, the original (300 = 1.2×).
+    let out = html(&wiki, "[[Fichier:Petit plan.png|vignette|Plan]]");
+    assert!(
+        out.contains(&format!(
+            "src=\"/media/thumb/{SHA}/250\" srcset=\"/media/{SHA}/Petit_plan.png 1.2x\" width=\"250\" height=\"167\""
+        )),
+        "{out}"
+    );
+    // Every thumbnail URL uses a standard width.
+    for text in [
+        "[[Fichier:Marché.jpg|217px]]",
+        "[[Fichier:Marché.jpg|1000px]]",
+    ] {
+        let out = html(&wiki, text);
+        for part in out.split("/media/thumb/").skip(1) {
+            let width: u32 = part
+                .split('/')
+                .nth(1)
+                .unwrap()
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(carnet_core::THUMB_WIDTHS.contains(&width), "{out}");
+        }
+    }
+}
+
+#[test]
+fn documents_and_sounds_are_links() {
+    let wiki = Wiki::with_files();
+    check(
+        &wiki,
+        "[[Fichier:Plan.pdf]]",
+        "<p><a href=\"/wiki/Fichier:Plan.pdf\" title=\"Fichier:Plan.pdf\">Plan.pdf</a> (PDF)</p>",
+    );
+    check(
+        &wiki,
+        "[[Fichier:Cloches.ogg]]",
+        &format!(
+            "<p><audio controls=\"\" preload=\"none\" src=\"/media/{SHA}/Cloches.ogg\"></audio> \
+             <a href=\"/wiki/Fichier:Cloches.ogg\" title=\"Fichier:Cloches.ogg\">Cloches.ogg</a> (OGG)</p>"
+        ),
+    );
+    let out = html(&wiki, "[[Fichier:Plan.pdf|vignette|Le plan]]");
+    assert!(
+        out.contains("<figure class=\"thumb right\"><a href=\"/wiki/Fichier:Plan.pdf\""),
+        "{out}"
+    );
+    assert!(out.contains("<figcaption>Le plan</figcaption>"), "{out}");
+}
+
+#[test]
+fn missing_files_and_links_to_file_pages() {
+    let wiki = Wiki::with_files();
+    // Not uploaded: a red link to its page, in the figure when framed.
+    check(
+        &wiki,
+        "[[Fichier:Absent.jpg]]",
+        "<p><a href=\"/wiki/Fichier:Absent.jpg?action=edit\" class=\"new\" title=\"Fichier:Absent.jpg (page inexistante)\">Fichier:Absent.jpg</a></p>",
+    );
+    let out = html(&wiki, "[[Fichier:Absent.jpg|vignette|Légende]]");
+    assert!(out.contains("<figure class=\"thumb right\"><a href=\"/wiki/Fichier:Absent.jpg?action=edit\" class=\"new\""), "{out}");
+    assert!(!out.contains("<img"), "{out}");
+    // `[[:Fichier:…]]` is a link to the file page, blue when the file exists.
+    check(
+        &wiki,
+        "[[:Fichier:Marché.jpg]] [[:File:Absent.jpg|absent]]",
+        "<p><a href=\"/wiki/Fichier:March%C3%A9.jpg\" title=\"Fichier:Marché.jpg\">Fichier:Marché.jpg</a> \
+         <a href=\"/wiki/Fichier:Absent.jpg?action=edit\" class=\"new\" title=\"Fichier:Absent.jpg (page inexistante)\">absent</a></p>",
+    );
+}
+
+#[test]
+fn file_captions_and_alt_texts_are_escaped() {
+    let wiki = Wiki::with_files();
+    let out = html(
+        &wiki,
+        "[[Fichier:Marché.jpg|vignette|alt=\" onerror=\"alert(1)|<script>alert(2)</script><img src=x onerror=alert(3)>]]",
+    );
+    assert!(!out.contains("<script"), "{out}");
+    // The would-be handler stays inside the alt text.
+    assert!(
+        out.contains("alt=\"&quot; onerror=&quot;alert(1)\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("<figcaption><img src=\"x\"></figcaption>"),
+        "{out}"
+    );
+    assert_safe("file", &out);
+    // Inline, the caption is the alt text, escaped.
+    let out = html(&wiki, "[[Fichier:Marché.jpg|\"><script>alert(1)</script>]]");
+    assert!(!out.contains("<script"), "{out}");
+    assert!(
+        out.contains("alt=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""),
+        "{out}"
+    );
+    assert_safe("file", &out);
+}
+
+#[test]
+fn raw_media_attributes_only_point_at_the_wiki() {
+    let out = html(
+        &Wiki::default(),
+        "<img src=\"/media/x/a.png\" srcset=\"https://tracker.example/p.png 2x\" loading=\"later\">\n\n\
+         <img src=\"/media/x/a.png\" srcset=\"/media/thumb/x/500 2x\" loading=\"lazy\">\n\n\
+         <audio controls src=\"https://tracker.example/a.mp3\"></audio>\n\n\
+         <audio controls src=\"javascript:alert(1)\"></audio>\n\n\
+         <audio controls src=\"/media/x/a.mp3\" autoplay onplay=\"alert(1)\"></audio>",
+    );
+    assert!(!out.contains("tracker.example"), "{out}");
+    assert!(!out.contains("javascript"), "{out}");
+    assert!(!out.contains("later"), "{out}");
+    assert!(
+        !out.contains("autoplay") && !out.contains("onplay"),
+        "{out}"
+    );
+    assert!(
+        out.contains("srcset=\"/media/thumb/x/500 2x\" loading=\"lazy\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("<audio controls=\"\" src=\"/media/x/a.mp3\"></audio>"),
+        "{out}"
+    );
+}
+
+#[test]
 fn dynamic_lists() {
     let mut wiki = Wiki::with(&[("École Jean-Macé", ""), ("Collège Ampère", "")]);
     wiki.members.insert(
@@ -527,7 +774,13 @@ fn xss_corpus_is_neutralised() {
     let wiki = Wiki::with(&[
         ("Modèle:Boîte", "<div>{{{1}}}</div>\n\n{{{titre|}}}"),
         ("Page", ""),
-    ]);
+    ])
+    .file(
+        "Fichier:Marché.jpg",
+        "jpeg",
+        "image/jpeg",
+        Some((1600, 1200)),
+    );
     let mut checked = 0;
     for payload in corpus.lines().filter(|line| !line.trim().is_empty()) {
         let placements = [
@@ -538,6 +791,9 @@ fn xss_corpus_is_neutralised() {
             format!("{{{{Boîte|{payload}|titre={payload}}}}}"),
             format!("## {payload}\n\n## b\n\n## c\n\n## d"),
             format!("[[Fichier:x.jpg|vignette|{payload}]]"),
+            format!("[[Fichier:Marché.jpg|vignette|{payload}]]"),
+            format!("[[Fichier:Marché.jpg|alt={payload}|{payload}]]"),
+            format!("[[Fichier:Marché.jpg|{payload}]]"),
         ];
         for text in placements {
             assert_safe(&text, &html(&wiki, &text));

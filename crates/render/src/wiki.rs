@@ -27,9 +27,17 @@ pub enum Segment {
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FileOptions {
+    /// `vignette`/`thumb`, and `cadre`/`frame`: in a figure with its caption.
     pub thumb: bool,
+    /// `cadre`/`frame`: the figure shows the picture at its own size by default.
+    pub framed: bool,
+    /// `sans_cadre`/`frameless`: inline, at the thumbnail width by default.
+    pub frameless: bool,
     pub align: Option<&'static str>,
+    /// `200px`, or the width of `200x100px`.
     pub width: Option<u32>,
+    /// The height of `x100px` or `200x100px`: the picture fits the box.
+    pub height: Option<u32>,
     pub alt: Option<String>,
     pub caption: Option<String>,
 }
@@ -322,13 +330,19 @@ fn file_options(parts: &[&str]) -> FileOptions {
         let word = part.trim();
         match word {
             "vignette" | "thumb" | "thumbnail" | "miniature" => options.thumb = true,
+            "cadre" | "encadré" | "frame" | "framed" | "enframed" => {
+                options.thumb = true;
+                options.framed = true;
+            }
+            "sans_cadre" | "sans cadre" | "frameless" => options.frameless = true,
             "droite" | "right" => options.align = Some("right"),
             "gauche" | "left" => options.align = Some("left"),
             "centre" | "center" => options.align = Some("center"),
             "néant" | "none" => options.align = Some("none"),
             _ => {
-                if let Some(width) = word.strip_suffix("px").and_then(|w| w.trim().parse().ok()) {
-                    options.width = Some(width);
+                if let Some((width, height)) = word.strip_suffix("px").and_then(pixel_box) {
+                    options.width = width;
+                    options.height = height;
                 } else if let Some(alt) = word.strip_prefix("alt=") {
                     options.alt = Some(alt.trim().to_owned());
                 } else if !word.is_empty() {
@@ -338,6 +352,19 @@ fn file_options(parts: &[&str]) -> FileOptions {
         }
     }
     options
+}
+
+/// `200`, `x100`, `200x100` (before `px`): a width, a height, or both.
+fn pixel_box(size: &str) -> Option<(Option<u32>, Option<u32>)> {
+    let number = |text: &str| -> Option<u32> {
+        let text = text.trim();
+        text.parse().ok().filter(|&n: &u32| n > 0)
+    };
+    match size.split_once('x') {
+        None => Some((Some(number(size)?), None)),
+        Some((width, height)) if width.trim().is_empty() => Some((None, Some(number(height)?))),
+        Some((width, height)) => Some((Some(number(width)?), Some(number(height)?))),
+    }
 }
 
 /// `<nowiki>` content shown literally: every Markdown punctuation escaped.
@@ -430,6 +457,29 @@ mod tests {
         assert_eq!(options.align, Some("right"));
         assert_eq!(options.width, Some(200));
         assert_eq!(options.caption.as_deref(), Some("Le [[pont]] en 1900"));
+    }
+
+    #[test]
+    fn file_sizes_and_frames() {
+        let options = |text: &str| match wiki_pass(text).segments.into_iter().next() {
+            Some(Segment::File { options, .. }) => options,
+            _ => panic!("{text}"),
+        };
+        let box_ = options("[[File:a.png|200x100px|frameless]]");
+        assert_eq!(
+            (box_.width, box_.height, box_.frameless),
+            (Some(200), Some(100), true)
+        );
+        let height = options("[[File:a.png|x80px|cadre|légende]]");
+        assert_eq!((height.width, height.height), (None, Some(80)));
+        assert!(height.thumb && height.framed);
+        assert_eq!(height.caption.as_deref(), Some("légende"));
+        // Not a size: a caption.
+        assert_eq!(
+            options("[[File:a.png|0px]]").caption.as_deref(),
+            Some("0px")
+        );
+        assert_eq!(options("[[File:a.png|ax2px]]").width, None);
     }
 
     #[test]
