@@ -167,7 +167,10 @@ pub fn describe(tr: Tr<'_>, entry: &LogEntry) -> String {
         {
             Some(old) => tr.t_with(
                 "log-upload-restore",
-                &[("target", target.into()), ("version", old.to_owned().into())],
+                &[
+                    ("target", target.into()),
+                    ("version", old.to_owned().into()),
+                ],
             ),
             None => tr.t1("log-upload", "target", &target),
         },
@@ -720,20 +723,20 @@ pub async fn journal(ctx: &Ctx<'_>, query: &PageQuery) -> Result<HttpResponse, P
     let mut filters: Vec<LinkView> = [
         "", "protect", "delete", "block", "move", "rights", "portal", "upload",
     ]
-        .iter()
-        .map(|family| LinkView {
-            href: if family.is_empty() {
-                base.to_owned()
-            } else {
-                format!("{base}?type={family}")
-            },
-            label: tr.t(&format!(
-                "log-filter-{}",
-                if family.is_empty() { "all" } else { family }
-            )),
-            missing: false,
-        })
-        .collect();
+    .iter()
+    .map(|family| LinkView {
+        href: if family.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?type={family}")
+        },
+        label: tr.t(&format!(
+            "log-filter-{}",
+            if family.is_empty() { "all" } else { family }
+        )),
+        missing: false,
+    })
+    .collect();
     if let Some(older) = page.older {
         let mut href = format!("{base}?before={older}");
         if !family.is_empty() {
