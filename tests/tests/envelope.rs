@@ -530,6 +530,12 @@ const ROUTES: &[Route] = &[
         r#"{"text": "forgée"}"#,
     ),
     api("render (API)", "POST", "/api/v1/render", r#"{"text": "x"}"#),
+    api(
+        "upload a file (API)",
+        "POST",
+        "/api/v1/files/Vol%C3%A9.gif",
+        "GIF89a",
+    ),
 ];
 
 /// One forged request: its label, extra form fields, cookies and headers.

@@ -771,3 +771,63 @@ fn the_dashboard_counts_photos_uploaded_during_an_event() {
     assert_eq!(json["figures"]["photos"], 1, "{json}");
     assert_eq!(json["figures"]["participants"], 1, "{json}");
 }
+
+#[test]
+fn the_json_api_uploads_and_describes_files() {
+    let server = TestServer::start();
+    let png = encode(40, 20, ImageFormat::Png);
+    let send = |path: &str, content_type: &str, body: &[u8]| {
+        server.send_bytes("POST", path, &[("Content-Type", content_type)], body)
+    };
+    // Only the file itself, as octets.
+    let reply = send("/api/v1/files/Robot.png", "image/png", &png);
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.json()["error"]["code"], "unsupported_media_type");
+    let reply = send(
+        "/api/v1/files/Robot.png?author=Un+robot&licence=cc0-1.0&comment=par+l%27API",
+        "application/octet-stream",
+        &png,
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let json = reply.json();
+    assert_eq!(json["title"], "Fichier:Robot.png");
+    assert_eq!(json["created"], true);
+    assert_eq!(json["version"]["width"], 40);
+    assert_eq!(json["version"]["mime"], "image/png");
+    assert_eq!(json["version"]["licence"], "cc0-1.0");
+    // A logged-out upload is signed by a temporary identity.
+    assert!(
+        json["version"]["uploader"]
+            .as_str()
+            .unwrap()
+            .starts_with(&carnet_tests::temporary_prefix())
+    );
+    // Refusals are JSON with their code, and store nothing.
+    let before = server.blob_keys();
+    let reply = send(
+        "/api/v1/files/Dessin.png",
+        "application/octet-stream",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    );
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.json()["error"]["code"], "file_svg");
+    assert_eq!(server.blob_keys(), before);
+    // A new version: 200.
+    let newer = encode(80, 40, ImageFormat::Png);
+    let reply = send(
+        "/api/v1/files/Fichier:Robot.png",
+        "application/octet-stream",
+        &newer,
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["created"], false);
+    let described = server.get("/api/v1/files/Robot.png").json();
+    assert_eq!(described["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(described["versions"][0]["width"], 80);
+    assert_eq!(described["versions"][1]["author"], "Un robot");
+    let url = described["versions"][0]["url"].as_str().unwrap();
+    let served = server.get_bytes(url, &[]);
+    assert_eq!(served.status, 200);
+    assert_eq!(served.header("content-type"), Some("image/png"));
+    assert_eq!(server.get("/api/v1/files/Absent.png").status, 404);
+}

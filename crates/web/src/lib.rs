@@ -218,6 +218,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
                     .route(web::get().to(api::get_page))
                     .route(web::put().to(api::put_page)),
             )
+            .service(
+                web::resource("/files/{title:.*}")
+                    .route(web::get().to(media::get_file))
+                    .route(web::post().to(media::post_file)),
+            )
             .route("/revisions/{id}", web::get().to(api::get_revision))
             .route("/diff", web::get().to(api::get_diff))
             .route("/render", web::post().to(api::render_text))

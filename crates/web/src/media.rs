@@ -396,105 +396,42 @@ async fn accept(ctx: &Ctx<'_>, received: Received) -> Result<HttpResponse, Refus
     if fields.target.trim().is_empty() {
         fields.target = file_name_of(&fields.file_name);
     }
-    let refuse = |fields: &UploadFields, problem: Problem| (fields.clone(), problem, None);
     let Some(title) = file_title(&fields.target) else {
         let problem = match Title::parse(&fields.target) {
             Err(error) if !fields.target.trim().is_empty() => Problem::BadTitle(error),
             _ => Problem::NoFileName,
         };
-        return Err(refuse(&fields, problem));
+        return Err((fields, problem, None));
     };
     fields.target = title.name().to_owned();
-    let existing = existing_file(ctx, &fields.target)
-        .await
-        .map_err(|p| refuse(&fields, p))?;
+    let existing = match existing_file(ctx, &fields.target).await {
+        Ok(existing) => existing,
+        Err(problem) => return Err((fields, problem, None)),
+    };
     let again =
         |fields: &UploadFields, problem: Problem| (fields.clone(), problem, existing.clone());
-    let protection = ctx
-        .protection_of(&title)
-        .await
-        .map_err(|p| again(&fields, p))?;
-    ctx.require(Action::Upload, protection.as_ref())
-        .map_err(|p| again(&fields, p))?;
     if !has_file || file.is_empty() && fields.file_name.is_empty() {
         return Err(again(&fields, Problem::NoFile));
     }
-    let limits = ctx.state.media_limits.clone();
     if too_large {
         return Err(again(
             &fields,
             Problem::Media(MediaError::TooLarge {
                 bytes: u64::try_from(file.len()).unwrap_or(u64::MAX),
-                max: limits.max_bytes,
+                max: ctx.state.media_limits.max_bytes,
             }),
         ));
     }
-    let licence = if fields.licence.is_empty() {
-        default_licence().to_owned()
-    } else {
-        fields.licence.clone()
+    let meta = FileMeta {
+        author: fields.author.clone(),
+        source: fields.source.clone(),
+        licence: fields.licence.clone(),
+        comment: fields.comment.clone(),
+        description: fields.description.clone(),
     };
-    if !LICENCES.iter().any(|(code, _, _)| *code == licence) {
-        return Err(again(&fields, Problem::BadParameter("licence")));
-    }
-    for value in [&fields.author, &fields.source] {
-        if value.chars().count() > FIELD_CHARS || value.chars().any(char::is_control) {
-            return Err(again(&fields, Problem::BadParameter("author")));
-        }
-    }
-    let comment = Comment::new(fields.comment.trim()).map_err(|e| again(&fields, e.into()))?;
-    let description_text = if fields.description.trim().is_empty() {
-        crate::i18n::Tr::new(&ctx.state.i18n, crate::i18n::Lang::Fr).t("file-default-description")
-    } else {
-        fields.description.clone()
-    };
-    let description = PageText::new(&description_text, ctx.state.store.max_page_bytes())
-        .map_err(|e| again(&fields, e.into()))?;
-    crate::limits::check_save(ctx.req, ctx.state, ctx.user.as_ref(), &title)
+    let (outcome, new_session) = process(ctx, &title, &meta, Bytes::from(file))
         .await
-        .map_err(|p| again(&fields, p))?;
-    // The content decides, on the blocking pool (decoding a picture takes time).
-    let bytes = Bytes::from(file);
-    let inspected = bytes.clone();
-    let info = web::block(move || carnet_media::inspect(&inspected, &limits))
-        .await
-        .map_err(|e| again(&fields, e.into()))?
-        .map_err(|e| again(&fields, Problem::Media(e)))?;
-    if !name_fits(&title, info.kind) {
-        return Err(again(
-            &fields,
-            Problem::FileNameMismatch(info.kind.extension()),
-        ));
-    }
-    let hashed = bytes.clone();
-    let sha256 = web::block(move || hex(&sha2::Sha256::digest(&hashed)))
-        .await
-        .map_err(|e| again(&fields, e.into()))?;
-    // The blob first: a row never names a missing blob.
-    ctx.state
-        .blobs
-        .put_original(&sha256, bytes)
-        .await
-        .map_err(|e| again(&fields, Problem::internal(e)))?;
-    let (signer, new_session) = ctx.signer().await.map_err(|p| again(&fields, p))?;
-    let new_file = NewFile {
-        title: title.clone(),
-        sha256,
-        kind: info.kind.as_str().to_owned(),
-        bytes: info.bytes,
-        width: info.width,
-        height: info.height,
-        author: fields.author.trim().to_owned(),
-        source: fields.source.trim().to_owned(),
-        licence,
-        comment,
-        description,
-    };
-    let store = ctx.state.store.clone();
-    let outcome = web::block(move || store.upload(&new_file, &signer))
-        .await
-        .map_err(|e| again(&fields, e.into()))?
-        .map_err(|e| again(&fields, e.into()))?;
+        .map_err(|problem| again(&fields, problem))?;
     let notice = match outcome {
         UploadOutcome::Created(_) => "uploaded",
         UploadOutcome::NewVersion(_) => "uploaded-version",
@@ -508,6 +445,90 @@ async fn accept(ctx: &Ctx<'_>, received: Received) -> Result<HttpResponse, Refus
             .map_err(|e| again(&fields, Problem::internal(e)))?;
     }
     Ok(response)
+}
+
+/// What an uploader says of a file (form fields, or the API's query).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FileMeta {
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub licence: String,
+    #[serde(default)]
+    pub comment: String,
+    /// The file page's text, when the upload creates it.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Checks and records an upload whose bytes were received whole (and within the size
+/// limit): rights, fields, rate limits, the content (`carnet_media::inspect`), the blob
+/// and then the row. Shared by the form and the JSON API.
+async fn process(
+    ctx: &Ctx<'_>,
+    title: &Title,
+    meta: &FileMeta,
+    bytes: Bytes,
+) -> Result<(UploadOutcome, Option<actix_web::cookie::Cookie<'static>>), Problem> {
+    let protection = ctx.protection_of(title).await?;
+    ctx.require(Action::Upload, protection.as_ref())?;
+    let licence = if meta.licence.is_empty() {
+        default_licence().to_owned()
+    } else {
+        meta.licence.clone()
+    };
+    if !LICENCES.iter().any(|(code, _, _)| *code == licence) {
+        return Err(Problem::BadParameter("licence"));
+    }
+    for (name, value) in [("author", &meta.author), ("source", &meta.source)] {
+        if value.chars().count() > FIELD_CHARS || value.chars().any(char::is_control) {
+            return Err(Problem::BadParameter(name));
+        }
+    }
+    let comment = Comment::new(meta.comment.trim())?;
+    let description_text = if meta.description.trim().is_empty() {
+        crate::i18n::Tr::new(&ctx.state.i18n, crate::i18n::Lang::Fr).t("file-default-description")
+    } else {
+        meta.description.clone()
+    };
+    let description = PageText::new(&description_text, ctx.state.store.max_page_bytes())?;
+    crate::limits::check_save(ctx.req, ctx.state, ctx.user.as_ref(), title).await?;
+    // The content decides, on the blocking pool (decoding a picture takes time).
+    let limits = ctx.state.media_limits.clone();
+    let inspected = bytes.clone();
+    let info = web::block(move || carnet_media::inspect(&inspected, &limits))
+        .await?
+        .map_err(Problem::Media)?;
+    if !name_fits(title, info.kind) {
+        return Err(Problem::FileNameMismatch(info.kind.extension()));
+    }
+    let hashed = bytes.clone();
+    let sha256 = web::block(move || hex(&sha2::Sha256::digest(&hashed))).await?;
+    // The blob first: a row never names a missing blob.
+    ctx.state
+        .blobs
+        .put_original(&sha256, bytes)
+        .await
+        .map_err(Problem::internal)?;
+    let (signer, new_session) = ctx.signer().await?;
+    let new_file = NewFile {
+        title: title.clone(),
+        sha256,
+        kind: info.kind.as_str().to_owned(),
+        bytes: info.bytes,
+        width: info.width,
+        height: info.height,
+        author: meta.author.trim().to_owned(),
+        source: meta.source.trim().to_owned(),
+        licence,
+        comment,
+        description,
+    };
+    let store = ctx.state.store.clone();
+    let outcome = web::block(move || store.upload(&new_file, &signer)).await??;
+    Ok((outcome, new_session))
 }
 
 /// The last part of a browser's file name (some send a whole Windows path).
@@ -1054,4 +1075,173 @@ pub async fn list(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
         upload_href: upload_href(None),
     };
     Ok(ctx.html_response(StatusCode::OK, &view))
+}
+
+// ---------------------------------------------------------------------------------
+// JSON API
+
+/// One version of a file, as the API shows it.
+#[derive(serde::Serialize)]
+struct VersionJson {
+    id: i64,
+    sha256: String,
+    kind: String,
+    mime: Option<&'static str>,
+    bytes: u64,
+    width: Option<u32>,
+    height: Option<u32>,
+    uploader: String,
+    author: String,
+    source: String,
+    licence: String,
+    comment: String,
+    timestamp: String,
+    url: String,
+    restored_from: Option<i64>,
+}
+
+impl VersionJson {
+    fn from(version: &FileVersion) -> VersionJson {
+        VersionJson {
+            id: version.id,
+            sha256: version.sha256.clone(),
+            kind: version.kind.clone(),
+            mime: MediaKind::parse(&version.kind).map(MediaKind::mime),
+            bytes: version.bytes,
+            width: version.width,
+            height: version.height,
+            uploader: version.uploader.clone(),
+            author: version.author.clone(),
+            source: version.source.clone(),
+            licence: version.licence.clone(),
+            comment: version.comment.clone(),
+            timestamp: version.uploaded_at.to_rfc3339(),
+            url: carnet_render::media_url(&version.sha256, version.title.name()),
+            restored_from: version.restored_from,
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct FileJson {
+    title: String,
+    page: String,
+    /// Newest first: the first is the current version.
+    versions: Vec<VersionJson>,
+    used_by: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct UploadedJson {
+    title: String,
+    created: bool,
+    version: VersionJson,
+}
+
+const API_FILES: &str = "/api/v1/files/";
+
+/// The file named in `/api/v1/files/{title}` (`Fichier:` may be left out).
+fn api_title(req: &HttpRequest) -> Result<Title, Problem> {
+    let raw = req.uri().path().strip_prefix(API_FILES).unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| Problem::BadParameter("title"))?;
+    Title::parse(&decoded)?;
+    file_title(&decoded).ok_or(Problem::FileNotFound)
+}
+
+/// `GET /api/v1/files/{title}`: a file's versions and the pages using it.
+pub async fn get_file(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let title = api_title(&req)?;
+        let store = state.store.clone();
+        let page_title = title.clone();
+        let (versions, users) = web::block(move || -> Result<_, Problem> {
+            Ok((
+                store.file_versions(&page_title)?,
+                store.file_users(&page_title, USERS_LIMIT)?,
+            ))
+        })
+        .await??;
+        if versions.is_empty() {
+            return Err(Problem::FileNotFound);
+        }
+        Ok(HttpResponse::Ok().json(FileJson {
+            title: title.to_string(),
+            page: paths::page(&title),
+            versions: versions.iter().map(VersionJson::from).collect(),
+            used_by: users.iter().map(ToString::to_string).collect(),
+        }))
+    }
+    .await;
+    result.unwrap_or_else(|problem| crate::api::problem_response(&req, &problem))
+}
+
+/// `POST /api/v1/files/{title}?author=&source=&licence=&comment=&description=` with the
+/// file as the body (`Content-Type: application/octet-stream`, which a cross-site form
+/// cannot send): a new file (201) or a new version (200).
+pub async fn post_file(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: crate::caller::Caller,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        caller.may_write(&req)?;
+        let octets = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim()
+                    .to_ascii_lowercase()
+                    .starts_with("application/octet-stream")
+            });
+        if !octets {
+            return Err(Problem::OctetStreamRequired);
+        }
+        let title = api_title(&req)?;
+        let meta = web::Query::<FileMeta>::from_query(req.query_string())
+            .map_err(|_| Problem::BadParameter("query"))?
+            .into_inner();
+        let max = state.media_limits.max_bytes;
+        let keep = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+        let mut body = Vec::new();
+        let mut payload = payload.into_inner();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| Problem::BadParameter("body"))?;
+            if body.len().saturating_add(chunk.len()) >= keep {
+                return Err(Problem::Media(MediaError::TooLarge {
+                    bytes: u64::try_from(body.len().saturating_add(chunk.len()))
+                        .unwrap_or(u64::MAX),
+                    max,
+                }));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let ctx = Ctx::load(&req, &state).await;
+        let (outcome, new_session) = process(&ctx, &title, &meta, Bytes::from(body)).await?;
+        let created = matches!(outcome, UploadOutcome::Created(_));
+        let json = UploadedJson {
+            title: title.to_string(),
+            created,
+            version: VersionJson::from(outcome.version()),
+        };
+        let mut response = if created {
+            HttpResponse::Created()
+                .insert_header((
+                    header::LOCATION,
+                    format!("{API_FILES}{}", title.url_encoded()),
+                ))
+                .json(json)
+        } else {
+            HttpResponse::Ok().json(json)
+        };
+        if let Some(cookie) = new_session {
+            response.add_cookie(&cookie).map_err(Problem::internal)?;
+        }
+        Ok(response)
+    }
+    .await;
+    result.unwrap_or_else(|problem| crate::api::problem_response(&req, &problem))
 }

@@ -94,6 +94,8 @@ pub enum Problem {
     FileNotFound,
     /// No such version of the file (restore).
     FileVersionNotFound(i64),
+    /// An API upload whose body is not `application/octet-stream`.
+    OctetStreamRequired,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -150,6 +152,7 @@ impl Problem {
                 StatusCode::BAD_REQUEST
             }
             Problem::FileNotFound | Problem::FileVersionNotFound(_) => StatusCode::NOT_FOUND,
+            Problem::OctetStreamRequired => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -218,6 +221,7 @@ impl Problem {
             Problem::FileNameMismatch(_) => "file_name_mismatch",
             Problem::FileNotFound => "file_not_found",
             Problem::FileVersionNotFound(_) => "file_version_not_found",
+            Problem::OctetStreamRequired => "unsupported_media_type",
             Problem::Internal => "internal",
         }
     }
@@ -369,6 +373,7 @@ impl Problem {
             Problem::FileVersionNotFound(id) => {
                 tr.t1("file-error-version-not-found", "version", &id.to_string())
             }
+            Problem::OctetStreamRequired => tr.t("upload-error-octet-stream"),
             Problem::Internal => tr.t("error-internal"),
         }
     }

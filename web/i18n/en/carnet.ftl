@@ -768,3 +768,4 @@ stats-files = { $count ->
    *[other] { $count } files
 }
 stats-file-bytes = Files stored: { $size }
+upload-error-octet-stream = The request body must be the file itself (Content-Type: application/octet-stream).

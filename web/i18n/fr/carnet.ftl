@@ -768,3 +768,4 @@ stats-files = { $count ->
    *[other] { $count } fichiers
 }
 stats-file-bytes = Fichiers stockés : { $size }
+upload-error-octet-stream = Le corps de la requête doit être le fichier lui-même (Content-Type: application/octet-stream).
