@@ -16,6 +16,20 @@ pub(crate) fn check(kind: MediaKind, bytes: &[u8], limits: &MediaLimits) -> Resu
     }
 }
 
+/// Where the picture's container ends, when it is a picture whose structure holds.
+pub(crate) fn picture_end(kind: MediaKind, bytes: &[u8], limits: &MediaLimits) -> Option<usize> {
+    match kind {
+        MediaKind::Jpeg => jpeg_end(bytes).ok(),
+        MediaKind::Png => png_end(bytes).ok(),
+        MediaKind::Gif => gif_end(bytes, limits).ok(),
+        MediaKind::WebP => {
+            let end = to_usize(le32(bytes, 4).ok()?).checked_add(8)?;
+            (end <= bytes.len()).then_some(end)
+        }
+        MediaKind::Pdf | MediaKind::Mp3 | MediaKind::Ogg => None,
+    }
+}
+
 /// Only padding may follow the end: NUL, `0xFF` and ASCII white space.
 fn trailing(bytes: &[u8], end: usize) -> Result<(), MediaError> {
     let rest = bytes.get(end..).unwrap_or_default();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use carnet_media::{
     MediaError, MediaInfo, MediaKind, MediaLimits, THUMB_WIDTHS, inspect, served_original,
-    standard_width, thumbnail,
+    standard_width, thumbnail, without_trailing_data,
 };
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use img_parts::jpeg::{Jpeg, JpegSegment};
@@ -542,4 +542,91 @@ fn png_metadata_removed_orientation_kept() {
     // GIF, PDF and sounds are served as they are.
     let gif = encode(&halves(4, 4), ImageFormat::Gif);
     assert_eq!(served_original(&gif, MediaKind::Gif).unwrap(), gif);
+}
+
+#[test]
+fn trailing_data_can_be_cut_instead() {
+    // A phone's trailer after the picture: refused as is, accepted once cut.
+    let picture = jpeg(16, 16);
+    let mut bytes = picture.clone();
+    bytes.extend_from_slice(b"\0\0\0\0SEFHImage_UTC_Data1700000000000SEFT");
+    assert_eq!(inspect(&bytes, &limits()), Err(MediaError::TrailingData));
+    assert_eq!(without_trailing_data(&bytes), picture.as_slice());
+    assert!(inspect(without_trailing_data(&bytes), &limits()).is_ok());
+    // Each container, and what is left alone.
+    for format in [ImageFormat::Png, ImageFormat::Gif, ImageFormat::WebP] {
+        let picture = encode(&halves(4, 4), format);
+        let mut bytes = picture.clone();
+        bytes.extend_from_slice(b"PK\x03\x04 archive");
+        assert_eq!(
+            without_trailing_data(&bytes),
+            picture.as_slice(),
+            "{format:?}"
+        );
+    }
+    let half = &picture[..picture.len() / 2];
+    assert_eq!(without_trailing_data(half), half);
+    assert_eq!(without_trailing_data(b"texte"), b"texte");
+}
+
+/// Damaged copies of every kind of file: nothing panics, and whatever `inspect`
+/// accepts, `served_original` and `thumbnail` handle, the served file being accepted
+/// again.
+#[test]
+fn mutated_files_never_panic_and_accepted_ones_are_served() {
+    let seeds: Vec<Vec<u8>> = vec![
+        jpeg(24, 16),
+        camera_jpeg(6),
+        png(24, 16),
+        encode(&halves(24, 16), ImageFormat::Gif),
+        encode(&halves(24, 16), ImageFormat::WebP),
+        b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n".to_vec(),
+        mp3(),
+        ogg_page(b"\x01vorbis\0\0\0\0\x02\x44\xac\0\0"),
+    ];
+    let mut state = 0x2545_f491u32;
+    let mut next = move |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state as usize % below.max(1)
+    };
+    let mut accepted = 0;
+    for seed in &seeds {
+        for round in 0..400 {
+            let mut bytes = seed.clone();
+            match round % 3 {
+                0 => {
+                    for _ in 0..1 + next(4) {
+                        let at = next(bytes.len());
+                        bytes[at] = next(256) as u8;
+                    }
+                }
+                1 => bytes.truncate(next(bytes.len()) + 1),
+                _ => {
+                    let at = next(bytes.len());
+                    let junk: Vec<u8> = (0..1 + next(8)).map(|_| next(256) as u8).collect();
+                    bytes.splice(at..at, junk);
+                }
+            }
+            let _ = without_trailing_data(&bytes);
+            let Ok(info) = inspect(&bytes, &limits()) else {
+                continue;
+            };
+            accepted += 1;
+            let served = served_original(&bytes, info.kind)
+                .unwrap_or_else(|e| panic!("{:?} accepted, not served: {e}", info.kind));
+            let again = inspect(&served, &limits())
+                .unwrap_or_else(|e| panic!("{:?} served, refused: {e}", info.kind));
+            assert_eq!((again.width, again.height), (info.width, info.height));
+            if info.kind.is_image() {
+                let thumb = thumbnail(&bytes, info.kind, 10, &limits())
+                    .unwrap_or_else(|e| panic!("{:?} accepted, no thumbnail: {e}", info.kind));
+                assert_eq!(Some(thumb.width), info.width.map(|w| w.min(10)));
+            }
+        }
+    }
+    eprintln!("{accepted} damaged files accepted");
+    // Some damage is harmless (a changed pixel, a byte in a PDF's body).
+    assert!(accepted > 50, "{accepted}");
 }

@@ -537,7 +537,7 @@ fn image_tag(
     let (src, sent) = source_for(info, name, width, original.0);
     let mut candidates: Vec<(String, u32)> = Vec::new();
     for (numerator, denominator) in [(3u32, 2u32), (2, 1)] {
-        let needed = (width * numerator).div_ceil(denominator);
+        let needed = width.saturating_mul(numerator).div_ceil(denominator);
         let (url, wide) = source_for(info, name, needed, original.0);
         if wide > sent && !candidates.iter().any(|(known, _)| known == &url) {
             candidates.push((url, wide));
@@ -556,7 +556,11 @@ fn image_tag(
     let alt = match (&options.alt, options.thumb) {
         (Some(alt), _) => alt.clone(),
         (None, true) if !caption.trim().is_empty() => String::new(),
-        (None, false) => options.caption.clone().unwrap_or_else(|| name.to_owned()),
+        (None, false) => options
+            .caption
+            .as_deref()
+            .map(link_labels)
+            .unwrap_or_else(|| name.to_owned()),
         (None, true) => name.to_owned(),
     };
     format!(
@@ -564,6 +568,29 @@ fn image_tag(
         escape_html(&src),
         escape_html(&alt)
     )
+}
+
+/// A caption as alternative text: `[[target|label]]` becomes its label, `[[target]]` its
+/// target; the rest as typed (escaped by the caller).
+fn link_labels(wikitext: &str) -> String {
+    let mut out = String::new();
+    let mut rest = wikitext;
+    while let Some((before, after)) = rest.split_once("[[") {
+        let Some((inner, tail)) = after.split_once("]]") else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(
+            inner
+                .rsplit('|')
+                .next()
+                .unwrap_or(inner)
+                .trim_start_matches(':'),
+        );
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `wide / shown` as a `srcset` density: `2`, `1.5`, `1.33`.

@@ -541,6 +541,38 @@ fn small_pictures_are_never_enlarged() {
 }
 
 #[test]
+fn frames_and_frameless_pictures() {
+    let wiki = Wiki::with_files();
+    // A frame: a figure at the picture's own size — here the original file itself.
+    let out = html(&wiki, "[[Fichier:Petit plan.png|cadre|Plan]]");
+    assert!(out.contains("<figure class=\"thumb right\">"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "src=\"/media/{SHA}/Petit_plan.png\" width=\"300\" height=\"200\""
+        )),
+        "{out}"
+    );
+    // Frameless: inline, at the thumbnail width, alignment ignored.
+    let out = html(&wiki, "[[File:Marché.jpg|frameless|left]]");
+    assert!(!out.contains("<figure"), "{out}");
+    assert!(out.contains("width=\"250\" height=\"188\""), "{out}");
+    // Inline, a caption with links is the alt text, links as their labels.
+    let out = html(
+        &wiki,
+        "[[Fichier:Marché.jpg|120px|Le [[pont]] et la [[Place|place]]]]",
+    );
+    assert!(out.contains("alt=\"Le pont et la place\""), "{out}");
+    // Inline without options: its own size up to the largest thumbnail.
+    let out = html(&wiki, "[[Fichier:Marché.jpg]]");
+    assert!(
+        out.contains(&format!(
+            "src=\"/media/{SHA}/March%C3%A9.jpg\" width=\"1600\" height=\"1200\""
+        )),
+        "{out}"
+    );
+}
+
+#[test]
 fn documents_and_sounds_are_links() {
     let wiki = Wiki::with_files();
     check(

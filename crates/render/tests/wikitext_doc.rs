@@ -19,7 +19,7 @@
 use std::collections::{HashMap, HashSet};
 
 use carnet_core::{Namespace, Title};
-use carnet_render::{ListOrder, Messages, WikiData, render};
+use carnet_render::{FileInfo, ListOrder, Messages, WikiData, render};
 
 const DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/wikitext.md");
 
@@ -54,6 +54,29 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("Modèle:Boucle", "Encore {{Boucle}}"),
 ];
+
+/// An uploaded file of the example wiki: name, kind, MIME type, size of a picture.
+type ExampleFile = (&'static str, &'static str, &'static str, Option<(u32, u32)>);
+
+/// The uploaded files of the example wiki.
+const FILES: &[ExampleFile] = &[
+    (
+        "Fichier:Marché.jpg",
+        "jpeg",
+        "image/jpeg",
+        Some((1600, 1200)),
+    ),
+    (
+        "Fichier:Plan du quartier.pdf",
+        "pdf",
+        "application/pdf",
+        None,
+    ),
+    ("Fichier:Cloches.ogg", "ogg", "audio/ogg", None),
+];
+
+/// Every example file's content hash (the SHA-256 of `test`).
+const FILE_SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 /// Members of Catégorie:Parcs in creation order, with their rank by last change (1 =
 /// most recent).
@@ -117,6 +140,24 @@ impl WikiData for ExampleWiki {
             .keys()
             .filter(|title| title.namespace() == Namespace::Main)
             .count() as u64
+    }
+
+    fn files(&self, titles: &[Title]) -> HashMap<Title, FileInfo> {
+        FILES
+            .iter()
+            .map(|(name, kind, mime, size)| {
+                let info = FileInfo {
+                    sha256: FILE_SHA.to_owned(),
+                    kind: (*kind).to_owned(),
+                    mime: (*mime).to_owned(),
+                    width: size.map(|s| s.0),
+                    height: size.map(|s| s.1),
+                    is_image: size.is_some(),
+                };
+                (Title::parse(name).unwrap(), info)
+            })
+            .filter(|(title, _)| titles.contains(title))
+            .collect()
     }
 }
 
@@ -409,5 +450,12 @@ fn the_document_describes_the_example_wiki() {
             "docs/wikitext.md does not list the example page « {title} »"
         );
     }
+    for (title, ..) in FILES {
+        assert!(
+            doc.contains(&format!("« {title} »")),
+            "docs/wikitext.md does not list the example file « {title} »"
+        );
+    }
+    assert!(doc.contains(FILE_SHA));
     assert!(doc.contains(&format!("« {PAGE} »")));
 }
