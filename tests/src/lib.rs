@@ -23,6 +23,27 @@ pub struct TestServer {
     store: Store,
     /// Shared by the servers started with [`TestServer::start_sharing`].
     db: Arc<TestDb>,
+    /// Uploaded files: `object_store`'s local filesystem on a temporary folder, shared
+    /// by the servers started with [`TestServer::start_sharing`].
+    blobs: carnet_store::BlobStore,
+    media: Arc<tempfile::TempDir>,
+}
+
+/// An HTTP response read as bytes (served files).
+#[derive(Debug)]
+pub struct BytesReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl BytesReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// An HTTP response, fully read.
@@ -43,6 +64,17 @@ impl TestServer {
         TestServer::start_on(Arc::new(TestDb::new()), max_page_bytes, generous_limits())
     }
 
+    /// Starts a server whose uploads have these limits (a tiny size limit…).
+    pub fn start_with_media(limits: carnet_media::MediaLimits) -> TestServer {
+        TestServer::start_configured(
+            Arc::new(TestDb::new()),
+            Arc::new(tempfile::tempdir().unwrap()),
+            carnet_core_limit(),
+            generous_limits(),
+            limits,
+        )
+    }
+
     /// Starts a server with these rate limits (tests of the limits themselves).
     pub fn start_with_limits(limits: LimitConfig) -> TestServer {
         TestServer::start_on(Arc::new(TestDb::new()), carnet_core_limit(), limits)
@@ -51,19 +83,40 @@ impl TestServer {
     /// Starts a second server on this server's database, as a second Carnet process
     /// would be: its own pool and state, nothing shared but the database.
     pub fn start_sharing(&self) -> TestServer {
-        TestServer::start_on(
+        TestServer::start_configured(
             Arc::clone(&self.db),
+            Arc::clone(&self.media),
             self.store.max_page_bytes(),
             generous_limits(),
+            carnet_media::MediaLimits::default(),
         )
     }
 
     fn start_on(db: Arc<TestDb>, max_page_bytes: usize, limits: LimitConfig) -> TestServer {
+        TestServer::start_configured(
+            db,
+            Arc::new(tempfile::tempdir().unwrap()),
+            max_page_bytes,
+            limits,
+            carnet_media::MediaLimits::default(),
+        )
+    }
+
+    fn start_configured(
+        db: Arc<TestDb>,
+        media: Arc<tempfile::TempDir>,
+        max_page_bytes: usize,
+        limits: LimitConfig,
+        media_limits: carnet_media::MediaLimits,
+    ) -> TestServer {
         let mut config = StoreConfig::new(db.url());
         config.max_page_bytes = max_page_bytes;
         config.pool_size = 12;
         let mut state = AppState::new(Store::open(&config).unwrap()).unwrap();
         state.limits = limits;
+        state.blobs = carnet_store::BlobStore::local(media.path()).unwrap();
+        state.media_limits = media_limits;
+        let blobs = state.blobs.clone();
         let store = state.store.clone();
         if max_page_bytes >= carnet_core_limit() {
             carnet_web::seed_welcome_page(&store).unwrap();
@@ -94,6 +147,72 @@ impl TestServer {
             thread: Some(thread),
             store,
             db,
+            blobs,
+            media,
+        }
+    }
+
+    /// Where the server keeps uploaded files.
+    pub fn blobs(&self) -> &carnet_store::BlobStore {
+        &self.blobs
+    }
+
+    /// Every key of the blob store, sorted.
+    pub fn blob_keys(&self) -> Vec<String> {
+        let blobs = self.blobs.clone();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move { blobs.keys().await.unwrap() })
+        })
+        .join()
+        .unwrap()
+    }
+
+    /// Replaces a stored thumbnail's bytes (to show that the next request serves the
+    /// stored one rather than making it again).
+    pub fn overwrite_thumbnail(&self, sha256: &str, width: u32, bytes: &[u8]) {
+        let blobs = self.blobs.clone();
+        let sha256 = sha256.to_owned();
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                blobs
+                    .put_thumbnail(&sha256, width, bytes.into())
+                    .await
+                    .unwrap()
+            })
+        })
+        .join()
+        .unwrap()
+    }
+
+    /// `GET`, the body read as bytes.
+    pub fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> BytesReply {
+        let mut request = self.agent.get(&self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = request.call().unwrap();
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
+        BytesReply {
+            status,
+            headers,
+            body,
         }
     }
 
@@ -480,6 +599,30 @@ impl Browser<'_> {
         reply
     }
 
+    /// Posts a multipart form: text fields, then files `(field, file name, content
+    /// type, bytes)`.
+    pub fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Reply {
+        let (content_type, body) = multipart_body(fields, files);
+        let cookie = self.cookie_header();
+        let mut headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        headers.push(("Content-Type", content_type.as_str()));
+        if !cookie.is_empty() {
+            headers.push(("Cookie", cookie.as_str()));
+        }
+        let reply = self.server.send_bytes("POST", path, &headers, &body);
+        self.remember(&reply);
+        reply
+    }
+
     /// Opens the edit form of `title_path` and submits `text`, as a person would:
     /// keeps the form's hidden fields (CSRF token, base revision).
     pub fn edit(&mut self, title_path: &str, text: &str, summary: &str) -> Reply {
@@ -503,6 +646,35 @@ impl Browser<'_> {
             ],
         )
     }
+}
+
+/// A `multipart/form-data` body and its content type.
+pub fn multipart_body(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    let boundary = "----carnet-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// The password of the accounts [`TestServer::account`] makes.

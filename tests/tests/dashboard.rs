@@ -311,7 +311,7 @@ fn a_scripted_workshop_adds_up_on_the_page_and_in_the_csv() {
     assert_eq!(figure(&text, "pages-edited"), edited as i64);
     assert_eq!(figure(&text, "bytes-added"), bytes);
     assert_eq!(figure(&text, "photos"), 0);
-    assert!(text.contains("Carnet ne permet pas encore d'importer des fichiers"));
+    assert!(text.contains("images (JPEG, PNG, WebP, GIF) téléversées pendant l'événement"));
     for (name, (edits, created, pages, bytes)) in &model.per_user {
         assert_eq!(
             row(&text, name),

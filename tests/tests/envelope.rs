@@ -336,6 +336,8 @@ enum Kind {
     Form,
     /// A JSON API call: a cookie-carrying request must come from this site.
     Api,
+    /// A multipart form (file uploads): the same token, as a part of the body.
+    Multipart,
 }
 
 struct Route {
@@ -352,6 +354,16 @@ const fn form(name: &'static str, path: &'static str, body: &'static str) -> Rou
     Route {
         name,
         kind: Kind::Form,
+        method: "POST",
+        path,
+        body,
+    }
+}
+
+const fn multipart(name: &'static str, path: &'static str, body: &'static str) -> Route {
+    Route {
+        name,
+        kind: Kind::Multipart,
         method: "POST",
         path,
         body,
@@ -495,6 +507,16 @@ const ROUTES: &[Route] = &[
         "/wiki/Portail:Forg%C3%A9?action=curate",
         "do=appoint&target=Victime&reason=forg%C3%A9",
     ),
+    multipart(
+        "upload a file",
+        "/wiki/Sp%C3%A9cial:T%C3%A9l%C3%A9verser",
+        "target=Vol%C3%A9.gif&licence=cc0-1.0&comment=forg%C3%A9",
+    ),
+    form(
+        "restore an old version of a file",
+        "/wiki/Fichier:Vol%C3%A9.gif?action=restorefile",
+        "oldid=1",
+    ),
     api(
         "save a page (API)",
         "PUT",
@@ -508,6 +530,12 @@ const ROUTES: &[Route] = &[
         r#"{"text": "forgée"}"#,
     ),
     api("render (API)", "POST", "/api/v1/render", r#"{"text": "x"}"#),
+    api(
+        "upload a file (API)",
+        "POST",
+        "/api/v1/files/Vol%C3%A9.gif",
+        "GIF89a",
+    ),
 ];
 
 /// One forged request: its label, extra form fields, cookies and headers.
@@ -523,7 +551,7 @@ const GENUINE: &str = "genuine";
 
 fn attempts(kind: Kind) -> Vec<Attempt> {
     match kind {
-        Kind::Form => vec![
+        Kind::Form | Kind::Multipart => vec![
             Attempt {
                 label: "without a CSRF token",
                 token: None,
@@ -621,8 +649,41 @@ fn every_state_changing_route_refuses_forged_requests() {
                         headers.push(("Content-Type", JSON));
                         fixture.fill(route.body)
                     }
+                    Kind::Multipart => String::new(),
                 };
-                let reply = server.send(route.method, route.path, &headers, &body);
+                let reply = if matches!(route.kind, Kind::Multipart) {
+                    let filled = fixture.fill(route.body);
+                    let decoded: Vec<(String, String)> = filled
+                        .split('&')
+                        .filter_map(|pair| pair.split_once('='))
+                        .map(|(n, v)| (n.to_owned(), percent_decode(v)))
+                        .collect();
+                    let mut fields: Vec<(&str, &str)> = decoded
+                        .iter()
+                        .map(|(n, v)| (n.as_str(), v.as_str()))
+                        .collect();
+                    let token = attempt.token.map(|token| {
+                        if token == GENUINE {
+                            fixture.csrf.as_str()
+                        } else {
+                            token
+                        }
+                    });
+                    if let Some(token) = token {
+                        fields.insert(0, ("csrf_token", token));
+                    }
+                    // A real (tiny) GIF: only the forgery stands in the way.
+                    let gif: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b";
+                    let (content_type, body) = carnet_tests::multipart_body(
+                        &fields,
+                        &[("file", "vol.gif", "image/gif", gif)],
+                    );
+                    let mut headers = headers.clone();
+                    headers.push(("Content-Type", content_type.as_str()));
+                    server.send_bytes(route.method, route.path, &headers, &body)
+                } else {
+                    server.send(route.method, route.path, &headers, &body)
+                };
                 assert_eq!(reply.status, 403, "{what}: {}", reply.body);
                 let text = reply.text();
                 assert!(
@@ -1147,4 +1208,25 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
         }
         assert_ne!(messages[0], messages[1], "{}: not translated", case.name);
     }
+}
+
+/// Decodes `%XX` and `+` of a urlencoded value (the multipart rows are written as
+/// urlencoded pairs).
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 2;
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
 }

@@ -120,6 +120,9 @@ struct ServeArgs {
     /// Whether logged-out people may write (under a temporary identity).
     #[arg(long, env = "CARNET_ANONYMOUS_EDITS", default_value_t = true, action = clap::ArgAction::Set)]
     anonymous_edits: bool,
+    /// The largest uploaded file, in bytes (default 20 MiB).
+    #[arg(long, env = "CARNET_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
+    max_upload_bytes: u64,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -502,6 +505,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(store).map_err(anyhow::Error::msg)?;
     state.policy.anonymous_editing = args.anonymous_edits;
     state.limits = args.limits.config();
+    // Uploaded files, content-addressed under the data folder (docs/ADMIN.md: object
+    // storage for several machines).
+    let media = args.data.join("media");
+    state.blobs = carnet_store::BlobStore::local(&media)
+        .with_context(|| format!("cannot open the media folder {}", media.display()))?;
+    state.media_limits.max_bytes = args.max_upload_bytes;
     let config = WebConfig {
         workers: args.workers,
     };

@@ -17,10 +17,12 @@ pub enum LogAction {
     Curate,
     /// An animateur appointed to a portal, or dismissed.
     PortalAnimateur,
+    /// A file uploaded: a new file, a new version, or an old version restored.
+    Upload,
 }
 
 impl LogAction {
-    pub const ALL: [LogAction; 12] = [
+    pub const ALL: [LogAction; 13] = [
         LogAction::Protect,
         LogAction::Unprotect,
         LogAction::Delete,
@@ -33,6 +35,7 @@ impl LogAction {
         LogAction::Rights,
         LogAction::Curate,
         LogAction::PortalAnimateur,
+        LogAction::Upload,
     ];
 
     /// The code stored in the database and used in `?type=` filters.
@@ -50,6 +53,7 @@ impl LogAction {
             LogAction::Rights => "rights",
             LogAction::Curate => "curate",
             LogAction::PortalAnimateur => "animateur",
+            LogAction::Upload => "upload",
         }
     }
 
@@ -72,6 +76,7 @@ impl LogAction {
             LogAction::Move => "move",
             LogAction::Rights => "rights",
             LogAction::Curate | LogAction::PortalAnimateur => "portal",
+            LogAction::Upload => "upload",
         }
     }
 }

@@ -131,10 +131,13 @@ pub enum Action {
     AppointAnimateurs,
     /// End a page's live session and lock its notes (protect it for administrators).
     LockLive,
+    /// Upload a file, a new version of one, or restore an old version (issue 7): as
+    /// for edits, and the file page's protection applies.
+    Upload,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Read,
         Action::Edit,
         Action::Create,
@@ -152,13 +155,14 @@ impl Action {
         Action::CuratePortal,
         Action::AppointAnimateurs,
         Action::LockLive,
+        Action::Upload,
     ];
 
     /// The least a person must be for this action, protections aside.
     fn needs(self) -> Needs {
         match self {
             Action::Read => Needs::Nothing,
-            Action::Edit | Action::Create => Needs::Writer,
+            Action::Edit | Action::Create | Action::Upload => Needs::Writer,
             Action::Move => Needs::Role(Role::Writer),
             Action::Rollback | Action::CreateEvent | Action::LockLive => {
                 Needs::Role(Role::Animateur)
@@ -180,7 +184,7 @@ impl Action {
     fn changes_text(self) -> bool {
         matches!(
             self,
-            Action::Edit | Action::Create | Action::Move | Action::Rollback
+            Action::Edit | Action::Create | Action::Move | Action::Rollback | Action::Upload
         )
     }
 }
@@ -406,10 +410,11 @@ mod tests {
     /// standing (anonymous, temporary, writer, animateur, administrator).
     #[test]
     fn table_of_rights() {
-        let table: [(Action, [bool; 5]); 17] = [
+        let table: [(Action, [bool; 5]); 18] = [
             (Action::Read, [true, true, true, true, true]),
             (Action::Edit, [true, true, true, true, true]),
             (Action::Create, [true, true, true, true, true]),
+            (Action::Upload, [true, true, true, true, true]),
             (Action::Move, [false, false, true, true, true]),
             (Action::Rollback, [false, false, false, true, true]),
             (Action::CreateEvent, [false, false, false, true, true]),

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::schema::{event_participants, event_windows, pages, revisions, users};
+use crate::schema::{event_participants, event_windows, file_versions, pages, revisions, users};
 use crate::{Store, StoreError};
 
 /// Random bytes of a sign-up link's secret (written as hexadecimal).
@@ -194,8 +194,9 @@ pub struct EventActivity {
     pub participants: Vec<EventParticipant>,
     /// The window's revisions by participants, oldest first (deleted ones left out).
     pub revisions: Vec<EventRevision>,
-    /// Photos (files) uploaded during the window. Carnet has no uploads yet, so no table
-    /// holds them: always 0 until the media issue adds one (count its rows here then).
+    /// Photos uploaded during the window by participants: versions of image files
+    /// (JPEG, PNG, WebP, GIF) in `file_versions`, new files and new versions alike;
+    /// restores of an old version are not new photos and are left out.
     pub uploads: i64,
 }
 
@@ -204,6 +205,8 @@ pub struct EventActivity {
 pub struct ActivityMark {
     /// The newest revision of the whole wiki (a primary key maximum).
     pub latest_revision: Option<i64>,
+    /// The newest file version (a new version of a file makes no revision).
+    pub latest_upload: Option<i64>,
     pub participants: i64,
     /// Set once the event was ended early.
     pub ended: bool,
@@ -324,6 +327,9 @@ impl Store {
         let latest_revision: Option<i64> = revisions::table
             .select(diesel::dsl::max(revisions::id))
             .first(&mut conn)?;
+        let latest_upload: Option<i64> = file_versions::table
+            .select(diesel::dsl::max(file_versions::id))
+            .first(&mut conn)?;
         let participants: i64 = event_participants::table
             .filter(event_participants::event_id.eq(event))
             .count()
@@ -335,6 +341,7 @@ impl Store {
             .optional()?;
         Ok(ActivityMark {
             latest_revision,
+            latest_upload,
             participants,
             ended: matches!(ended, Some(Some(_))),
         })
@@ -422,11 +429,22 @@ impl Store {
                 text_hidden: hidden,
             });
         }
+        let members = event_participants::table
+            .filter(event_participants::event_id.eq(id))
+            .select(event_participants::user_id);
+        let uploads: i64 = file_versions::table
+            .filter(file_versions::uploaded_at.ge(event.window.starts_at.naive_utc()))
+            .filter(file_versions::uploaded_at.lt(event.window.effective_end().naive_utc()))
+            .filter(file_versions::uploader_id.eq_any(members.nullable()))
+            .filter(file_versions::restored_from.is_null())
+            .filter(file_versions::kind.eq_any(["jpeg", "png", "webp", "gif"]))
+            .count()
+            .get_result(&mut conn)?;
         Ok(Some(EventActivity {
             event,
             participants,
             revisions,
-            uploads: 0,
+            uploads,
         }))
     }
 }

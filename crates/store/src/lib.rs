@@ -6,6 +6,7 @@
 //! this crate only reads the inputs and writes the outcome atomically.
 
 mod accounts;
+mod blobs;
 mod categories;
 mod changes;
 mod connection;
@@ -14,6 +15,7 @@ mod import;
 mod limits;
 mod links;
 mod live;
+mod media;
 mod moderation;
 mod pages;
 mod portal;
@@ -31,6 +33,7 @@ use std::time::Duration;
 use carnet_core::{Revision, TextError};
 
 pub use accounts::{Credentials, User};
+pub use blobs::{BlobError, BlobStore, is_sha256};
 pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
@@ -38,6 +41,7 @@ pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevi
 pub use import::{ImportRefusal, ImportedAuthor, ImportedPage, ImportedRevision, PageImported};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use live::{LIVE_CHANNEL, LiveAppended, LiveNews, LiveParticipant, LiveStored};
+pub use media::{CurrentFile, FileList, FileVersion, MediaStatistics, NewFile, UploadOutcome};
 pub use moderation::{
     HideOutcome, LogEntry, LogPage, LogTarget, MoveOutcome, PageProtection, RollbackPlan,
 };

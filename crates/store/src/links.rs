@@ -151,6 +151,15 @@ impl<'c> Lookup<'c> {
         self.run(|conn| crate::portal::members(conn, category, limit, order))
     }
 
+    /// The current version of each of `titles` that is an uploaded file (the renderer's
+    /// `[[Fichier:…]]`).
+    pub fn files(
+        &self,
+        titles: &[Title],
+    ) -> std::collections::HashMap<Title, crate::media::CurrentFile> {
+        self.run(|conn| crate::media::current_files(conn, titles))
+    }
+
     /// Articles in the wiki (main namespace, redirects excluded).
     pub fn page_count(&self) -> u64 {
         let count: i64 = self.run(|conn| {

@@ -162,7 +162,7 @@ impl PageRow {
 
 /// Internal failure of one save attempt: `Retry` rolls the transaction back and tries
 /// again from a fresh read.
-enum AttemptError {
+pub(crate) enum AttemptError {
     Store(StoreError),
     Retry,
 }
@@ -444,7 +444,7 @@ impl Store {
         Err(StoreError::Busy)
     }
 
-    fn attempt_save(
+    pub(crate) fn attempt_save(
         &self,
         conn: &mut AnyConnection,
         edit: &Edit,

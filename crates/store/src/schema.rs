@@ -368,3 +368,30 @@ diesel::joinable!(imported_revisions -> revisions (revision_id));
 diesel::allow_tables_to_appear_in_same_query!(imported_pages, pages);
 diesel::allow_tables_to_appear_in_same_query!(imported_revisions, revisions);
 diesel::allow_tables_to_appear_in_same_query!(imported_revisions, pages);
+// Uploaded files (media.rs): every version of a file, the newest per page current.
+diesel::table! {
+    file_versions (id) {
+        id -> BigInt,
+        page_id -> BigInt,
+        sha256 -> Text,
+        kind -> Text,
+        bytes -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        uploader_id -> Nullable<BigInt>,
+        uploader -> Text,
+        author -> Text,
+        source -> Text,
+        licence -> Text,
+        comment -> Text,
+        uploaded_at -> Timestamp,
+        restored_from -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(file_versions -> pages (page_id));
+diesel::allow_tables_to_appear_in_same_query!(file_versions, pages);
+diesel::allow_tables_to_appear_in_same_query!(file_versions, users);
+diesel::allow_tables_to_appear_in_same_query!(file_versions, file_links);
+diesel::allow_tables_to_appear_in_same_query!(file_versions, render_cache);
+diesel::allow_tables_to_appear_in_same_query!(file_versions, event_participants);

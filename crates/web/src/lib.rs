@@ -17,6 +17,7 @@ mod forms;
 mod i18n;
 mod limits;
 mod live;
+mod media;
 mod moderation;
 mod paths;
 mod portals;
@@ -84,6 +85,11 @@ pub struct AppState {
     pub live: live::LiveHub,
     /// The pages open in edit forms here, watched for the "page changed" notice.
     pub watch: stale::PageWatch,
+    /// Where uploaded files and thumbnails are kept. In memory unless set: `carnet
+    /// serve` points it at `<data>/media` (see docs/ADMIN.md for object storage).
+    pub blobs: carnet_store::BlobStore,
+    /// What uploads may be (size, picture dimensions).
+    pub media_limits: carnet_media::MediaLimits,
 }
 
 impl AppState {
@@ -103,6 +109,8 @@ impl AppState {
             limits: LimitConfig::default(),
             live: live::LiveHub::default(),
             watch: stale::PageWatch::default(),
+            blobs: carnet_store::BlobStore::in_memory(),
+            media_limits: carnet_media::MediaLimits::default(),
         })
     }
 }
@@ -181,8 +189,20 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
         web::get().to(dashboard::csv_report),
     )
     .route("/static/dashboard.js", web::get().to(dashboard::script))
+    // Uploaded files: served from the blob store, never from a folder of the server.
+    .route(
+        "/media/thumb/{sha256}/{width}",
+        web::get().to(media::thumbnail),
+    )
+    .route("/media/{sha256}/{name}", web::get().to(media::original))
     .service(
         web::resource("/wiki/{title:.*}")
+            // Multipart bodies: the upload form (`Spécial:Téléverser`).
+            .route(
+                web::post()
+                    .guard(actix_web::guard::fn_guard(media::is_multipart))
+                    .to(media::upload_post),
+            )
             .route(web::get().to(views::page_get))
             .route(web::head().to(views::page_get))
             .route(web::post().to(views::page_post)),
@@ -197,6 +217,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
                 web::resource("/pages/{title:.*}")
                     .route(web::get().to(api::get_page))
                     .route(web::put().to(api::put_page)),
+            )
+            .service(
+                web::resource("/files/{title:.*}")
+                    .route(web::get().to(media::get_file))
+                    .route(web::post().to(media::post_file)),
             )
             .route("/revisions/{id}", web::get().to(api::get_revision))
             .route("/diff", web::get().to(api::get_diff))

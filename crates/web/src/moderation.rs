@@ -160,6 +160,20 @@ pub fn describe(tr: Tr<'_>, entry: &LogEntry) -> String {
         LogAction::Curate | LogAction::PortalAnimateur => {
             crate::portals::describe_details(tr, entry.action, &target, details)
         }
+        // `version=N;sha256=…[;restored=M]`
+        LogAction::Upload => match details
+            .split(';')
+            .find_map(|part| part.strip_prefix("restored="))
+        {
+            Some(old) => tr.t_with(
+                "log-upload-restore",
+                &[
+                    ("target", target.into()),
+                    ("version", old.to_owned().into()),
+                ],
+            ),
+            None => tr.t1("log-upload", "target", &target),
+        },
     };
     let actor = entry.actor.clone().unwrap_or_else(|| tr.t("log-console"));
     let mut line = format!("{} — {actor} {what}", tr.date(&entry.timestamp));
@@ -706,21 +720,23 @@ pub async fn journal(ctx: &Ctx<'_>, query: &PageQuery) -> Result<HttpResponse, P
     let page = web::block(move || store.log(&filter, None, LOG_PAGE_SIZE, before)).await??;
     let tr = ctx.tr;
     let base = "/wiki/Sp%C3%A9cial:Journal";
-    let mut filters: Vec<LinkView> = ["", "protect", "delete", "block", "move", "rights", "portal"]
-        .iter()
-        .map(|family| LinkView {
-            href: if family.is_empty() {
-                base.to_owned()
-            } else {
-                format!("{base}?type={family}")
-            },
-            label: tr.t(&format!(
-                "log-filter-{}",
-                if family.is_empty() { "all" } else { family }
-            )),
-            missing: false,
-        })
-        .collect();
+    let mut filters: Vec<LinkView> = [
+        "", "protect", "delete", "block", "move", "rights", "portal", "upload",
+    ]
+    .iter()
+    .map(|family| LinkView {
+        href: if family.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?type={family}")
+        },
+        label: tr.t(&format!(
+            "log-filter-{}",
+            if family.is_empty() { "all" } else { family }
+        )),
+        missing: false,
+    })
+    .collect();
     if let Some(older) = page.older {
         let mut href = format!("{base}?before={older}");
         if !family.is_empty() {

@@ -82,6 +82,20 @@ pub enum Problem {
     NotOnPortal,
     /// The portal has as many featured pages (or sections) as it may.
     PortalFull,
+    /// An uploaded file refused for what it is (`carnet_media::inspect`).
+    Media(carnet_media::MediaError),
+    /// An upload without a file.
+    NoFile,
+    /// An upload without a name, and a file without one either.
+    NoFileName,
+    /// The name's extension does not match the content (the extension it should have).
+    FileNameMismatch(&'static str),
+    /// No such file (served originals, thumbnails, a file page's actions).
+    FileNotFound,
+    /// No such version of the file (restore).
+    FileVersionNotFound(i64),
+    /// An API upload whose body is not `application/octet-stream`.
+    OctetStreamRequired,
     /// Details are logged, never shown: they may reveal internals.
     Internal,
 }
@@ -133,6 +147,12 @@ impl Problem {
             Problem::NotAPortal => StatusCode::BAD_REQUEST,
             Problem::NotOnPortal => StatusCode::NOT_FOUND,
             Problem::PortalFull => StatusCode::CONFLICT,
+            Problem::Media(error) => media_status(error),
+            Problem::NoFile | Problem::NoFileName | Problem::FileNameMismatch(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Problem::FileNotFound | Problem::FileVersionNotFound(_) => StatusCode::NOT_FOUND,
+            Problem::OctetStreamRequired => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -195,6 +215,13 @@ impl Problem {
             Problem::NotAPortal => "not_a_portal",
             Problem::NotOnPortal => "not_on_portal",
             Problem::PortalFull => "portal_full",
+            Problem::Media(error) => media_code(error),
+            Problem::NoFile => "no_file",
+            Problem::NoFileName => "no_file_name",
+            Problem::FileNameMismatch(_) => "file_name_mismatch",
+            Problem::FileNotFound => "file_not_found",
+            Problem::FileVersionNotFound(_) => "file_version_not_found",
+            Problem::OctetStreamRequired => "unsupported_media_type",
             Problem::Internal => "internal",
         }
     }
@@ -336,6 +363,17 @@ impl Problem {
             Problem::NotAPortal => tr.t("portal-error-not-a-portal"),
             Problem::NotOnPortal => tr.t("portal-error-not-on-portal"),
             Problem::PortalFull => tr.t("portal-error-full"),
+            Problem::Media(error) => media_message(tr, error),
+            Problem::NoFile => tr.t("upload-error-no-file"),
+            Problem::NoFileName => tr.t("upload-error-no-name"),
+            Problem::FileNameMismatch(extension) => {
+                tr.t1("upload-error-extension", "extension", extension)
+            }
+            Problem::FileNotFound => tr.t("file-error-not-found"),
+            Problem::FileVersionNotFound(id) => {
+                tr.t1("file-error-version-not-found", "version", &id.to_string())
+            }
+            Problem::OctetStreamRequired => tr.t("upload-error-octet-stream"),
             Problem::Internal => tr.t("error-internal"),
         }
     }
@@ -344,6 +382,70 @@ impl Problem {
     pub fn internal(error: impl std::fmt::Display) -> Problem {
         log::error!("internal error: {error}");
         Problem::Internal
+    }
+}
+
+/// A refused file's status: too big 413, not an accepted type 415, damaged 400.
+fn media_status(error: &carnet_media::MediaError) -> StatusCode {
+    use carnet_media::MediaError as E;
+    match error {
+        E::TooLarge { .. } | E::TooManyPixels { .. } | E::DecodeLimit => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
+        E::UnknownType | E::Svg | E::ScriptInside | E::Unsupported | E::NotAnImage => {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        }
+        E::Empty | E::TrailingData | E::Truncated | E::Corrupt => StatusCode::BAD_REQUEST,
+        E::Encode => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn media_code(error: &carnet_media::MediaError) -> &'static str {
+    use carnet_media::MediaError as E;
+    match error {
+        E::Empty => "file_empty",
+        E::TooLarge { .. } => "file_too_large",
+        E::UnknownType => "file_type",
+        E::Svg => "file_svg",
+        E::ScriptInside => "file_script",
+        E::TrailingData => "file_trailing_data",
+        E::Truncated => "file_truncated",
+        E::Corrupt => "file_corrupt",
+        E::TooManyPixels { .. } => "file_too_many_pixels",
+        E::DecodeLimit => "file_decode_limit",
+        E::Unsupported => "file_unsupported",
+        E::NotAnImage => "file_not_image",
+        E::Encode => "internal",
+    }
+}
+
+/// What the uploader reads about a refused file.
+fn media_message(tr: Tr<'_>, error: &carnet_media::MediaError) -> String {
+    use carnet_media::MediaError as E;
+    match error {
+        E::Empty => tr.t("media-error-empty"),
+        E::TooLarge { max, .. } => tr.t1(
+            "media-error-too-large",
+            "limit",
+            &crate::media::human_size(tr, *max),
+        ),
+        E::UnknownType => tr.t("media-error-unknown-type"),
+        E::Svg => tr.t("media-error-svg"),
+        E::ScriptInside => tr.t("media-error-script"),
+        E::TrailingData => tr.t("media-error-trailing-data"),
+        E::Truncated => tr.t("media-error-truncated"),
+        E::Corrupt => tr.t("media-error-corrupt"),
+        E::TooManyPixels { width, height } => tr.t_with(
+            "media-error-too-many-pixels",
+            &[
+                ("width", FluentValue::from(*width)),
+                ("height", FluentValue::from(*height)),
+            ],
+        ),
+        E::DecodeLimit => tr.t("media-error-decode-limit"),
+        E::Unsupported => tr.t("media-error-unsupported"),
+        E::NotAnImage => tr.t("media-error-not-image"),
+        E::Encode => tr.t("error-internal"),
     }
 }
 

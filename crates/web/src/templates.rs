@@ -132,6 +132,8 @@ pub struct PageView<'a> {
     pub category_listing: Option<CategoryListing>,
     /// A portal's curated blocks (`portals.rs`).
     pub portal: Option<crate::portals::PortalPanel>,
+    /// A file page's file: picture, fields, history, pages using it (`media.rs`).
+    pub file: Option<crate::media::FilePanel>,
 }
 
 /// A link to a page, red when the page does not exist.
@@ -197,6 +199,8 @@ pub struct MissingView<'a> {
     pub tabs: Tabs,
     /// When the page was deleted: its log entries (who, when, why).
     pub deletion_log: Vec<String>,
+    /// A missing `Fichier:` page: "Téléverser ce fichier".
+    pub upload_href: Option<String>,
 }
 
 #[derive(Template)]

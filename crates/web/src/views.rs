@@ -370,6 +370,8 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
                 .iter()
                 .map(|entry| crate::moderation::describe(ctx.tr, entry))
                 .collect(),
+            upload_href: (title.namespace() == Namespace::File)
+                .then(|| crate::media::upload_href(Some(&title))),
         };
         return Ok(ctx.html(StatusCode::NOT_FOUND, &view));
     };
@@ -388,9 +390,8 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     };
     let notice = query.notice.as_deref().and_then(|notice| match notice {
         "created" | "saved" | "merged" | "unchanged" | "restored" | "protected" | "undeleted"
-        | "moved" | "rolledback" | "section-added" | "curated" | "locked" => {
-            Some(ctx.tr.t(&format!("notice-{notice}")))
-        }
+        | "moved" | "rolledback" | "section-added" | "curated" | "locked" | "uploaded"
+        | "uploaded-version" | "file-restored" => Some(ctx.tr.t(&format!("notice-{notice}"))),
         _ => None,
     });
     let category_listing = listing.map(|(listing, cycle)| CategoryListing {
@@ -440,6 +441,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     } else {
         None
     };
+    let file = crate::media::panel(ctx, &title).await?;
     let view = PageView {
         tr: ctx.tr,
         chrome: ctx.chrome(title.to_string()),
@@ -461,6 +463,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
             .collect(),
         category_listing,
         portal,
+        file,
     };
     Ok(ctx.html(StatusCode::OK, &view))
 }
@@ -569,6 +572,8 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
             return crate::categories::by_size(ctx, false).await;
         }
         "recherche" | "search" => return crate::search::page(ctx).await,
+        _ if crate::media::is_upload_page(title) => return crate::media::upload_form(ctx).await,
+        _ if crate::media::is_files_page(title) => return crate::media::list(ctx).await,
         _ => {}
     }
     let (heading, help, items) = match kind.as_str() {
@@ -580,7 +585,10 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
         }
         "portails" | "portals" => return crate::portals::index(ctx).await,
         "statistiques" | "statistics" => {
-            let figures = web::block(move || store.statistics()).await??;
+            let (figures, media) = web::block(move || -> Result<_, Problem> {
+                Ok((store.statistics()?, store.media_statistics()?))
+            })
+            .await??;
             let tr = ctx.tr;
             let line = |key: &str, count: i64, href: &str| {
                 (
@@ -603,7 +611,22 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
                 line("stats-revisions", figures.revisions, changes),
                 line("stats-accounts", figures.accounts, changes),
                 line("stats-writers", figures.writers, changes),
+                line("stats-files", media.files, "/wiki/Sp%C3%A9cial:Fichiers"),
             ];
+            let bytes = u64::try_from(media.bytes).unwrap_or(0);
+            let mut items = items;
+            items.push((
+                LinkView {
+                    href: "/wiki/Sp%C3%A9cial:Fichiers".to_owned(),
+                    label: tr.t1(
+                        "stats-file-bytes",
+                        "size",
+                        &crate::media::human_size(tr, bytes),
+                    ),
+                    missing: false,
+                },
+                String::new(),
+            ));
             (tr.t("stats-heading"), Some(tr.t("stats-help")), items)
         }
         "pages liées" | "whatlinkshere" => {
@@ -708,6 +731,7 @@ fn old_revision_view(
         categories: Vec::new(),
         category_listing: None,
         portal: None,
+        file: None,
     };
     ctx.html(StatusCode::OK, &view)
 }
@@ -1002,6 +1026,7 @@ pub async fn page_post(
                 @ ("protect" | "delete" | "undelete" | "move" | "hide" | "rollback" | "lock"),
             ) => crate::moderation::submit(&ctx, title, action, &form).await,
             Some("curate") => crate::portals::submit(&ctx, title, &form).await,
+            Some("restorefile") => crate::media::restore_submit(&ctx, title, &form).await,
             Some(other) => Err(Problem::UnknownAction(other.to_owned())),
             None => Err(Problem::MethodNotAllowed),
         }
@@ -1577,7 +1602,7 @@ pub async fn choose_language(
         .finish()
 }
 
-fn redirect(location: &str) -> HttpResponse {
+pub(crate) fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_owned()))
         .finish()
@@ -1620,6 +1645,7 @@ pub fn read_page_html(state: &AppState, title: &Title, use_cache: bool) -> Resul
             .collect(),
         category_listing: None,
         portal,
+        file: None,
     };
     view.render().map_err(Problem::internal)
 }

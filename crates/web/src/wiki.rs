@@ -2,10 +2,10 @@
 //! read through the store's [`Lookup`], and the renderer is the store's analyzer of
 //! links on every save.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use carnet_core::{PageLinks, Title};
-use carnet_render::{ListOrder, Messages, Rendered, WikiData, render};
+use carnet_render::{FileInfo, ListOrder, Messages, Rendered, WikiData, render};
 use carnet_store::{Analyzer, Lookup, MemberOrder};
 
 use crate::i18n::{I18n, Lang, Tr};
@@ -33,6 +33,28 @@ impl WikiData for LookupData<'_, '_> {
 
     fn page_count(&self) -> u64 {
         self.0.page_count()
+    }
+
+    fn files(&self, titles: &[Title]) -> HashMap<Title, FileInfo> {
+        self.0
+            .files(titles)
+            .into_iter()
+            .filter_map(|(title, file)| {
+                // A kind this version of Carnet does not know is shown as missing.
+                let kind = carnet_media::MediaKind::parse(&file.kind)?;
+                Some((
+                    title,
+                    FileInfo {
+                        sha256: file.sha256,
+                        kind: file.kind,
+                        mime: kind.mime().to_owned(),
+                        width: file.width,
+                        height: file.height,
+                        is_image: kind.is_image(),
+                    },
+                ))
+            })
+            .collect()
     }
 }
 

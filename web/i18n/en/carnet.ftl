@@ -569,7 +569,7 @@ event-figure-pages-edited = Pages edited
 event-figure-edits = Edits
 event-figure-bytes-added = Bytes added
 event-figure-photos = Photos uploaded
-event-photos-note = Carnet cannot upload files yet: no photo can be counted for now.
+event-photos-note = Photos: pictures (JPEG, PNG, WebP, GIF) uploaded during the event by its participants, new versions included.
 event-latest = Latest edits
 event-latest-none = No edit yet.
 event-participants = Per participant
@@ -685,3 +685,87 @@ live-lock-button = End and lock
 live-lock-default-reason = Meeting notes locked at the end of the session
 live-lock-summary = End of the session
 notice-locked = The session has ended: a last version was saved and the page is locked.
+
+## Media (issue 7): the log
+log-filter-upload = Uploads
+log-upload = uploaded “{ $target }”
+log-upload-restore = restored version { $version } of “{ $target }”
+
+## Media (issue 7): upload form, file pages, list, errors
+upload-heading = Upload a file
+upload-help = Pictures (JPEG, PNG, WebP, GIF), PDF documents and sounds (MP3, OGG). The type is recognised from the file's content, not from its name.
+upload-help-limits = Largest size: { $size }. SVG files and files holding HTML or script are refused.
+upload-new-version-of = New version of the file
+upload-target = Name of the file on the wiki
+upload-target-hint = Left empty, the sent file's name is used. It must end with its type's extension (.jpg, .png…).
+upload-description = Description
+upload-author = Author
+upload-source = Source
+upload-source-hint = “Own work”, or the address where the file was found.
+upload-licence = Licence
+upload-comment = Summary
+upload-file = File
+upload-submit = Upload
+upload-error-no-file = No file was sent: choose a file.
+upload-error-no-name = Give the file a name.
+upload-error-extension = The name does not match the content: this file must have the .{ $extension } extension.
+licence-cc-by-sa-4-0 = Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)
+licence-cc-by-4-0 = Creative Commons Attribution 4.0 (CC BY 4.0)
+licence-cc0-1-0 = Creative Commons Zero 1.0 (CC0, public domain dedication)
+licence-public-domain = Public domain
+file-default-description = Uploaded file.
+file-panel-label = File
+file-original = Original file
+file-upload-new-version = Upload a new version
+file-kind = Type
+file-dimensions-label = Dimensions
+file-dimensions = { $width } × { $height } pixels
+file-size = Size
+file-author = Author
+file-source = Source
+file-licence = Licence
+file-unknown = not given
+file-history-heading = File history
+file-history-date = Date
+file-history-picture = Preview
+file-history-uploader = Uploaded by
+file-history-comment = Summary
+file-history-current = current
+file-history-restore = restore
+file-restore-comment = Version { $version } restored
+file-users-heading = Pages that use this file
+file-users-none = No page uses this file.
+file-missing-upload = Upload this file
+file-error-not-found = This file does not exist.
+file-error-version-not-found = Version { $version } of this file does not exist.
+files-heading = Files
+files-name = Name
+files-none = No file has been uploaded yet.
+files-upload-link = Upload a file
+notice-uploaded = The file was uploaded. Thank you!
+notice-uploaded-version = The new version of the file was uploaded.
+notice-file-restored = The old version of the file is the current one again.
+size-bytes = { $count ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}
+size-kib = { $size } KiB
+size-mib = { $size } MiB
+media-error-empty = The file is empty.
+media-error-too-large = The file is too big: { $limit } at most.
+media-error-unknown-type = This file's content is not of an accepted type (JPEG, PNG, WebP, GIF, PDF, MP3, OGG), whatever its name.
+media-error-svg = SVG files (and other XML or HTML documents) are not accepted: export the drawing as PNG.
+media-error-script = The file holds HTML or script: it is refused.
+media-error-trailing-data = The file holds data after its end: it is refused.
+media-error-truncated = The file is incomplete (truncated): send it again.
+media-error-corrupt = The file is damaged and cannot be read.
+media-error-too-many-pixels = The picture is { $width } × { $height } pixels: more than allowed.
+media-error-decode-limit = The picture would need too much memory to read.
+media-error-unsupported = This variant of the format is not supported: save the picture in a common form.
+media-error-not-image = This file is not a picture.
+stats-files = { $count ->
+    [one] { $count } file
+   *[other] { $count } files
+}
+stats-file-bytes = Files stored: { $size }
+upload-error-octet-stream = The request body must be the file itself (Content-Type: application/octet-stream).

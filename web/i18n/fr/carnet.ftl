@@ -569,7 +569,7 @@ event-figure-pages-edited = Pages modifiées
 event-figure-edits = Modifications
 event-figure-bytes-added = Octets ajoutés
 event-figure-photos = Photos importées
-event-photos-note = Carnet ne permet pas encore d'importer des fichiers : aucune photo ne peut être comptée pour l'instant.
+event-photos-note = Photos : images (JPEG, PNG, WebP, GIF) téléversées pendant l'événement par ses participants, nouvelles versions comprises.
 event-latest = Dernières modifications
 event-latest-none = Aucune modification pour l'instant.
 event-participants = Par participant ou participante
@@ -685,3 +685,87 @@ live-lock-button = Terminer et verrouiller
 live-lock-default-reason = Notes de réunion verrouillées en fin de séance
 live-lock-summary = Fin de la séance
 notice-locked = La séance est terminée : une dernière version a été enregistrée et la page est verrouillée.
+
+## Media (issue 7): the log
+log-filter-upload = Téléversements
+log-upload = a téléversé « { $target } »
+log-upload-restore = a rétabli la version { $version } de « { $target } »
+
+## Media (issue 7): upload form, file pages, list, errors
+upload-heading = Téléverser un fichier
+upload-help = Images (JPEG, PNG, WebP, GIF), documents PDF et sons (MP3, OGG). Le type est reconnu d'après le contenu du fichier, pas d'après son nom.
+upload-help-limits = Taille maximale : { $size }. Les fichiers SVG et les fichiers contenant du HTML ou du script sont refusés.
+upload-new-version-of = Nouvelle version du fichier
+upload-target = Nom du fichier sur le wiki
+upload-target-hint = Laissé vide, le nom du fichier envoyé est repris. Il doit finir par l'extension de son type (.jpg, .png…).
+upload-description = Description
+upload-author = Auteur ou autrice
+upload-source = Source
+upload-source-hint = « Travail personnel », ou l'adresse où le fichier a été trouvé.
+upload-licence = Licence
+upload-comment = Résumé
+upload-file = Fichier
+upload-submit = Téléverser
+upload-error-no-file = Aucun fichier n'a été envoyé : choisissez un fichier.
+upload-error-no-name = Donnez un nom au fichier.
+upload-error-extension = Le nom ne correspond pas au contenu : ce fichier doit porter l'extension .{ $extension }.
+licence-cc-by-sa-4-0 = Creative Commons Attribution – Partage dans les mêmes conditions 4.0 (CC BY-SA 4.0)
+licence-cc-by-4-0 = Creative Commons Attribution 4.0 (CC BY 4.0)
+licence-cc0-1-0 = Creative Commons Zéro 1.0 (CC0, don au domaine public)
+licence-public-domain = Domaine public
+file-default-description = Fichier téléversé.
+file-panel-label = Fichier
+file-original = Fichier d'origine
+file-upload-new-version = Téléverser une nouvelle version
+file-kind = Type
+file-dimensions-label = Dimensions
+file-dimensions = { $width } × { $height } pixels
+file-size = Taille
+file-author = Auteur ou autrice
+file-source = Source
+file-licence = Licence
+file-unknown = non indiqué
+file-history-heading = Historique du fichier
+file-history-date = Date
+file-history-picture = Aperçu
+file-history-uploader = Téléversé par
+file-history-comment = Résumé
+file-history-current = actuelle
+file-history-restore = restaurer
+file-restore-comment = Version { $version } restaurée
+file-users-heading = Pages qui utilisent ce fichier
+file-users-none = Aucune page n'utilise ce fichier.
+file-missing-upload = Téléverser ce fichier
+file-error-not-found = Ce fichier n'existe pas.
+file-error-version-not-found = La version { $version } de ce fichier n'existe pas.
+files-heading = Fichiers
+files-name = Nom
+files-none = Aucun fichier n'a encore été téléversé.
+files-upload-link = Téléverser un fichier
+notice-uploaded = Le fichier a été téléversé. Merci !
+notice-uploaded-version = La nouvelle version du fichier a été téléversée.
+notice-file-restored = L'ancienne version du fichier est de nouveau la version actuelle.
+size-bytes = { $count ->
+    [one] { $count } octet
+   *[other] { $count } octets
+}
+size-kib = { $size } Kio
+size-mib = { $size } Mio
+media-error-empty = Le fichier est vide.
+media-error-too-large = Le fichier est trop gros : { $limit } au plus.
+media-error-unknown-type = Le contenu de ce fichier n'est pas d'un type accepté (JPEG, PNG, WebP, GIF, PDF, MP3, OGG), quel que soit son nom.
+media-error-svg = Les fichiers SVG (et autres documents XML ou HTML) ne sont pas acceptés : exportez le dessin en PNG.
+media-error-script = Le fichier contient du HTML ou du script : il est refusé.
+media-error-trailing-data = Le fichier contient des données après sa fin : il est refusé.
+media-error-truncated = Le fichier est incomplet (tronqué) : envoyez-le à nouveau.
+media-error-corrupt = Le fichier est endommagé et ne peut pas être lu.
+media-error-too-many-pixels = L'image fait { $width } × { $height } pixels : c'est plus que permis.
+media-error-decode-limit = L'image demanderait trop de mémoire pour être lue.
+media-error-unsupported = Cette variante du format n'est pas prise en charge : enregistrez l'image sous une forme courante.
+media-error-not-image = Ce fichier n'est pas une image.
+stats-files = { $count ->
+    [one] { $count } fichier
+   *[other] { $count } fichiers
+}
+stats-file-bytes = Fichiers stockés : { $size }
+upload-error-octet-stream = Le corps de la requête doit être le fichier lui-même (Content-Type: application/octet-stream).
