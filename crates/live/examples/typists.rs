@@ -7,7 +7,11 @@
 //!     --url http://127.0.0.1:8080 --page Charge --typists 100 --seconds 60 [--server-pid PID]
 //! ```
 //!
-//! Latency is measured from a keystroke's send to its arrival at every *other* client
+//! Latency is measured from a keystroke's send to its arrival at every *other* observer
+//! (`--observers K`: every client up to 100 typists, 50 above — 400 full replicas
+//! decoding 2,000 updates a second would measure the harness, not the server, on the
+//! 2-core machine that runs both; the other clients only count frames, then fetch the
+//! document with one sync at the end and are checked like the observers)
 //! (each receiver reads the update's clock range per typist: Yjs clocks count
 //! characters, so clock k of a typist is its k-th keystroke). A keystroke counts as
 //! acknowledged when its author sees it echoed (the server echoes only stored updates).
@@ -22,7 +26,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use tungstenite::client::IntoClientRequest;
@@ -31,7 +35,9 @@ use yrs::encoding::read::Cursor;
 use yrs::sync::{Message, MessageReader, SyncMessage};
 use yrs::updates::decoder::{Decode, DecoderV1};
 use yrs::updates::encoder::Encode;
-use yrs::{Doc, GetString, ReadTxn, Text, TextRef, Transact, Update};
+use yrs::{
+    Assoc, Doc, GetString, IndexedSequence, ReadTxn, StickyIndex, Text, TextRef, Transact, Update,
+};
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
@@ -79,6 +85,11 @@ impl Histogram {
     }
 }
 
+/// Above 100 typists, this many clients measure latency by default: 400 full replicas
+/// decoding 2,000 updates a second each would measure the harness, not the server,
+/// on a 2-core machine that runs both.
+const DEFAULT_OBSERVERS: usize = 50;
+
 struct Options {
     url: String,
     page: String,
@@ -87,6 +98,9 @@ struct Options {
     rate: f64,
     server_pid: Option<u32>,
     crash_command: Option<String>,
+    /// How many clients measure latency (decode and apply every frame as it comes);
+    /// the others keep their frames and apply them after the run.
+    observers: usize,
 }
 
 fn options() -> Result<Options, Failure> {
@@ -98,7 +112,9 @@ fn options() -> Result<Options, Failure> {
         rate: 5.0,
         server_pid: None,
         crash_command: None,
+        observers: 0,
     };
+    let mut observers = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -110,18 +126,58 @@ fn options() -> Result<Options, Failure> {
             "--rate" => options.rate = value.parse()?,
             "--server-pid" => options.server_pid = Some(value.parse()?),
             "--crash-command" => options.crash_command = Some(value),
+            "--observers" => observers = Some(value.parse()?),
             other => return Err(format!("unknown option {other}").into()),
         }
     }
+    options.observers = observers
+        .unwrap_or(if options.typists <= 100 {
+            options.typists
+        } else {
+            DEFAULT_OBSERVERS
+        })
+        .min(options.typists);
     Ok(options)
 }
 
 /// What every client shares: when each typist's k-th keystroke was sent.
+///
+/// Lock-free on purpose: 400 receiver threads read it for every frame, and a mutex
+/// there made the harness measure its own contention.
 struct Shared {
-    /// Per typist (by Yjs client id): send instants, indexed by clock.
-    sent: Mutex<HashMap<u64, Vec<Instant>>>,
+    /// Yjs client id → typist index, fixed before anyone types.
+    typist_of: HashMap<u64, usize>,
+    /// Per typist, indexed by clock: nanoseconds since `epoch` at send, plus one
+    /// (0: not sent yet).
+    sent: Vec<Box<[AtomicU64]>>,
+    epoch: Instant,
     stop: AtomicBool,
     reconnects: AtomicU64,
+}
+
+impl Shared {
+    /// Records that `client`'s clocks up to `clock` (exclusive) were sent `at`.
+    fn sent_up_to(&self, index: usize, from: u32, clock: u32, at: Instant) {
+        let Some(slots) = self.sent.get(index) else {
+            return;
+        };
+        let nanos = at.duration_since(self.epoch).as_nanos() as u64 + 1;
+        for k in from..clock {
+            if let Some(slot) = slots.get(k as usize) {
+                slot.store(nanos, Ordering::Release);
+            }
+        }
+    }
+
+    /// When `client`'s clock `k` was sent, if known.
+    fn sent_at(&self, index: usize, k: u32) -> Option<Instant> {
+        let nanos = self
+            .sent
+            .get(index)?
+            .get(k as usize)?
+            .load(Ordering::Acquire);
+        (nanos > 0).then(|| self.epoch + Duration::from_nanos(nanos - 1))
+    }
 }
 
 struct Typist {
@@ -140,6 +196,12 @@ struct Typist {
     synced: bool,
     /// Bytes of text before anyone typed.
     initial_len: usize,
+    /// Just after this typist's last character (found without copying the text).
+    line_end: Option<StickyIndex>,
+    /// Measures latency (applies frames as they come); else only counts them during
+    /// the run and catches up with one sync at the end.
+    observer: bool,
+    frames: u64,
 }
 
 fn ws_url(options: &Options) -> String {
@@ -174,6 +236,54 @@ impl Typist {
         shared: &Shared,
         replies: &mut Vec<Vec<u8>>,
     ) -> Result<(), Failure> {
+        self.frames += 1;
+        // y-sync: message type 0 (sync), then 0 for step 1 — the server asking what it
+        // lacks after a reconnect, which must be answered now.
+        let step1 = frame.starts_with(&[0, 0]);
+        if self.synced && !self.observer && !step1 {
+            return Ok(());
+        }
+        self.apply_frame(frame, shared, replies)
+    }
+
+    /// After the run, a client that did not measure asks the server for everything it
+    /// lacks (sync step 1, as after a reconnect) and applies the answer: its replica is
+    /// then checked like the others'.
+    fn final_sync(
+        &mut self,
+        socket: &mut WebSocket<TcpStream>,
+        shared: &Shared,
+    ) -> Result<(), Failure> {
+        let state = self.doc.transact().state_vector();
+        socket.send(WsMessage::binary(
+            Message::Sync(SyncMessage::SyncStep1(state)).encode_v1(),
+        ))?;
+        socket
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(5)))?;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut replies = Vec::new();
+        while Instant::now() < deadline {
+            let frame = match socket.read() {
+                Ok(WsMessage::Binary(frame)) => frame,
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(_)) => continue,
+                Err(error) => return Err(error.into()),
+            };
+            // y-sync step 2: message type 0, then 1.
+            if frame.starts_with(&[0, 1]) {
+                return self.apply_frame(&frame, shared, &mut replies);
+            }
+        }
+        Err("no answer to the final sync".into())
+    }
+
+    fn apply_frame(
+        &mut self,
+        frame: &[u8],
+        shared: &Shared,
+        replies: &mut Vec<Vec<u8>>,
+    ) -> Result<(), Failure> {
         let now = Instant::now();
         let mut decoder = DecoderV1::new(Cursor::new(frame));
         for message in MessageReader::new(&mut decoder) {
@@ -188,29 +298,29 @@ impl Typist {
                     // Yjs clocks count characters: the clock range a typist's blocks
                     // cover in this update are its keystrokes that arrived now.
                     let insertions = update.insertions(true);
-                    {
-                        let sent = shared.sent.lock().map_err(|_| "poisoned")?;
-                        for (client, ranges) in insertions.iter() {
-                            let Some(clock) = ranges.iter().map(|r| r.end).max() else {
-                                continue;
-                            };
-                            let client = client.get();
-                            if client == self.client_id {
-                                self.acknowledged = self.acknowledged.max(clock);
-                                continue;
+                    for (client, ranges) in insertions.iter() {
+                        let Some(clock) = ranges.iter().map(|r| r.end).max() else {
+                            continue;
+                        };
+                        let client = client.get();
+                        if client == self.client_id {
+                            self.acknowledged = self.acknowledged.max(clock);
+                            continue;
+                        }
+                        let Some(&index) = shared.typist_of.get(&client) else {
+                            continue;
+                        };
+                        let before = self.seen.get(&client).copied().unwrap_or(0);
+                        for k in before..clock {
+                            if !self.observer {
+                                break;
                             }
-                            let Some(times) = sent.get(&client) else {
-                                continue;
-                            };
-                            let before = self.seen.get(&client).copied().unwrap_or(0);
-                            for k in before..clock {
-                                if let Some(at) = times.get(k as usize) {
-                                    self.histogram.record(now.saturating_duration_since(*at));
-                                }
+                            if let Some(at) = shared.sent_at(index, k) {
+                                self.histogram.record(now.saturating_duration_since(at));
                             }
-                            if clock > before {
-                                self.seen.insert(client, clock);
-                            }
+                        }
+                        if clock > before {
+                            self.seen.insert(client, clock);
                         }
                     }
                     self.doc.transact_mut().apply_update(update)?;
@@ -224,18 +334,11 @@ impl Typist {
     /// Types one character at the end of its own line.
     fn keystroke(&mut self, shared: &Shared) -> Result<Vec<u8>, Failure> {
         let ch = char::from(b'a' + (self.typed % 26) as u8);
+        let clock_before = self.clock();
         let update = {
             let mut txn = self.doc.transact_mut();
-            let text = self.text.get_string(&txn);
-            let index = match text.find(&self.marker) {
-                Some(at) => {
-                    let line_end = text
-                        .get(at..)
-                        .and_then(|rest| rest.find('\n'))
-                        .map(|e| at + e)
-                        .unwrap_or(text.len());
-                    line_end as u32
-                }
+            let index = match self.line_end.as_ref().and_then(|end| end.get_offset(&txn)) {
+                Some(offset) => offset.index,
                 None => {
                     // First keystroke: a new line of its own, then the character.
                     let len = self.text.len(&txn);
@@ -245,36 +348,34 @@ impl Typist {
                 }
             };
             self.text.insert(&mut txn, index, &ch.to_string());
+            // Bound to the character just typed: others' lines never move into ours.
+            self.line_end = self.text.sticky_index(&txn, index + 1, Assoc::Before);
             txn.encode_update_v1()
         };
-        let clock_now = self
-            .doc
-            .transact()
-            .state_vector()
-            .get(&yrs::ClientID::new(self.client_id));
-        {
-            let mut sent = shared.sent.lock().map_err(|_| "poisoned")?;
-            let times = sent.entry(self.client_id).or_default();
-            let now = Instant::now();
-            while (times.len() as u32) < clock_now {
-                times.push(now);
-            }
-        }
+        shared.sent_up_to(self.index, clock_before, self.clock(), Instant::now());
         self.typed += 1;
         Ok(Message::Sync(SyncMessage::Update(update)).encode_v1())
+    }
+
+    /// This typist's own Yjs clock: how many characters it inserted.
+    fn clock(&self) -> u32 {
+        self.doc
+            .transact()
+            .state_vector()
+            .get(&yrs::ClientID::new(self.client_id))
     }
 }
 
 fn run_typist(
     index: usize,
+    client_id: u64,
     options: Arc<Options>,
     shared: Arc<Shared>,
     start: Arc<Barrier>,
     typing_for: Duration,
 ) -> Result<Typist, Failure> {
-    let doc = Doc::new();
+    let doc = Doc::with_client_id(client_id);
     let text = doc.get_or_insert_text("text");
-    let client_id = doc.client_id().get();
     let mut typist = Typist {
         index,
         doc,
@@ -287,6 +388,9 @@ fn run_typist(
         marker: format!("[t{index}]"),
         synced: false,
         initial_len: 0,
+        line_end: None,
+        observer: index < options.observers,
+        frames: 0,
     };
     let mut socket = connect(&options, &typist.doc)?;
     // Like an editor, type only once the page's text has arrived (else the first line
@@ -323,6 +427,16 @@ fn run_typist(
             }
             next += period;
         }
+        // Sleep in the read until the next keystroke is due: a fixed short timeout
+        // woke 400 threads hundreds of times a second for nothing.
+        let wait = if typing {
+            next.saturating_duration_since(Instant::now())
+        } else {
+            Duration::from_millis(50)
+        };
+        socket
+            .get_ref()
+            .set_read_timeout(Some(wait.max(Duration::from_micros(500))))?;
         if !typing {
             // Wind down: wait until nothing arrived for a while.
             let quiet = quiet_since.get_or_insert(now);
@@ -350,6 +464,9 @@ fn run_typist(
                 socket = reconnect(&options, &typist, &shared, error)?;
             }
         }
+    }
+    if !typist.observer {
+        typist.final_sync(&mut socket, &shared)?;
     }
     let _ = socket.close(None);
     Ok(typist)
@@ -395,6 +512,22 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time (user + system) a process used so far, in seconds: to tell the server's
+/// share of the machine from the harness's.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let mut stat = String::new();
+    std::fs::File::open(format!("/proc/{pid}/stat"))
+        .ok()?
+        .read_to_string(&mut stat)
+        .ok()?;
+    // Fields after the command name (which may hold spaces) start at the state.
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
 fn stored_text(options: &Options) -> Result<(String, i64), Failure> {
     let url = format!("{}/api/v1/pages/{}", options.url, options.page);
     let body: serde_json::Value = ureq::get(&url).call()?.body_mut().read_json()?;
@@ -419,8 +552,23 @@ fn main() -> Result<(), Failure> {
         .header("Content-Type", "application/json")
         .send(r#"{"text": "Notes de charge", "base_revision": null}"#);
     let rss_before = options.server_pid.and_then(rss_kib);
+    // Client ids fixed up front, so receivers find a typist's send times by index.
+    let client_ids: Vec<u64> = (0..options.typists)
+        .map(|_| Doc::new().client_id().get())
+        .collect();
+    // A typist's clock counts its line (newline and marker, under 16 bytes) and its
+    // keystrokes; a margin for a late last keystroke.
+    let per_typist = 16 + (options.rate * options.seconds as f64 * 1.2) as usize + 64;
     let shared = Arc::new(Shared {
-        sent: Mutex::new(HashMap::new()),
+        typist_of: client_ids
+            .iter()
+            .enumerate()
+            .map(|(index, id)| (*id, index))
+            .collect(),
+        sent: (0..options.typists)
+            .map(|_| (0..per_typist).map(|_| AtomicU64::new(0)).collect())
+            .collect(),
+        epoch: Instant::now(),
         stop: AtomicBool::new(false),
         reconnects: AtomicU64::new(0),
     });
@@ -431,13 +579,18 @@ fn main() -> Result<(), Failure> {
             let options = Arc::clone(&options);
             let shared = Arc::clone(&shared);
             let start = Arc::clone(&start);
+            let client_id = client_ids.get(index).copied().unwrap_or_default();
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
-                .spawn(move || run_typist(index, options, shared, start, typing_for))
+                .spawn(move || run_typist(index, client_id, options, shared, start, typing_for))
         })
         .collect::<Result<_, _>>()?;
     start.wait();
     let began = Instant::now();
+    let server_cpu_before = options
+        .server_pid
+        .and_then(|pid| cpu_seconds(&pid.to_string()));
+    let harness_cpu_before = cpu_seconds("self");
     let mut rss_peak = 0;
     let mut crashed = false;
     while began.elapsed() < typing_for {
@@ -460,6 +613,14 @@ fn main() -> Result<(), Failure> {
             }
         }
     }
+    let server_cpu = options
+        .server_pid
+        .and_then(|pid| cpu_seconds(&pid.to_string()))
+        .zip(server_cpu_before)
+        .map(|(after, before)| after - before);
+    let harness_cpu = cpu_seconds("self")
+        .zip(harness_cpu_before)
+        .map(|(after, before)| after - before);
     let mut typists = Vec::new();
     for handle in handles {
         typists.push(handle.join().map_err(|_| "typist panicked")??);
@@ -470,7 +631,17 @@ fn main() -> Result<(), Failure> {
         histogram.merge(&typist.histogram);
     }
     let typed: u64 = typists.iter().map(|t| u64::from(t.typed)).sum();
-    let acknowledged: u64 = typists.iter().map(|t| u64::from(t.acknowledged)).sum();
+    // Only observers read their own echoes as they come.
+    let acknowledged: u64 = typists
+        .iter()
+        .filter(|t| t.observer)
+        .map(|t| u64::from(t.acknowledged))
+        .sum();
+    let typed_by_observers: u64 = typists
+        .iter()
+        .filter(|t| t.observer)
+        .map(|t| u64::from(t.typed))
+        .sum();
     // Keystroke clocks include each typist's line marker; count typed characters only.
     let texts: Vec<String> = typists
         .iter()
@@ -514,8 +685,20 @@ fn main() -> Result<(), Failure> {
     println!("typists: {}", options.typists);
     println!("seconds: {}", options.seconds);
     println!("keystrokes typed: {typed}");
-    println!("keystrokes acknowledged (echoed): {acknowledged}");
+    println!(
+        "observers' keystrokes acknowledged (echoed, clocks incl. line markers): {acknowledged} \
+         for {typed_by_observers} typed"
+    );
+    println!(
+        "observers (measuring latency): {} of {}",
+        options.observers, options.typists
+    );
     println!("deliveries measured: {}", histogram.count);
+    let frames: u64 = typists.iter().map(|t| t.frames).sum();
+    println!(
+        "frames received per client per second: {:.1}",
+        frames as f64 / options.typists as f64 / options.seconds as f64
+    );
     println!(
         "latency ms: p50 {:.1} p95 {:.1} p99 {:.1}",
         histogram.quantile_ms(0.50),
@@ -530,6 +713,18 @@ fn main() -> Result<(), Failure> {
         println!("server RSS KiB: before {before}, peak {rss_peak}, after {after}");
         let per_client = (rss_peak.saturating_sub(before)) as f64 / options.typists as f64;
         println!("server RSS per connected client (peak-before)/N: {per_client:.0} KiB");
+    }
+    if let Some(cpu) = server_cpu {
+        println!(
+            "server CPU while typing: {cpu:.1} s of {} s",
+            options.seconds
+        );
+    }
+    if let Some(cpu) = harness_cpu {
+        println!(
+            "harness CPU while typing: {cpu:.1} s of {} s",
+            options.seconds
+        );
     }
     println!("final text bytes: {}", reference.len());
     if replicas_equal && every_keystroke && stored_equal {

@@ -144,12 +144,17 @@ impl LiveDoc {
     }
 
     /// One broadcast message carrying persisted `updates` (merged when several).
-    pub fn update_message(updates: &[Vec<u8>]) -> Result<Vec<u8>, LiveError> {
-        let merged = match updates {
-            [one] => one.clone(),
-            many => yrs::merge_updates_v1(many).map_err(|e| LiveError::Decode(e.to_string()))?,
-        };
+    pub fn update_message<B: AsRef<[u8]>>(updates: &[B]) -> Result<Vec<u8>, LiveError> {
+        let merged = LiveDoc::merge_updates(updates)?;
         Ok(Message::Sync(SyncMessage::Update(merged)).encode_v1())
+    }
+
+    /// Several updates as one (a single one is returned as it is).
+    pub fn merge_updates<B: AsRef<[u8]>>(updates: &[B]) -> Result<Vec<u8>, LiveError> {
+        match updates {
+            [one] => Ok(one.as_ref().to_vec()),
+            many => yrs::merge_updates_v1(many).map_err(|e| LiveError::Decode(e.to_string())),
+        }
     }
 
     /// Handles one frame (one or more y-websocket messages) from a client. Updates of a

@@ -351,7 +351,7 @@ enum Command {
     Join {
         connection: u64,
         writer: Option<Writer>,
-        out: mpsc::Sender<Bytes>,
+        out: mpsc::Sender<Outgoing>,
     },
     Frame {
         connection: u64,
@@ -372,13 +372,73 @@ enum Command {
     },
 }
 
+/// What a session sends one of its clients.
+#[derive(Clone)]
+enum Outgoing {
+    /// A document update, both raw (to merge with the next ones) and as the message
+    /// sent when it goes alone (encoded once by the session for every client).
+    Update { update: Bytes, message: Bytes },
+    /// Any other message (sync answers, awareness), sent as it is.
+    Message(Bytes),
+}
+
+/// At most this many queued messages go out merged in one frame.
+const MAX_COALESCED: usize = 256;
+
+/// The frames for whatever is queued for one client: consecutive updates merged into
+/// one message, so a client that fell behind (a slow computer, a busy page) catches up
+/// with one frame instead of hundreds, and costs the server one write instead of
+/// hundreds. A client that keeps up gets each update alone, with no added delay.
+fn coalesce(queued: Vec<Outgoing>) -> Vec<Bytes> {
+    let mut frames = Vec::new();
+    let mut run: Vec<Outgoing> = Vec::new();
+    for item in queued {
+        match item {
+            Outgoing::Update { .. } => run.push(item),
+            Outgoing::Message(message) => {
+                flush_updates(&mut run, &mut frames);
+                frames.push(message);
+            }
+        }
+    }
+    flush_updates(&mut run, &mut frames);
+    frames
+}
+
+fn flush_updates(run: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) {
+    let items = std::mem::take(run);
+    if let [Outgoing::Update { message, .. }] = items.as_slice() {
+        frames.push(message.clone());
+        return;
+    }
+    let updates: Vec<Bytes> = items
+        .iter()
+        .filter_map(|item| match item {
+            Outgoing::Update { update, .. } => Some(update.clone()),
+            Outgoing::Message(_) => None,
+        })
+        .collect();
+    if updates.is_empty() {
+        return;
+    }
+    match LiveDoc::update_message(&updates) {
+        Ok(message) => frames.push(Bytes::from(message)),
+        // Not expected (the session made each of them), but never lose one: send
+        // them one by one.
+        Err(_) => frames.extend(items.into_iter().filter_map(|item| match item {
+            Outgoing::Update { message, .. } => Some(message),
+            Outgoing::Message(_) => None,
+        })),
+    }
+}
+
 /// Pumps one WebSocket: frames in go to the session, messages out come from it.
 async fn run_connection(
     connection: u64,
     mut session: actix_ws::Session,
     stream: actix_ws::MessageStream,
     commands: mpsc::UnboundedSender<Command>,
-    mut outbox: mpsc::Receiver<Bytes>,
+    mut outbox: mpsc::Receiver<Outgoing>,
     max_frame: usize,
 ) {
     let mut stream = stream
@@ -402,8 +462,22 @@ async fn run_connection(
                 Some(Ok(AggregatedMessage::Close(_)) | Err(_)) | None => break,
             },
             outgoing = outbox.recv() => match outgoing {
-                Some(data) => {
-                    if session.binary(data).await.is_err() {
+                Some(first) => {
+                    let mut queued = vec![first];
+                    while queued.len() < MAX_COALESCED {
+                        match outbox.try_recv() {
+                            Ok(more) => queued.push(more),
+                            Err(_) => break,
+                        }
+                    }
+                    let mut failed = false;
+                    for frame in coalesce(queued) {
+                        if session.binary(frame).await.is_err() {
+                            failed = true;
+                            break;
+                        }
+                    }
+                    if failed {
                         break;
                     }
                 }
@@ -418,7 +492,7 @@ async fn run_connection(
 
 /// One connected client, as its session sees it.
 struct Connection {
-    out: mpsc::Sender<Bytes>,
+    out: mpsc::Sender<Outgoing>,
     writer: Option<Writer>,
     /// Awareness client ids it spoke for, cleared when it leaves.
     awareness: HashSet<u64>,
@@ -788,8 +862,7 @@ impl Session {
             return Ok(());
         }
         self.since_snapshot += updates.len();
-        let message = LiveDoc::update_message(&updates)?;
-        self.broadcast(Bytes::from(message));
+        self.broadcast_update(&updates)?;
         Ok(())
     }
 
@@ -820,8 +893,7 @@ impl Session {
         self.own.retain(|id| *id > seen);
         if changed {
             let update = self.doc.update_since(&before)?;
-            let message = LiveDoc::update_message(&[update])?;
-            self.broadcast(Bytes::from(message));
+            self.broadcast_update(&[update])?;
             let now = Instant::now();
             self.clock.edited(now);
             self.last_foreign = Some(now);
@@ -944,7 +1016,7 @@ impl Session {
         let Some(client) = self.connections.get(&connection) else {
             return;
         };
-        if client.out.try_send(message).is_err() {
+        if client.out.try_send(Outgoing::Message(message)).is_err() {
             let forgotten = self.drop_connection(connection);
             if let Some(message) = forgotten {
                 self.broadcast(Bytes::from(message));
@@ -953,10 +1025,26 @@ impl Session {
     }
 
     fn broadcast(&mut self, message: Bytes) {
+        self.broadcast_outgoing(Outgoing::Message(message));
+    }
+
+    /// Sends stored `updates` (merged) to everyone, authors included; each client's
+    /// connection may merge them further with what is already queued for it.
+    fn broadcast_update(&mut self, updates: &[Vec<u8>]) -> Result<(), Failure> {
+        let update = LiveDoc::merge_updates(updates)?;
+        let message = LiveDoc::update_message(std::slice::from_ref(&update))?;
+        self.broadcast_outgoing(Outgoing::Update {
+            update: Bytes::from(update),
+            message: Bytes::from(message),
+        });
+        Ok(())
+    }
+
+    fn broadcast_outgoing(&mut self, outgoing: Outgoing) {
         let slow: Vec<u64> = self
             .connections
             .iter()
-            .filter(|(_, client)| client.out.try_send(message.clone()).is_err())
+            .filter(|(_, client)| client.out.try_send(outgoing.clone()).is_err())
             .map(|(connection, _)| *connection)
             .collect();
         for connection in slow {
@@ -1248,5 +1336,48 @@ mod tests {
         assert_eq!(coalesce_window(400, max), Duration::from_millis(30));
         assert_eq!(coalesce_window(10_000, max), max);
         assert_eq!(coalesce_window(400, COALESCE_MAX), Duration::ZERO);
+    }
+
+    fn update(doc: &mut LiveDoc, text: &str) -> Outgoing {
+        let update = doc.replace_text(text).unwrap();
+        let message = LiveDoc::update_message(std::slice::from_ref(&update)).unwrap();
+        Outgoing::Update {
+            update: Bytes::from(update),
+            message: Bytes::from(message),
+        }
+    }
+
+    #[test]
+    fn queued_updates_go_out_merged_in_order_around_other_messages() {
+        let mut server = LiveDoc::new("a");
+        let base = server.snapshot();
+        let queued = vec![
+            update(&mut server, "ab"),
+            update(&mut server, "abc"),
+            Outgoing::Message(Bytes::from_static(b"awareness")),
+            update(&mut server, "abcd"),
+        ];
+        let frames = coalesce(queued);
+        assert_eq!(
+            frames.len(),
+            3,
+            "two updates merged, the message, the last update"
+        );
+        assert_eq!(frames[1], Bytes::from_static(b"awareness"));
+        let mut client = LiveDoc::load(&base, []).unwrap();
+        client.receive(&frames[0], true).unwrap();
+        assert_eq!(client.text(), "abc");
+        client.receive(&frames[2], true).unwrap();
+        assert_eq!(client.text(), "abcd");
+    }
+
+    #[test]
+    fn an_update_alone_goes_out_as_the_session_encoded_it() {
+        let mut server = LiveDoc::new("a");
+        let alone = update(&mut server, "ab");
+        let Outgoing::Update { message, .. } = alone.clone() else {
+            unreachable!()
+        };
+        assert_eq!(coalesce(vec![alone]), vec![message]);
     }
 }
