@@ -856,15 +856,7 @@ pub async fn panel(ctx: &Ctx<'_>, title: &Title) -> Result<Option<FilePanel>, Pr
     if title.namespace() != Namespace::File {
         return Ok(None);
     }
-    let store = ctx.state.store.clone();
-    let page_title = title.clone();
-    let (versions, users) = web::block(move || -> Result<_, Problem> {
-        Ok((
-            store.file_versions(&page_title)?,
-            store.file_users(&page_title, USERS_LIMIT)?,
-        ))
-    })
-    .await??;
+    let (versions, users) = versions_and_users(ctx.state, title).await?;
     let Some(current) = versions.first() else {
         return Ok(None);
     };
@@ -1150,19 +1142,28 @@ fn api_title(req: &HttpRequest) -> Result<Title, Problem> {
     file_title(&decoded).ok_or(Problem::FileNotFound)
 }
 
+/// A file's versions (newest first) and the first pages that use it: what both the
+/// file page and the JSON API show.
+async fn versions_and_users(
+    state: &AppState,
+    title: &Title,
+) -> Result<(Vec<carnet_store::FileVersion>, Vec<Title>), Problem> {
+    let store = state.store.clone();
+    let title = title.clone();
+    web::block(move || -> Result<_, Problem> {
+        Ok((
+            store.file_versions(&title)?,
+            store.file_users(&title, USERS_LIMIT)?,
+        ))
+    })
+    .await?
+}
+
 /// `GET /api/v1/files/{title}`: a file's versions and the pages using it.
 pub async fn get_file(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let title = api_title(&req)?;
-        let store = state.store.clone();
-        let page_title = title.clone();
-        let (versions, users) = web::block(move || -> Result<_, Problem> {
-            Ok((
-                store.file_versions(&page_title)?,
-                store.file_users(&page_title, USERS_LIMIT)?,
-            ))
-        })
-        .await??;
+        let (versions, users) = versions_and_users(&state, &title).await?;
         if versions.is_empty() {
             return Err(Problem::FileNotFound);
         }
