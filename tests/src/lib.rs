@@ -193,16 +193,7 @@ impl TestServer {
         }
         let mut response = request.call().unwrap();
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    value.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(&response);
         let body = response
             .body_mut()
             .with_config()
@@ -384,19 +375,24 @@ fn carnet_core_limit() -> usize {
     2 * 1024 * 1024
 }
 
+/// A response's headers as (name, value) pairs, values that are not text left empty.
+fn header_pairs<B>(response: &ureq::http::Response<B>) -> Vec<(String, String)> {
+    response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                value.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
 impl From<ureq::http::Response<ureq::Body>> for Reply {
     fn from(mut response: ureq::http::Response<ureq::Body>) -> Reply {
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    value.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(&response);
         let body = response
             .body_mut()
             .with_config()
