@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
 use carnet_core::{Comment, MAX_COMMENT_CHARS, PageText, TextError, Title};
-use carnet_mediawiki::convert::convert;
+use carnet_mediawiki::convert::{Options as ConvertOptions, convert_with};
 use carnet_mediawiki::dump::{Contributor, DumpError, DumpItem, DumpReader, SiteInfo};
 use carnet_mediawiki::titles::{carnet_target, carnet_title, redirect_line, split_redirect};
 use carnet_store::{
@@ -126,6 +126,8 @@ struct Current {
 struct Importer<'a> {
     store: &'a Store,
     site: SiteInfo,
+    /// The converter's options, from the dump's language (French when it names none).
+    convert: ConvertOptions,
     options: ImportOptions,
     report: &'a mut dyn ReportSink,
     summary: ImportSummary,
@@ -151,8 +153,16 @@ pub fn import_dump<R: BufRead>(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportSummary, ImportError> {
     let site = reader.site_info().clone();
+    let convert = if site.language.is_empty() {
+        ConvertOptions::default()
+    } else {
+        ConvertOptions {
+            language: site.language.clone(),
+        }
+    };
     let mut importer = Importer {
         store,
+        convert,
         summary: ImportSummary {
             source: site.source_key().to_owned(),
             ..ImportSummary::default()
@@ -275,7 +285,8 @@ impl Importer<'_> {
             .as_deref()
             .is_none_or(|model| model == "wikitext");
         let text = if wikitext {
-            let (text, unconverted) = carnet_text(site, &raw, current.redirect_header);
+            let (text, unconverted) =
+                carnet_text(site, &self.convert, &raw, current.redirect_header);
             current.last_unconverted = unconverted;
             text
         } else {
@@ -449,11 +460,12 @@ impl Importer<'_> {
 /// through the converter.
 fn carnet_text(
     site: &SiteInfo,
+    convert: &ConvertOptions,
     raw: &str,
     redirect_header: bool,
 ) -> (String, Vec<(String, usize)>) {
     if let Some((target, rest)) = split_redirect(raw, redirect_header) {
-        let conversion = convert(rest);
+        let conversion = convert_with(rest, convert);
         let mut text = redirect_line(&carnet_target(site, &target));
         if !conversion.text.trim().is_empty() {
             text.push('\n');
@@ -461,7 +473,7 @@ fn carnet_text(
         }
         return (text, unconverted(&conversion));
     }
-    let conversion = convert(raw);
+    let conversion = convert_with(raw, convert);
     let rows = unconverted(&conversion);
     (conversion.text, rows)
 }

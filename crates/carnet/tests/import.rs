@@ -419,6 +419,28 @@ fn unknown_namespaces_and_bad_titles_are_reported_not_dropped() {
 }
 
 #[test]
+fn interwiki_links_follow_the_language_of_the_dump() {
+    let db = TestDb::new();
+    let store = store(&db);
+    let fr = dump(&page(1, "Liens", 0, &[(10, "Voir [[w:Bonjour]].")]));
+    import_xml(&store, &fr);
+    let de = dump(&page(2, "Links", 0, &[(20, "Siehe [[w:Hallo]].")]))
+        .replace("xml:lang=\"fr\"", "xml:lang=\"de\"")
+        .replace("quartierwiki", "dorfwiki");
+    import_xml(&store, &de);
+    let liens = text_of(&store, &history(&store, "Liens")[0]);
+    assert!(
+        liens.contains("https://fr.wikipedia.org/wiki/Bonjour"),
+        "{liens}"
+    );
+    let links = text_of(&store, &history(&store, "Links")[0]);
+    assert!(
+        links.contains("https://de.wikipedia.org/wiki/Hallo"),
+        "{links}"
+    );
+}
+
+#[test]
 fn compressed_dumps_import_the_same() {
     let Some(path) = corpus("dewiktionary-Hallo-history.xml") else {
         return;

@@ -34,6 +34,8 @@ pub struct SiteInfo {
     pub base: String,
     /// The export format's version (`version` of `<mediawiki>`), e.g. "0.11".
     pub version: String,
+    /// The wiki's language code (`xml:lang` of `<mediawiki>`), e.g. "fr"; empty when absent.
+    pub language: String,
     /// Namespace numbers and their local names (the main namespace's name is empty).
     pub namespaces: Vec<SiteNamespace>,
 }
@@ -262,6 +264,7 @@ impl<R: BufRead> DumpReader<R> {
             match self.event()? {
                 Ev::Start(name, attributes) if name == "mediawiki" => {
                     self.site.version = attribute(&attributes, "version").unwrap_or_default();
+                    self.site.language = attribute(&attributes, "lang").unwrap_or_default();
                     break;
                 }
                 Ev::Start(name, _) | Ev::Empty(name, _) => {

@@ -134,6 +134,7 @@ fn format_0_11() {
     assert_eq!(site.db_name, "quartierwiki");
     assert_eq!(site.source_key(), "quartierwiki");
     assert_eq!(site.version, "0.11");
+    assert_eq!(site.language, "fr");
     assert_eq!(site.namespace_name(14), Some("Catégorie"));
     assert_eq!(site.namespace_name(0), Some(""));
     assert_eq!(items.len(), 6);
@@ -192,6 +193,7 @@ fn format_0_11() {
 fn format_0_10() {
     let (site, items) = items(V010);
     assert_eq!(site.version, "0.10");
+    assert_eq!(site.language, "en");
     assert_eq!(site.source_key(), "http://en.wikipedia.org/wiki/Main_Page");
     let DumpItem::Page(page) = &items[0] else {
         panic!("{items:?}");
