@@ -105,6 +105,9 @@ const LINK_NUMBER: char = '\u{E002}';
 
 /// `[http://x]` links are numbered like MediaWiki's, in the order of the page.
 fn number_links(text: &str) -> String {
+    if !text.contains(LINK_NUMBER) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut number = 0;
     for c in text.chars() {

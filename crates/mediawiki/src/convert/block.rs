@@ -253,11 +253,12 @@ fn leading_comments<'l>(line: &'l str, ctx: &Ctx) -> (&'l str, String) {
 
 /// `#REDIRECT [[X]]` (any case, French or English) on the first line.
 fn redirect(line: &str) -> Option<String> {
-    let upper = line.trim_start().to_uppercase();
-    let word = ["#REDIRECTION", "#REDIRECT"]
-        .into_iter()
-        .find(|w| upper.starts_with(w))?;
-    let rest = line.trim_start().get(word.len()..)?.trim_start();
+    let line = line.trim_start();
+    let word = ["#REDIRECTION", "#REDIRECT"].into_iter().find(|w| {
+        line.get(..w.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(w))
+    })?;
+    let rest = line.get(word.len()..)?.trim_start();
     let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
     if !rest.starts_with("[[") {
         return None;

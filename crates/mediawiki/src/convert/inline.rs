@@ -77,8 +77,11 @@ const PROTOCOLS: [&str; 19] = [
 ];
 
 fn protocol_len(text: &str) -> Option<usize> {
+    // Every protocol starts with an ASCII letter: most positions are ruled out by one byte.
+    let first = text.as_bytes().first()?.to_ascii_lowercase();
     PROTOCOLS
         .iter()
+        .filter(|p| p.as_bytes().first() == Some(&first))
         .find(|p| {
             text.get(..p.len())
                 .is_some_and(|start| start.eq_ignore_ascii_case(p))
@@ -192,9 +195,9 @@ fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
             internal_link(rest, ctx, mode)
         } else if c == '[' {
             external_link(rest, ctx, mode)
-        } else if protocol_len(rest).is_some()
-            && mode != Mode::Label
+        } else if mode != Mode::Label
             && !previous.is_some_and(|p| p.is_alphanumeric() || p == '_')
+            && protocol_len(rest).is_some()
         {
             free_url(rest, ctx, mode)
         } else if c == '<' {
@@ -217,9 +220,20 @@ fn tokenize(line: &str, ctx: &mut Ctx, mode: Mode) -> Vec<Piece> {
                 previous = Some('>');
             }
             None => {
-                text.push(c);
-                pos += c.len_utf8();
-                previous = Some(c);
+                // The rest of a word can start nothing: links, URLs and magic links need a
+                // non-alphanumeric character before them. Taking it whole saves the checks.
+                let run = if c.is_alphanumeric() {
+                    rest.char_indices()
+                        .skip(1)
+                        .find(|(_, next)| !next.is_alphanumeric())
+                        .map_or(rest.len(), |(at, _)| at)
+                } else {
+                    c.len_utf8()
+                };
+                let taken = rest.get(..run).unwrap_or_default();
+                text.push_str(taken);
+                pos += run;
+                previous = taken.chars().next_back();
             }
         }
     }
@@ -1163,6 +1177,14 @@ pub fn escape_plain(text: &str, mode: Mode) -> String {
         return text.replace('<', "&lt;").replace("[[", "&#91;[");
     }
     let text = short_numeric_entities(text);
+    let special = |c: char| {
+        matches!(c, '\\' | '*' | '`' | '_' | '~' | '<' | '[' | ']')
+            || (c == '|' && mode == Mode::Table)
+    };
+    if !text.contains(special) {
+        // Most text has nothing Markdown would read: no per-character pass.
+        return text.into_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (index, c) in chars.iter().copied().enumerate() {
