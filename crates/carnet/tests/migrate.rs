@@ -63,6 +63,8 @@ fn fill(data: &std::path::Path) {
     let store = carnet_web::AppState::new(Store::open(&StoreConfig::new(&db)).unwrap())
         .unwrap()
         .store;
+    // As `carnet serve` does at start: the search language recorded.
+    store.search_prepare(&mut |_, _| {}).unwrap();
     let camille = store.user_named("Camille").unwrap().unwrap();
     let dominique = store
         .create_user(

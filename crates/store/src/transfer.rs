@@ -181,7 +181,7 @@ struct ColumnRow {
     #[diesel(sql_type = Text)]
     kind: String,
     #[diesel(sql_type = Integer)]
-    notnull: i32,
+    not_null: i32,
     #[diesel(sql_type = Integer)]
     pk: i32,
 }
@@ -229,7 +229,7 @@ fn sqlite_tables(conn: &mut SqliteConnection) -> Result<Vec<Table>, StoreError> 
     let mut tables = Vec::new();
     for TextRow { value: name } in names {
         let columns: Vec<ColumnRow> = diesel::sql_query(
-            "SELECT name, upper(type) AS kind, \"notnull\" AS notnull, pk \
+            "SELECT name, upper(type) AS kind, \"notnull\" AS not_null, pk \
              FROM pragma_table_info(?) ORDER BY cid",
         )
         .bind::<Text, _>(&name)
@@ -241,7 +241,7 @@ fn sqlite_tables(conn: &mut SqliteConnection) -> Result<Vec<Table>, StoreError> 
         .load(conn)?;
         let nullable: BTreeMap<String, bool> = columns
             .iter()
-            .map(|c| (c.name.clone(), c.notnull == 0 && c.pk == 0))
+            .map(|c| (c.name.clone(), c.not_null == 0 && c.pk == 0))
             .collect();
         tables.push(Table {
             references: keys
