@@ -297,7 +297,10 @@ fn postgres_columns(
 /// and revisions' page) is broken at a nullable column, filled in by an update once
 /// every table is in. Self-references (a revision's parent) need no care: rows go in
 /// rowid order, so a parent is always in before its child.
-fn copy_order(tables: &[Table]) -> Result<(Vec<String>, BTreeSet<(String, String)>), String> {
+/// Columns (table, column) filled in after every table is in.
+type Deferred = BTreeSet<(String, String)>;
+
+fn copy_order(tables: &[Table]) -> Result<(Vec<String>, Deferred), String> {
     let names: BTreeSet<String> = tables.iter().map(|t| t.name.clone()).collect();
     let by_name: BTreeMap<&str, &Table> = tables.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut deferred: BTreeSet<(String, String)> = BTreeSet::new();
