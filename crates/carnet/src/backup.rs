@@ -144,6 +144,9 @@ pub fn backup(data: &Path, database_url: Option<&str>, output: &Path) -> anyhow:
         .tempdir_in(&folder)
         .with_context(|| format!("cannot write in {}", folder.display()))?;
     let snapshot = work.path().join(DATABASE_FILE);
+    if backend == Backend::Sqlite && !Path::new(&url).is_file() {
+        bail!("no SQLite database at {url} (give the data folder with --data)");
+    }
     let summary = match backend {
         Backend::Sqlite => {
             carnet_store::sqlite_snapshot(Path::new(&url), &snapshot)
