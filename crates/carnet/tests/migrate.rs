@@ -13,7 +13,7 @@
 //! shared table is then compared row by row, the real server is started on the copy,
 //! the migrated password logs in, and new saves work (ids do not collide: the
 //! sequences were moved). Runs only when `CARNET_TEST_DATABASE_URL` names a PostgreSQL
-//! server (CI's PostgreSQL pass).
+//! server (CI's PostgreSQL pass). A second run is refused; `--replace` copies again.
 
 mod common;
 
@@ -270,6 +270,21 @@ fn a_sqlite_wiki_moves_to_postgresql_whole() {
     assert!(!again.status.success());
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(stderr.contains("already holds a wiki"), "{stderr}");
+    assert_eq!(canonical_rows(&target.store().unwrap()).unwrap(), copy);
+    // --replace empties it in the same transaction (the pages ↔ revisions cycle
+    // included) and copies again: the same rows.
+    let replaced = carnet(
+        &[
+            "migrate-db",
+            "--data",
+            data_arg,
+            "--to",
+            target.url(),
+            "--replace",
+        ],
+        "",
+    );
+    assert!(replaced.status.success(), "{replaced:?}");
     assert_eq!(canonical_rows(&target.store().unwrap()).unwrap(), copy);
 
     // The real server on the copy.
