@@ -295,6 +295,29 @@ fn a_backup_taken_while_saving_restores_a_consistent_wiki() {
         counter_new[..],
         counter_old[counter_old.len() - counter_new.len()..]
     );
+    // Every page in the snapshot is served at its snapshot revision.
+    let mut pages = 0;
+    for row in &restored_rows["pages"] {
+        let field = |name: &str| {
+            row.split(" | ")
+                .find_map(|f| f.strip_prefix(&format!("{name}=")))
+                .unwrap()
+                .to_owned()
+        };
+        let latest = field("latest_revision_id");
+        let prefix = match field("namespace").as_str() {
+            "0" => "",
+            "6" => "Fichier:",
+            other => panic!("namespace {other} in the test wiki"),
+        };
+        let title = common::encode(&format!("{prefix}{}", field("name")).replace(' ', "_"));
+        let (status, body) = get(&new.base, &format!("/api/v1/pages/{title}"));
+        assert_eq!(status, 200, "{title}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["revision"]["id"].to_string(), latest, "{title}");
+        pages += 1;
+    }
+    assert!(pages >= 2 + 1 + 1 + present, "{pages} pages");
     // Every revision in the snapshot is served, with its text.
     for row in &restored_rows["revisions"] {
         let id = row
