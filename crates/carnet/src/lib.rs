@@ -2,5 +2,9 @@
 //! options, so that tests and examples call the same code.
 //!
 //! - [`import`]: `carnet import mediawiki`, a MediaWiki dump into the store.
+//! - [`backup`]: `carnet backup` and `carnet restore` (one archive file).
+//! - [`migrate`]: `carnet migrate-db`, SQLite to PostgreSQL.
 
+pub mod backup;
 pub mod import;
+pub mod migrate;

@@ -44,6 +44,36 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Back up the wiki to one file while it runs: the SQLite database and the uploaded
+    /// files (on PostgreSQL, the files only: see docs/ADMIN.md for pg_dump).
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The backup file to write (e.g. carnet-2026-11-29.tar.zst).
+        file: PathBuf,
+    },
+    /// Restore a backup into a data folder (refused if it holds a wiki, unless --force,
+    /// which moves it aside); pending migrations are applied.
+    Restore {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The backup file written by `carnet backup`.
+        file: PathBuf,
+        /// Move a non-empty data folder aside (to DATA.before-restore-DATE) first.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy the wiki's SQLite database into an empty PostgreSQL database, verified.
+    MigrateDb {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The PostgreSQL database to fill (postgres://…).
+        #[arg(long)]
+        to: String,
+        /// Delete what the target holds first (in the same transaction).
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -192,6 +222,29 @@ fn main() -> anyhow::Result<()> {
                 import_mediawiki(&database, &path, report.as_deref())
             }
         },
+        Command::Backup { database, file } => {
+            carnet::backup::run_backup(&database.data, database.database_url.as_deref(), &file)
+        }
+        Command::Restore {
+            database,
+            file,
+            force,
+        } => carnet::backup::run_restore(
+            &file,
+            &database.data,
+            database.database_url.as_deref(),
+            force,
+        ),
+        Command::MigrateDb {
+            database,
+            to,
+            replace,
+        } => carnet::migrate::run_migrate(
+            &database.data,
+            database.database_url.as_deref(),
+            &to,
+            replace,
+        ),
     }
 }
 

@@ -41,8 +41,10 @@ impl Backend {
     }
 }
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+pub(crate) const SQLITE_MIGRATIONS: EmbeddedMigrations =
+    embed_migrations!("../../migrations/sqlite");
+pub(crate) const POSTGRES_MIGRATIONS: EmbeddedMigrations =
+    embed_migrations!("../../migrations/postgres");
 
 /// A lock id shared by every Carnet process, so that processes starting together on one
 /// PostgreSQL database migrate one at a time.
@@ -76,7 +78,7 @@ impl Manager {
         self.backend
     }
 
-    fn open(&self) -> Result<AnyConnection, ConnectError> {
+    pub(crate) fn open(&self) -> Result<AnyConnection, ConnectError> {
         match self.backend {
             Backend::Postgres => Ok(AnyConnection::Postgresql(PgConnection::establish(
                 &self.target,

@@ -24,6 +24,7 @@ mod search;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
+mod transfer;
 mod watchlist;
 
 use std::sync::atomic::AtomicI64;
@@ -51,6 +52,10 @@ pub use portal::{
 };
 pub use search::{MAX_RESULTS, SearchFilter, SearchHit, SearchResults};
 pub use tokens::ApiToken;
+pub use transfer::{
+    CopyError, CopyReport, DatabaseSummary, TableCount, copy_sqlite_to_postgres, describe,
+    known_migrations, sqlite_snapshot,
+};
 pub use watchlist::WatchSettings;
 
 use connection::{Manager, Pool};

@@ -197,6 +197,133 @@ fn replace_database(url: &str, name: &str) -> String {
     out
 }
 
+/// Every row of every table both backends share, as backend-neutral text, by table:
+/// each row is its columns in name order, `name=value`, values written the same way on
+/// SQLite and PostgreSQL (booleans `t`/`f`, blobs in hex, timestamps to the
+/// microsecond as PostgreSQL keeps them), rows sorted. `carnet migrate-db`'s test
+/// compares a SQLite wiki and its PostgreSQL copy with it, table by table. The word
+/// index (backend-specific) is left out.
+pub fn canonical_rows(store: &Store) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+    use diesel::sql_types::{Nullable, Text};
+
+    #[derive(diesel::QueryableByName)]
+    struct ColumnRow {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+        #[diesel(sql_type = Text)]
+        kind: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = Nullable<Text>)]
+        v: Option<String>,
+    }
+
+    let backend_specific =
+        |t: &str| t == "search_index" || t.starts_with("search_index_") || t == "search_documents";
+    let mut conn = store.conn()?;
+    let columns: Vec<ColumnRow> = match &mut *conn {
+        AnyConnection::Sqlite(conn) => diesel::sql_query(
+            "SELECT m.name AS table_name, p.name AS column_name, upper(p.type) AS kind \
+             FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' \
+             AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+        )
+        .load(conn)?,
+        AnyConnection::Postgresql(conn) => diesel::sql_query(
+            "SELECT c.table_name::text AS table_name, c.column_name::text AS column_name, \
+             upper(c.data_type::text) AS kind FROM information_schema.columns c \
+             JOIN information_schema.tables t ON t.table_name = c.table_name \
+             AND t.table_schema = c.table_schema WHERE c.table_schema = current_schema() \
+             AND t.table_type = 'BASE TABLE' AND c.table_name <> '__diesel_schema_migrations'",
+        )
+        .load(conn)?,
+    };
+    let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for column in columns {
+        if !backend_specific(&column.table_name) {
+            tables
+                .entry(column.table_name)
+                .or_default()
+                .push((column.column_name, column.kind));
+        }
+    }
+    let sqlite = matches!(&*conn, AnyConnection::Sqlite(_));
+    let mut out = BTreeMap::new();
+    for (table, mut columns) in tables {
+        columns.sort();
+        let mut expressions = Vec::new();
+        for (name, kind) in &columns {
+            let c = format!("\"{name}\"");
+            let text = if kind.contains("BOOL") {
+                format!("CASE WHEN {c} IS NULL THEN NULL WHEN {c} THEN 't' ELSE 'f' END")
+            } else if kind.contains("BLOB") {
+                format!("lower(hex({c}))")
+            } else if kind.contains("BYTEA") {
+                format!("encode({c}, 'hex')")
+            } else if sqlite {
+                format!("CAST({c} AS TEXT)")
+            } else {
+                format!("{c}::text")
+            };
+            expressions.push(format!("'{name}=' || coalesce({text}, 'NULL')"));
+        }
+        let glue = if sqlite {
+            " || char(31) || "
+        } else {
+            " || chr(31) || "
+        };
+        let sql = format!("SELECT {} AS v FROM \"{table}\"", expressions.join(glue));
+        let values: Vec<Value> = match &mut *conn {
+            AnyConnection::Sqlite(conn) => diesel::sql_query(sql).load(conn)?,
+            AnyConnection::Postgresql(conn) => diesel::sql_query(sql).load(conn)?,
+        };
+        let timestamps: Vec<bool> = columns
+            .iter()
+            .map(|(_, kind)| kind.contains("TIMESTAMP"))
+            .collect();
+        let mut rows: Vec<String> = values
+            .into_iter()
+            .map(|value| {
+                let row = value.v.unwrap_or_default();
+                row.split('\u{1f}')
+                    .zip(timestamps.iter())
+                    .map(|(field, timestamp)| {
+                        if *timestamp {
+                            canonical_timestamp(field)
+                        } else {
+                            field.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect();
+        rows.sort();
+        out.insert(table, rows);
+    }
+    Ok(out)
+}
+
+/// `name=2026-11-29 10:00:00.123456789` → microseconds, rounded half to even as
+/// PostgreSQL rounds what it is given.
+fn canonical_timestamp(field: &str) -> String {
+    let Some((name, value)) = field.split_once('=') else {
+        return field.to_owned();
+    };
+    let Ok(time) = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f") else {
+        return field.to_owned();
+    };
+    use chrono::Timelike as _;
+    let nanos = i64::from(time.nanosecond());
+    let (micros, rest) = (nanos / 1000, nanos % 1000);
+    let up = rest > 500 || (rest == 500 && micros % 2 == 1);
+    let rounded = time.with_nanosecond(0).unwrap_or(time)
+        + chrono::Duration::microseconds(micros + i64::from(up));
+    format!("{name}={}", rounded.format("%Y-%m-%d %H:%M:%S%.6f"))
+}
+
 /// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
 pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
