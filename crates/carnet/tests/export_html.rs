@@ -659,3 +659,62 @@ fn the_command_exports() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a previous Carnet export"));
 }
+
+/// Figures for the report: `cargo test -p carnet --test export_html measure -- --ignored
+/// --nocapture` (a debug build: a release build is faster).
+#[test]
+#[ignore = "a measurement, not a check"]
+fn measure_export() {
+    let pages: usize = std::env::var("EXPORT_PAGES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
+    let wiki = wiki();
+    let started = std::time::Instant::now();
+    for n in 0..pages {
+        save(
+            &wiki.state.store,
+            &format!("Page numéro {n}"),
+            &format!(
+                "## Section\n\nTexte de la page {n}, voir [[Page numéro {}]] et [[Absente {n}]].\n\n\
+                 {}\n\n[[Catégorie:Parcs]]\n",
+                (n + 1) % pages,
+                if n % 2 == 0 {
+                    "[[Fichier:Pont sur le lac.png|vignette|Le pont]]"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    let written = started.elapsed();
+    let out_parent = tempfile::tempdir().unwrap();
+    let out = out_parent.path().join("copie");
+    let started = std::time::Instant::now();
+    let summary = export_html(&wiki.state, &out, &options(Lang::Fr), &mut |_| {}).unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find(|line| line.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?");
+    println!(
+        "{} pages written in {:.1} s; exported {} pages, {} files, {:.1} MB in {elapsed:.1} s ({:.0} pages/s); {peak}",
+        pages,
+        written.as_secs_f64(),
+        summary.pages,
+        summary.media_files,
+        summary.bytes as f64 / 1e6,
+        summary.pages as f64 / elapsed,
+    );
+    let started = std::time::Instant::now();
+    let again = export_html(&wiki.state, &out, &options(Lang::Fr), &mut |_| {}).unwrap();
+    println!(
+        "re-export (render cache warm): {} pages in {:.1} s",
+        again.pages,
+        started.elapsed().as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    crawl(&out);
+    println!("crawl {:.1} s", started.elapsed().as_secs_f64());
+}

@@ -562,7 +562,11 @@ impl<'a> Exporter<'a> {
                     None
                 };
                 // Copy the files this page shows before its links are rewritten.
-                let mut urls = media_urls(&html);
+                let mut urls = if html.contains(carnet_render::MEDIA_PATH) {
+                    media_urls(&html)
+                } else {
+                    Vec::new()
+                };
                 if let Some(panel) = &panel {
                     if let Some(picture) = &panel.picture {
                         urls.push(picture.src.clone());
