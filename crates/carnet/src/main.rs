@@ -37,6 +37,13 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Export the wiki: `carnet export html DIR`, a static copy to browse offline.
+    Export {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Manage accounts (the first administrator, roles).
     User {
         #[command(flatten)]
@@ -107,6 +114,20 @@ enum ImportCommand {
         /// import-report-DATE.csv in the data folder.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// A static, browsable copy of the current wiki (pages, categories, portals,
+    /// pictures) readable without a server nor JavaScript. DIR must be new, empty or a
+    /// previous export (replaced). See docs/ADMIN.md, "Export HTML".
+    Html {
+        /// The folder to write (index.html is its entry).
+        dir: PathBuf,
+        /// The language of the copy's interface: fr or en.
+        #[arg(long, env = "CARNET_EXPORT_LANGUAGE", default_value = "fr", value_parser = parse_ui_language)]
+        language: carnet_web::Lang,
     },
 }
 
@@ -217,6 +238,9 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args),
         Command::User { database, command } => user(&database, command),
         Command::Search { database, command } => search(&database, command),
+        Command::Export { database, format } => match format {
+            ExportFormat::Html { dir, language } => export_html(&database, &dir, language),
+        },
         Command::Import { database, command } => match command {
             ImportCommand::Mediawiki { path, report } => {
                 import_mediawiki(&database, &path, report.as_deref())
@@ -250,6 +274,57 @@ fn main() -> anyhow::Result<()> {
 
 fn parse_language(code: &str) -> Result<SearchLanguage, String> {
     SearchLanguage::from_code(code).ok_or_else(|| format!("unknown language {code:?}: fr or en"))
+}
+
+fn parse_ui_language(code: &str) -> Result<carnet_web::Lang, String> {
+    carnet_web::Lang::from_code(code).ok_or_else(|| format!("unknown language {code:?}: fr or en"))
+}
+
+/// `carnet export html DIR`: the store and the media folder as `serve` opens them, then
+/// `carnet_web::static_site::export_html` with a progress bar.
+fn export_html(
+    database: &DatabaseArgs,
+    dir: &std::path::Path,
+    language: carnet_web::Lang,
+) -> anyhow::Result<()> {
+    use carnet_web::static_site::{ExportOptions, export_html};
+
+    let url = database_url(&database.data, database.database_url.clone())?;
+    let store = open_store(&url, database.search_language)?;
+    let mut state = AppState::new(store).map_err(anyhow::Error::msg)?;
+    let media = database.data.join("media");
+    state.blobs = carnet_store::BlobStore::local(&media)
+        .with_context(|| format!("cannot open the media folder {}", media.display()))?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "export {bar:40} {pos}/{len} pages ({per_sec}, reste {eta}) {msg}",
+        )
+        .context("progress bar template")?,
+    );
+    let started = std::time::Instant::now();
+    let options = ExportOptions {
+        lang: language,
+        now: chrono::Utc::now(),
+    };
+    let result = export_html(&state, dir, &options, &mut |progress| {
+        bar.set_length(progress.pages_total);
+        bar.set_position(progress.pages_done);
+        bar.set_message(format!("{} fichiers", progress.media_files));
+    });
+    bar.finish_and_clear();
+    let summary = result.with_context(|| format!("cannot export to {}", dir.display()))?;
+    println!(
+        "{} pages (dont {} redirections) et {} fichiers exportés dans {} ({:.1} Mo, {:.1} s) ; ouvrir {}",
+        summary.pages,
+        summary.redirects,
+        summary.media_files,
+        dir.display(),
+        summary.bytes as f64 / 1_048_576.0,
+        started.elapsed().as_secs_f64(),
+        dir.join("index.html").display(),
+    );
+    Ok(())
 }
 
 fn open_store(url: &str, language: SearchLanguage) -> anyhow::Result<Store> {

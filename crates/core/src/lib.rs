@@ -8,6 +8,7 @@ mod account;
 mod category;
 mod diff;
 mod event;
+pub mod export;
 mod ids;
 mod limits;
 mod links;

@@ -694,6 +694,60 @@ fn markdown_to_html(
 }
 
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut builder = allow_list();
+    builder.attribute_filter(media_only);
+    builder
+});
+
+/// A URL rewriter for [`relink`]: the new URL, or `None` to drop it.
+pub type Relinker = std::sync::Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Rendered HTML with every URL passed through `rewrite` — `href`, `src`, `cite`, and
+/// each candidate of an `<img srcset>` — and the result through the same allow-list
+/// again. `None` drops the attribute: an `<a>` without `href` is plain text (a red link
+/// keeps its `class="new"`), an `<img>` without `src` shows nothing. For the static
+/// HTML export, whose links are relative files.
+///
+/// ```
+/// use std::sync::Arc;
+/// let html = carnet_render::text_to_html("[[Absente]] [site](https://example.org/)");
+/// let relinked = carnet_render::relink(&html, Arc::new(|url: &str| {
+///     url.starts_with("https:").then(|| url.to_owned())
+/// }));
+/// assert!(relinked.contains(r#"class="new""#) && !relinked.contains("/wiki/"), "{relinked}");
+/// assert!(relinked.contains(r#"href="https://example.org/""#));
+/// ```
+pub fn relink(html: &str, rewrite: Relinker) -> String {
+    let mut builder = allow_list();
+    builder.attribute_filter(move |element, attribute, value| {
+        let value = media_only(element, attribute, value)?;
+        match attribute {
+            "href" | "src" | "cite" => rewrite(&value).map(std::borrow::Cow::Owned),
+            "srcset" => {
+                let candidates: Vec<String> = value
+                    .split(',')
+                    .filter_map(|candidate| {
+                        let mut parts = candidate.split_whitespace();
+                        let url = rewrite(parts.next()?)?;
+                        let rest: Vec<&str> = parts.collect();
+                        Some(if rest.is_empty() {
+                            url
+                        } else {
+                            format!("{url} {}", rest.join(" "))
+                        })
+                    })
+                    .collect();
+                (!candidates.is_empty()).then(|| std::borrow::Cow::Owned(candidates.join(", ")))
+            }
+            _ => Some(value),
+        }
+    });
+    builder.clean(html).to_string()
+}
+
+/// The allow-list of every rendered page, without its attribute filter (set by the
+/// caller: an ammonia builder takes one).
+fn allow_list() -> Builder<'static> {
     let mut builder = Builder::default();
     builder
         .add_tags(["input", "section", "figure", "figcaption", "nav", "audio"])
@@ -701,7 +755,6 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         // and `<audio src>` may only point at this wiki's files (see `media_only`).
         .add_tag_attributes("img", ["srcset", "loading", "decoding"])
         .add_tag_attributes("audio", ["controls", "preload", "src"])
-        .attribute_filter(media_only)
         // Task lists only: any other input becomes an inert, disabled checkbox.
         .add_tag_attributes("input", ["checked"])
         .set_tag_attribute_value("input", "type", "checkbox")
@@ -731,7 +784,7 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         builder.add_tag_attributes(heading, ["id"]);
     }
     builder
-});
+}
 
 /// The attribute filter of the sanitiser: `<img srcset>` candidates and `<audio src>`
 /// must be this wiki's files (`/media/…`), and the enumerated attributes known values.

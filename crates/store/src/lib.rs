@@ -11,6 +11,7 @@ mod categories;
 mod changes;
 mod connection;
 mod events;
+mod export;
 mod import;
 mod limits;
 mod links;

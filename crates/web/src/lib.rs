@@ -25,6 +25,7 @@ mod problem;
 mod rights;
 mod search;
 mod stale;
+pub mod static_site;
 mod talk;
 mod templates;
 mod tokens;

@@ -857,10 +857,24 @@ pub async fn panel(ctx: &Ctx<'_>, title: &Title) -> Result<Option<FilePanel>, Pr
         return Ok(None);
     }
     let (versions, users) = versions_and_users(ctx.state, title).await?;
-    let Some(current) = versions.first() else {
+    if versions.is_empty() {
         return Ok(None);
-    };
-    let tr = ctx.tr;
+    }
+    let protection = ctx.protection_of(title).await?;
+    let may_upload = ctx.may(Action::Upload, protection.as_ref());
+    Ok(file_panel(ctx.tr, title, &versions, &users, may_upload))
+}
+
+/// The panel from a file's versions (newest first) and the pages using it; `None`
+/// without versions. Also for the static export (`static_site.rs`).
+pub(crate) fn file_panel(
+    tr: Tr<'_>,
+    title: &Title,
+    versions: &[FileVersion],
+    users: &[Title],
+    may_upload: bool,
+) -> Option<FilePanel> {
+    let current = versions.first()?;
     let kind = MediaKind::parse(&current.kind);
     let original_href = carnet_render::media_url(&current.sha256, title.name());
     let picture = match (
@@ -912,8 +926,6 @@ pub async fn panel(ctx: &Ctx<'_>, title: &Title) -> Result<Option<FilePanel>, Pr
     let source_href = (current.source.starts_with("https://")
         || current.source.starts_with("http://"))
     .then(|| current.source.clone());
-    let protection = ctx.protection_of(title).await?;
-    let may_upload = ctx.may(Action::Upload, protection.as_ref());
     let history = versions
         .iter()
         .enumerate()
@@ -932,7 +944,7 @@ pub async fn panel(ctx: &Ctx<'_>, title: &Title) -> Result<Option<FilePanel>, Pr
                 .map(|_| carnet_render::thumb_url(&version.sha256, HISTORY_THUMB_WIDTH)),
         })
         .collect();
-    Ok(Some(FilePanel {
+    Some(FilePanel {
         picture,
         audio_src,
         original_href,
@@ -946,7 +958,7 @@ pub async fn panel(ctx: &Ctx<'_>, title: &Title) -> Result<Option<FilePanel>, Pr
         users: users.iter().map(|t| LinkView::to(t, true)).collect(),
         upload_href: may_upload.then(|| upload_href(Some(title))),
         restore_action: may_upload.then(|| paths::action(title, "restorefile")),
-    }))
+    })
 }
 
 /// `POST /wiki/Fichier:X?action=restorefile` (`version=N`): makes an old version

@@ -269,7 +269,7 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
 }
 
 /// A page as loaded for reading.
-enum Loaded {
+pub(crate) enum Loaded {
     Redirect(Title),
     Page {
         revision: Box<Revision>,
@@ -470,7 +470,7 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
 
 /// Reads a page for display: its redirect, or its HTML (from the render cache, or
 /// rendered and cached now), its categories and, for a category, its members.
-fn load_page(
+pub(crate) fn load_page(
     store: &Store,
     title: &Title,
     follow_redirect: bool,
@@ -736,7 +736,7 @@ fn old_revision_view(
     ctx.html(StatusCode::OK, &view)
 }
 
-fn last_modified(tr: Tr<'_>, revision: &Revision) -> String {
+pub(crate) fn last_modified(tr: Tr<'_>, revision: &Revision) -> String {
     tr.t_with(
         "page-last-modified",
         &[

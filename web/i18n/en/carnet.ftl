@@ -769,3 +769,24 @@ stats-files = { $count ->
 }
 stats-file-bytes = Files stored: { $size }
 upload-error-octet-stream = The request body must be the file itself (Content-Type: application/octet-stream).
+
+## Static HTML export (carnet export html)
+export-home = Main page
+export-all-pages = All pages
+export-nav-label = Navigation of the copy
+export-note = Static copy of { $site } exported on { $date }. Red links lead to pages that did not exist.
+export-redirect = This page redirects to
+export-page-gone = This page was deleted during the export.
+export-page-count = { $count ->
+    [one] { $count } page
+   *[other] { $count } pages
+}
+export-previous = ← Previous pages
+export-next = Next pages →
+export-ns-main = Articles
+export-ns-talk = Talk pages
+export-ns-user = User pages
+export-ns-file = Files
+export-ns-template = Templates
+export-ns-category = Categories
+export-ns-portal = Portals

@@ -769,3 +769,24 @@ stats-files = { $count ->
 }
 stats-file-bytes = Fichiers stockés : { $size }
 upload-error-octet-stream = Le corps de la requête doit être le fichier lui-même (Content-Type: application/octet-stream).
+
+## Export HTML statique (carnet export html)
+export-home = Accueil
+export-all-pages = Toutes les pages
+export-nav-label = Navigation de la copie
+export-note = Copie statique de { $site } exportée le { $date }. Les liens en rouge mènent à des pages qui n'existaient pas.
+export-redirect = Cette page est une redirection vers
+export-page-gone = Cette page a été supprimée pendant l'export.
+export-page-count = { $count ->
+    [one] { $count } page
+   *[other] { $count } pages
+}
+export-previous = ← Pages précédentes
+export-next = Pages suivantes →
+export-ns-main = Articles
+export-ns-talk = Discussions
+export-ns-user = Pages d'utilisateurs
+export-ns-file = Fichiers
+export-ns-template = Modèles
+export-ns-category = Catégories
+export-ns-portal = Portails
