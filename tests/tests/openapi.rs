@@ -531,6 +531,43 @@ fn real_answers_match_their_documented_schemas() {
     }
     assert!(checked >= 14, "{checked} answers checked");
 
+    // The check can fail: a field the document does not describe, a missing required
+    // field, a wrong type or an unknown enumeration value are caught.
+    let page_schema = &doc["paths"]["/api/v1/pages/{title}"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"];
+    let page = server.get("/api/v1/pages/Essai").json();
+    let strict = validator(&doc, page_schema);
+    assert!(strict.is_valid(&page));
+    let mut extra = page.clone();
+    extra["revision"]["colour"] = json!("bleu");
+    assert!(!strict.is_valid(&extra), "an undocumented field passed");
+    let mut missing = page.clone();
+    missing.as_object_mut().unwrap().remove("text");
+    assert!(!strict.is_valid(&missing), "a missing field passed");
+    let mut wrong = page.clone();
+    wrong["revision"]["id"] = json!("12");
+    assert!(!strict.is_valid(&wrong), "a string id passed");
+    let history_schema = &doc["paths"]["/api/v1/pages/{title}/history"]["get"]["responses"]["200"]
+        ["content"]["application/json"]["schema"];
+    let mut history = server.get("/api/v1/pages/Essai/history").json();
+    assert!(validator(&doc, history_schema).is_valid(&history));
+    history["revisions"][0]["colour"] = json!(1);
+    assert!(
+        !validator(&doc, history_schema).is_valid(&history),
+        "allOf left open"
+    );
+    let diff_schema = &doc["paths"]["/api/v1/diff"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    let mut diff = server
+        .get(&format!("/api/v1/diff?to={}", samples.revision))
+        .json();
+    assert!(validator(&doc, diff_schema).is_valid(&diff));
+    diff["hunks"][0]["lines"][0]["kind"] = json!("moved");
+    assert!(
+        !validator(&doc, diff_schema).is_valid(&diff),
+        "an unknown line kind passed"
+    );
+
     // Refusals and the other successes, each against its status's schema.
     let cases: Vec<(&str, &str, Reply)> = vec![
         (
