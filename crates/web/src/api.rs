@@ -79,6 +79,7 @@ pub fn json_error(error: JsonPayloadError, req: &HttpRequest) -> actix_web::Erro
 pub struct RevisionJson {
     id: i64,
     /// The previous revision of the page; `null` for its first.
+    #[schema(required = true)]
     parent: Option<i64>,
     /// An account, a temporary identity (`~2026-42`) or an imported author.
     author: String,
@@ -184,6 +185,7 @@ pub struct HistoryJson {
     title: String,
     revisions: Vec<HistoryEntryJson>,
     /// Pass as `before` for the next, older slice; `null` when this is the end.
+    #[schema(required = true)]
     older: Option<i64>,
 }
 
@@ -213,6 +215,7 @@ pub struct RevisionWithTextJson {
 #[schema(as = Diff)]
 pub struct DiffJson {
     /// `null` when `to` is a page's first revision (compared with nothing).
+    #[schema(required = true)]
     from: Option<DiffSideJson>,
     to: DiffSideJson,
     /// Lines inserted.
@@ -247,8 +250,10 @@ pub struct HunkJson {
 pub struct LineJson {
     kind: LineKindJson,
     /// Its number in the old text (`null` for an inserted line).
+    #[schema(required = true)]
     old_line: Option<usize>,
     /// Its number in the new text (`null` for a deleted line).
+    #[schema(required = true)]
     new_line: Option<usize>,
     text: String,
     /// The line cut into runs of words, `changed` marking those that differ.
@@ -723,6 +728,7 @@ pub struct RenderedJson {
     /// Its table of contents.
     toc: Vec<TocJson>,
     /// The redirect target, when the text is a redirect.
+    #[schema(required = true)]
     redirect: Option<String>,
 }
 

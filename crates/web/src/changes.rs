@@ -398,6 +398,7 @@ pub async fn page(
 pub struct ChangeJson {
     title: String,
     revision: i64,
+    #[schema(required = true)]
     parent: Option<i64>,
     author: String,
     /// RFC 3339, UTC.
@@ -419,6 +420,7 @@ pub struct ChangeJson {
 pub struct ChangesJson {
     changes: Vec<ChangeJson>,
     /// Pass as `before` for older changes.
+    #[schema(required = true)]
     older: Option<i64>,
 }
 

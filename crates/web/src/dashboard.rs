@@ -770,11 +770,13 @@ pub struct EventJson {
     #[schema(format = DateTime)]
     ends_at: String,
     /// When it was ended early, if it was.
+    #[schema(required = true)]
     ended_at: Option<String>,
     /// `upcoming`, `open` or `past`.
     #[schema(value_type = String, example = "open")]
     status: &'static str,
     /// The portal or category the event is about, if any.
+    #[schema(required = true)]
     target: Option<String>,
     figures: FiguresJson,
     participants: Vec<ParticipantJson>,

@@ -1082,13 +1082,15 @@ pub struct VersionJson {
     /// What the content was found to be (`jpeg`, `png`, `webp`, `gif`, `pdf`, `mp3`, `ogg`).
     kind: String,
     /// The type it is served with.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, required = true)]
     mime: Option<&'static str>,
     /// Size in bytes.
     bytes: u64,
     /// Pictures only.
+    #[schema(required = true)]
     width: Option<u32>,
     /// Pictures only.
+    #[schema(required = true)]
     height: Option<u32>,
     /// The account (or temporary identity) that uploaded it.
     uploader: String,
@@ -1104,6 +1106,7 @@ pub struct VersionJson {
     /// Where the original is served (`/media/{sha256}/{name}`).
     url: String,
     /// The version this one restored, if it is a restore.
+    #[schema(required = true)]
     restored_from: Option<i64>,
 }
 
