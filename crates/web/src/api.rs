@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use carnet_core::{Author, Comment, Diff, LineKind, PageText, RevisionId, RevisionMeta, Title};
 use carnet_store::{Edit, HistoryPage, SaveOutcome};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::caller::Caller;
 use crate::i18n::{Lang, Tr};
@@ -19,14 +20,22 @@ const API_PAGES: &str = "/api/v1/pages/";
 const DEFAULT_HISTORY_LIMIT: usize = 50;
 const MAX_HISTORY_LIMIT: usize = 500;
 
-#[derive(Serialize)]
-struct ErrorBody {
+/// Every refusal of the API: a stable code for programs and a message for people, in
+/// the caller's language (`Accept-Language`, or the language cookie; French by default).
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "page_not_found", "message": "Cette page n'existe pas."}}))]
+pub struct ErrorBody {
     error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail {
+/// What went wrong.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable (`page_not_found`, `bad_title`, `conflict`,
+    /// `rate_limited`, `invalid_token`…); test this, not the message.
+    #[schema(value_type = String, example = "page_not_found")]
     code: &'static str,
+    /// Translated, for people; may change between versions.
     message: String,
 }
 
@@ -64,16 +73,25 @@ pub fn json_error(error: JsonPayloadError, req: &HttpRequest) -> actix_web::Erro
     actix_web::error::InternalError::from_response(error, problem_response(req, &problem)).into()
 }
 
-#[derive(Serialize)]
-struct RevisionJson {
+/// A revision's metadata (never its text).
+#[derive(Serialize, ToSchema)]
+#[schema(as = Revision)]
+pub struct RevisionJson {
     id: i64,
+    /// The previous revision of the page; `null` for its first.
+    #[schema(required = true)]
     parent: Option<i64>,
+    /// An account, a temporary identity (`~2026-42`) or an imported author.
     author: String,
     /// RFC 3339, UTC.
+    #[schema(format = DateTime, example = "2026-11-29T09:30:00Z")]
     timestamp: String,
+    /// The edit summary (may be empty).
     comment: String,
     minor: bool,
+    /// The text's size in bytes (UTF-8).
     size: usize,
+    /// SHA-256 of the text, in hex.
     sha256: String,
 }
 
@@ -94,21 +112,29 @@ impl From<&RevisionMeta> for RevisionJson {
     }
 }
 
-#[derive(Serialize)]
-struct PageJson {
+/// A page's current text.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Page)]
+pub struct PageJson {
+    /// The normalised title (`Catégorie:Oiseaux`, spaces not underscores).
     title: String,
     text: String,
     revision: RevisionJson,
 }
 
 /// The body of `PUT /api/v1/pages/{title}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SaveRequest, example = json!({"text": "Bonjour.", "base_revision": 12, "comment": "typo", "minor": true}))]
 pub struct SaveBody {
+    /// The whole new text of the page (wikitext, see docs/wikitext.md).
     text: String,
-    /// The revision the text was based on; `null` (or absent) to create the page.
+    /// The revision the text was based on; `null` (or absent) to create the page. When
+    /// the page moved on since, the changes are merged line by line (`merged: true`) or
+    /// refused with 409 when they overlap.
     #[serde(default)]
     base_revision: Option<i64>,
+    /// The edit summary (500 characters at most).
     #[serde(default)]
     comment: String,
     #[serde(default)]
@@ -117,67 +143,100 @@ pub struct SaveBody {
     /// account or temporary identity.
     #[serde(default)]
     #[allow(dead_code, reason = "accepted and ignored")]
+    #[schema(deprecated)]
     author: Option<String>,
 }
 
-#[derive(Serialize)]
-struct SavedJson {
+/// What a save did.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Saved)]
+pub struct SavedJson {
     title: String,
+    /// The page's current revision after the save (the one sent back when nothing changed).
     revision: RevisionJson,
+    /// Others saved since `base_revision` and their changes were merged with yours.
     merged: bool,
+    /// `false` when the text was the same as the current one: no revision was made.
     changed: bool,
 }
 
-#[derive(Serialize)]
-struct ConflictJson {
+/// A save refused because it overlaps changes saved since its base revision.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Conflict)]
+pub struct ConflictJson {
+    /// `code` is `conflict`.
     error: ErrorDetail,
+    /// The revision to base the next attempt on.
     current_revision: RevisionJson,
+    /// The current text.
     theirs: String,
+    /// The text that was sent.
     mine: String,
+    /// Both, merged, with diff3-style markers around each overlap.
     merged_with_markers: String,
+    /// How many overlaps.
     conflicts: usize,
 }
 
-#[derive(Serialize)]
-struct HistoryJson {
+/// A slice of a page's history, newest first.
+#[derive(Serialize, ToSchema)]
+#[schema(as = History)]
+pub struct HistoryJson {
     title: String,
     revisions: Vec<HistoryEntryJson>,
     /// Pass as `before` for the next, older slice; `null` when this is the end.
+    #[schema(required = true)]
     older: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct HistoryEntryJson {
+/// A revision in a history, with its size change.
+#[derive(Serialize, ToSchema)]
+#[schema(as = HistoryEntry)]
+pub struct HistoryEntryJson {
     #[serde(flatten)]
     revision: RevisionJson,
+    /// Bytes added (positive) or removed (negative) by this revision.
     delta: i64,
 }
 
-#[derive(Serialize)]
-struct RevisionWithTextJson {
+/// One revision with its text.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RevisionWithText)]
+pub struct RevisionWithTextJson {
     title: String,
     text: String,
     revision: RevisionJson,
+    /// It is the page's current revision.
     current: bool,
 }
 
-#[derive(Serialize)]
-struct DiffJson {
+/// The line and word differences between two revisions.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Diff)]
+pub struct DiffJson {
+    /// `null` when `to` is a page's first revision (compared with nothing).
+    #[schema(required = true)]
     from: Option<DiffSideJson>,
     to: DiffSideJson,
+    /// Lines inserted.
     inserted: usize,
+    /// Lines deleted.
     deleted: usize,
     hunks: Vec<HunkJson>,
 }
 
-#[derive(Serialize)]
-struct DiffSideJson {
+/// A revision compared.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DiffSide)]
+pub struct DiffSideJson {
     id: i64,
     title: String,
 }
 
-#[derive(Serialize)]
-struct HunkJson {
+/// A group of changed lines with some context, as in a unified diff.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Hunk)]
+pub struct HunkJson {
     old_start: usize,
     old_lines: usize,
     new_start: usize,
@@ -185,17 +244,36 @@ struct HunkJson {
     lines: Vec<LineJson>,
 }
 
-#[derive(Serialize)]
-struct LineJson {
-    kind: &'static str,
+/// A line of a hunk.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DiffLine)]
+pub struct LineJson {
+    kind: LineKindJson,
+    /// Its number in the old text (`null` for an inserted line).
+    #[schema(required = true)]
     old_line: Option<usize>,
+    /// Its number in the new text (`null` for a deleted line).
+    #[schema(required = true)]
     new_line: Option<usize>,
     text: String,
+    /// The line cut into runs of words, `changed` marking those that differ.
     segments: Vec<SegmentJson>,
 }
 
-#[derive(Serialize)]
-struct SegmentJson {
+/// Whether a line is unchanged, deleted or inserted.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = DiffLineKind)]
+pub enum LineKindJson {
+    Context,
+    Deleted,
+    Inserted,
+}
+
+/// A run of a line's text.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DiffSegment)]
+pub struct SegmentJson {
     text: String,
     changed: bool,
 }
@@ -204,29 +282,44 @@ fn respond(req: &HttpRequest, result: Result<HttpResponse, Problem>) -> HttpResp
     result.unwrap_or_else(|problem| problem_response(req, &problem))
 }
 
-/// `/api/v1/pages/{title}` and `/api/v1/pages/{title}/history`. A page whose title
-/// ends in `/history` is reached by encoding its slash (`%2Fhistory`).
-fn page_route(req: &HttpRequest) -> Result<(Title, bool), Problem> {
+/// The title in `/api/v1/pages/{title}/history`. A page whose title ends in
+/// `/history` is reached by encoding its slash (`%2Fhistory`), which the router does not
+/// decode, so such a URL is the page's own.
+fn history_title(req: &HttpRequest) -> Result<Title, Problem> {
     let path = req.uri().path();
-    match path.strip_suffix("/history") {
-        Some(page_path) => {
-            let raw = page_path.strip_prefix(API_PAGES).unwrap_or_default();
-            let decoded = percent_encoding::percent_decode_str(raw)
-                .decode_utf8()
-                .map_err(|_| Problem::BadParameter("title"))?;
-            Ok((Title::parse(&decoded)?, true))
-        }
-        None => Ok((title_from_path(req, API_PAGES)?, false)),
-    }
+    let page_path = path.strip_suffix("/history").unwrap_or(path);
+    let raw = page_path.strip_prefix(API_PAGES).unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| Problem::BadParameter("title"))?;
+    Ok(Title::parse(&decoded)?)
 }
 
-/// `GET /api/v1/pages/{title}[/history]`.
+/// The `{title}` parameter of the page routes.
+const TITLE_DOC: &str = "A page title, percent-encoded, spaces as `_` or `%20` \
+    (`Accueil`, `Cat%C3%A9gorie:Oiseaux`). A title ending in `/history`, `/live` or \
+    `/changes` has that slash encoded (`Projet%2Fhistory`).";
+
+/// `GET /api/v1/pages/{title}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pages/{title}",
+    tag = "pages",
+    operation_id = "getPage",
+    summary = "Read a page",
+    description = "The current text of a page and its revision's metadata.",
+    params(("title" = String, Path, description = TITLE_DOC)),
+    responses(
+        (status = 200, description = "The page.", body = PageJson),
+        (status = 400, description = "Malformed title (`bad_title`).", body = ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = ErrorBody),
+        (status = 404, description = "No such page, or deleted (`page_not_found`).", body = ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn get_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
-        let (title, wants_history) = page_route(&req)?;
-        if wants_history {
-            return history(&req, &state, title).await;
-        }
+        let title = title_from_path(&req, API_PAGES)?;
         let store = state.store.clone();
         let found = web::block(move || store.page(&title)).await??;
         let (summary, revision) = found.ok_or(Problem::PageNotFound)?;
@@ -235,6 +328,37 @@ pub async fn get_page(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             text: revision.text.into_string(),
             revision: RevisionJson::from(&revision.meta),
         }))
+    }
+    .await;
+    respond(&req, result)
+}
+
+/// `GET /api/v1/pages/{title}/history`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pages/{title}/history",
+    tag = "pages",
+    operation_id = "getHistory",
+    summary = "A page's history",
+    description = "The page's visible revisions, newest first, in slices: pass `older` \
+        as `before` for the next one.",
+    params(
+        ("title" = String, Path, description = TITLE_DOC),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "Revisions per slice (default 50, at most 500)."),
+        ("before" = Option<i64>, Query, description = "Only revisions older than this revision id (the previous slice's `older`)."),
+    ),
+    responses(
+        (status = 200, description = "A slice of the history.", body = HistoryJson),
+        (status = 400, description = "Malformed title, `limit` or `before` (`bad_title`, `bad_parameter`).", body = ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = ErrorBody),
+        (status = 404, description = "No such page (`page_not_found`).", body = ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
+pub async fn get_history(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let title = history_title(&req)?;
+        history(&req, &state, title).await
     }
     .await;
     respond(&req, result)
@@ -290,6 +414,36 @@ async fn history(
 }
 
 /// `PUT /api/v1/pages/{title}`: create or save, merging concurrent edits.
+#[utoipa::path(
+    put,
+    path = "/api/v1/pages/{title}",
+    tag = "pages",
+    operation_id = "putPage",
+    summary = "Create or save a page",
+    description = "Saves a new text on top of `base_revision`. When others saved since, \
+        their changes and yours are merged line by line (`merged: true`); overlapping \
+        changes are refused with 409 and everything needed to resolve them. A save \
+        with the current text makes no revision (`changed: false`). `~~~~` is replaced \
+        by the signer's signature. Edits are signed by the token's or session's account; \
+        a logged-out writer (when the wiki allows it) gets a temporary identity `~2026-N` \
+        and its session cookie in `Set-Cookie`.",
+    params(("title" = String, Path, description = TITLE_DOC)),
+    request_body(content = SaveBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Saved on an existing page (or unchanged).", body = SavedJson),
+        (status = 201, description = "The page was created.", body = SavedJson,
+            headers(("Location" = String, description = "The page in the API."))),
+        (status = 400, description = "Malformed title or JSON, unknown field, NUL in the text, summary too long (`bad_title`, `bad_json`, `bad_text`, `bad_comment`, `bad_base_revision`).", body = ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = ErrorBody),
+        (status = 403, description = "Read-only token (`token_read_only`), cookie or anonymous write from another site (`cross_origin`), special page (`special_page`), writer blocked (`blocked`), page protected (`protected`), logged-out editing off (`account_required`).", body = ErrorBody),
+        (status = 409, description = "The changes overlap others saved since `base_revision`.", body = ConflictJson),
+        (status = 413, description = "Text over the wiki's page size limit (`text_too_large`, `payload_too_large`).", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`unsupported_media_type`).", body = ErrorBody),
+        (status = 429, description = "Too many saves or creations (`rate_limited`).", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn put_page(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -298,10 +452,7 @@ pub async fn put_page(
 ) -> HttpResponse {
     let result = async {
         caller.may_write(&req)?;
-        let (title, wants_history) = page_route(&req)?;
-        if wants_history {
-            return Err(Problem::MethodNotAllowed);
-        }
+        let title = title_from_path(&req, API_PAGES)?;
         if !title.namespace().is_editable() {
             return Err(Problem::SpecialPage);
         }
@@ -399,6 +550,23 @@ pub async fn put_page(
 }
 
 /// `GET /api/v1/revisions/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/revisions/{id}",
+    tag = "pages",
+    operation_id = "getRevision",
+    summary = "Read a revision",
+    description = "Any revision of any page, with its text.",
+    params(("id" = i64, Path, description = "A revision id.")),
+    responses(
+        (status = 200, description = "The revision.", body = RevisionWithTextJson),
+        (status = 400, description = "`id` is not a number (`bad_parameter`).", body = ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = ErrorBody),
+        (status = 403, description = "Its text was hidden by a moderator (`revision_hidden`) or its page deleted (`revision_deleted`).", body = ErrorBody),
+        (status = 404, description = "No such revision (`revision_not_found`).", body = ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn get_revision(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -430,6 +598,26 @@ struct DiffQuery {
 }
 
 /// `GET /api/v1/diff?from=A&to=B` (`from` defaults to the parent of `to`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/diff",
+    tag = "pages",
+    operation_id = "getDiff",
+    summary = "Compare two revisions",
+    description = "Line differences with word-level runs, as the history's diff view shows them.",
+    params(
+        ("to" = i64, Query, description = "The newer revision."),
+        ("from" = Option<i64>, Query, description = "The older revision (any page); default: the parent of `to`."),
+    ),
+    responses(
+        (status = 200, description = "The differences.", body = DiffJson),
+        (status = 400, description = "`to` missing or not a number, `from` not a number, `from` not before `to` (`bad_parameter`).", body = ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = ErrorBody),
+        (status = 403, description = "A revision's text is hidden or its page deleted (`revision_hidden`, `revision_deleted`).", body = ErrorBody),
+        (status = 404, description = "No such revision (`revision_not_found`).", body = ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let query = web::Query::<DiffQuery>::from_query(req.query_string())
@@ -488,9 +676,9 @@ pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
                         .iter()
                         .map(|line| LineJson {
                             kind: match line.kind {
-                                LineKind::Context => "context",
-                                LineKind::Deleted => "deleted",
-                                LineKind::Inserted => "inserted",
+                                LineKind::Context => LineKindJson::Context,
+                                LineKind::Deleted => LineKindJson::Deleted,
+                                LineKind::Inserted => LineKindJson::Inserted,
                             },
                             old_line: line.old_number,
                             new_line: line.new_number,
@@ -514,34 +702,68 @@ pub async fn get_diff(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 }
 
 /// The body of `POST /api/v1/render`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RenderRequest, example = json!({"text": "== Titre ==\n[[Accueil]]", "title": "Brouillon"}))]
 pub struct RenderBody {
+    /// Wikitext.
     text: String,
     /// The page the text belongs to (self links, `{{PAGENAME}}`); default: the main page.
     #[serde(default)]
     title: Option<String>,
 }
 
-#[derive(Serialize)]
-struct RenderedJson {
+/// Text rendered as a page would be.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Rendered)]
+pub struct RenderedJson {
+    /// Sanitised HTML of the page body.
     html: String,
+    /// The categories the text files the page in (titles).
     categories: Vec<String>,
+    /// The pages it links to (titles).
     links: Vec<String>,
+    /// The templates it transcludes (titles).
     templates: Vec<String>,
+    /// Its table of contents.
     toc: Vec<TocJson>,
+    /// The redirect target, when the text is a redirect.
+    #[schema(required = true)]
     redirect: Option<String>,
 }
 
-#[derive(Serialize)]
-struct TocJson {
+/// A heading of the table of contents.
+#[derive(Serialize, ToSchema)]
+#[schema(as = TocEntry)]
+pub struct TocJson {
     level: u8,
+    /// Its number (`2.1`).
     number: String,
     text: String,
+    /// The heading's id in `html`.
     anchor: String,
 }
 
 /// `POST /api/v1/render`: renders text as a page would be, for previews. Saves nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/render",
+    tag = "pages",
+    operation_id = "render",
+    summary = "Render wikitext",
+    description = "Renders text as a page would be (links, templates, categories), for \
+        previews. Saves nothing. A write: read-only tokens and other sites are refused.",
+    request_body(content = RenderBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The rendering.", body = RenderedJson),
+        (status = 400, description = "Malformed JSON or title (`bad_json`, `bad_title`).", body = ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = ErrorBody),
+        (status = 403, description = "Read-only token (`token_read_only`) or another site (`cross_origin`).", body = ErrorBody),
+        (status = 413, description = "Text over the page size limit (`text_too_large`, `payload_too_large`).", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json` (`unsupported_media_type`).", body = ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn render_text(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -392,28 +392,66 @@ pub async fn page(
     Ok(ctx.html_response(StatusCode::OK, &view))
 }
 
-#[derive(Serialize)]
-struct ChangeJson {
+/// A revision in the recent changes.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Change)]
+pub struct ChangeJson {
     title: String,
     revision: i64,
+    #[schema(required = true)]
     parent: Option<i64>,
     author: String,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     timestamp: String,
     comment: String,
     minor: bool,
+    /// The text's size in bytes after the change.
     size: i64,
+    /// Bytes added or removed.
     delta: i64,
+    /// The revision created the page.
     created: bool,
 }
 
-#[derive(Serialize)]
-struct ChangesJson {
+/// Recent changes, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Changes)]
+pub struct ChangesJson {
     changes: Vec<ChangeJson>,
     /// Pass as `before` for older changes.
+    #[schema(required = true)]
     older: Option<i64>,
 }
 
 /// `GET /api/v1/recent-changes`: the same filters as the page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/recent-changes",
+    tag = "changes",
+    operation_id = "recentChanges",
+    summary = "Recent changes",
+    description = "The wiki's latest revisions, newest first, with the filters of \
+        `Spécial:Modifications_récentes`. `/feeds/changes.atom` takes the same filters.",
+    params(
+        ("ns" = Option<i32>, Query, description = "A namespace id (`0` articles, `14` categories…)."),
+        ("category" = Option<String>, Query, description = "Only pages in this category (its name)."),
+        ("page" = Option<String>, Query, description = "Only this page's revisions."),
+        ("user" = Option<String>, Query, description = "Only this author's revisions."),
+        ("new" = Option<String>, Query, description = "`1`: page creations only."),
+        ("hideminor" = Option<String>, Query, description = "`1`: leave minor edits out."),
+        ("days" = Option<u32>, Query, description = "Only the last N days."),
+        ("portal" = Option<String>, Query, description = "Only the pages of a portal (`Portail:X` or `X`)."),
+        ("limit" = Option<u32>, Query, description = "How many changes (default 100, at most 500)."),
+        ("before" = Option<i64>, Query, description = "Only changes older than this revision id (the previous answer's `older`)."),
+    ),
+    responses(
+        (status = 200, description = "The changes.", body = ChangesJson),
+        (status = 400, description = "A malformed filter (`bad_parameter`, `bad_title`).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let query = web::Query::<ChangesQuery>::from_query(req.query_string())

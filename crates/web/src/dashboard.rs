@@ -757,33 +757,49 @@ async fn new_account(
 // ---------------------------------------------------------------------------------
 // JSON
 
-#[derive(serde::Serialize)]
-struct EventJson {
+/// A wiki-journée (event window) and its figures.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Event)]
+pub struct EventJson {
     id: i64,
     name: String,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     starts_at: String,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     ends_at: String,
+    /// When it was ended early, if it was.
+    #[schema(required = true)]
     ended_at: Option<String>,
     /// `upcoming`, `open` or `past`.
+    #[schema(value_type = String, example = "open")]
     status: &'static str,
+    /// The portal or category the event is about, if any.
+    #[schema(required = true)]
     target: Option<String>,
     figures: FiguresJson,
     participants: Vec<ParticipantJson>,
 }
 
-#[derive(serde::Serialize)]
-struct FiguresJson {
+/// An event's totals.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = EventFigures)]
+pub struct FiguresJson {
     participants: usize,
     pages_created: u64,
     pages_edited: u64,
     edits: u64,
     bytes_added: i64,
-    /// Always 0 until Carnet can upload files.
+    /// Pictures the participants uploaded during the event.
     photos: i64,
 }
 
-#[derive(serde::Serialize)]
-struct ParticipantJson {
+/// A participant's figures.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = EventParticipant)]
+pub struct ParticipantJson {
+    /// The account's name.
     name: String,
     via_link: bool,
     edits: u64,
@@ -793,6 +809,23 @@ struct ParticipantJson {
 }
 
 /// `GET /api/v1/events/{id}`: the dashboard's figures for scripts (public, as the page).
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}",
+    tag = "events",
+    operation_id = "getEvent",
+    summary = "A wiki-journée's figures",
+    description = "What the event's dashboard (`Spécial:Événements/{id}`) shows: \
+        participants, pages created and edited, edits, bytes added, photos uploaded, \
+        in total and per participant. Public, as the page.",
+    params(("id" = i64, Path, description = "The event's id.")),
+    responses(
+        (status = 200, description = "The event.", body = EventJson),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+        (status = 404, description = "No such event (`event_missing`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn json(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -19,6 +19,7 @@ mod limits;
 mod live;
 mod media;
 mod moderation;
+mod openapi;
 mod paths;
 mod portals;
 mod problem;
@@ -48,6 +49,8 @@ pub use accounts::{hash_password, verify_password};
 pub use i18n::{I18n, Lang};
 pub use limits::LimitConfig;
 pub use live::LiveHub;
+/// The JSON API's routes, as registered (tests compare them with the OpenAPI document).
+pub use openapi::{API_ROUTES, ApiRoute};
 #[doc(hidden)]
 pub use views::read_page_html;
 
@@ -211,26 +214,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .service(
         web::scope("/api/v1")
             .wrap(actix_web::middleware::from_fn(caller::api_guard))
-            // Before `/pages/{title}`, which would take `X/live` for a title.
-            .route("/pages/{title:.*}/live", web::get().to(live::live_socket))
-            .route("/pages/{title:.*}/changes", web::get().to(stale::changes))
-            .service(
-                web::resource("/pages/{title:.*}")
-                    .route(web::get().to(api::get_page))
-                    .route(web::put().to(api::put_page)),
-            )
-            .service(
-                web::resource("/files/{title:.*}")
-                    .route(web::get().to(media::get_file))
-                    .route(web::post().to(media::post_file)),
-            )
-            .route("/revisions/{id}", web::get().to(api::get_revision))
-            .route("/diff", web::get().to(api::get_diff))
-            .route("/render", web::post().to(api::render_text))
-            .route("/recent-changes", web::get().to(changes::json))
-            .route("/search", web::get().to(search::json))
-            .route("/suggest", web::get().to(search::suggest))
-            .route("/events/{id}", web::get().to(dashboard::json))
+            // Every API route is in `openapi.rs`'s table, which its OpenAPI document
+            // is generated from: add routes there, never here.
+            .configure(openapi::register)
             .default_service(web::to(api::api_not_found)),
     )
     .default_service(web::to(not_found));

@@ -263,6 +263,29 @@ fn frame_limit(max_page_bytes: usize) -> usize {
 /// `GET /api/v1/pages/{title}/live`: upgrades to a WebSocket. Anyone who may read may
 /// watch; writing needs the right to edit (or create) the page, from this site or with
 /// a writing token, and a signer (a logged-out writer gets a temporary identity).
+#[utoipa::path(
+    get,
+    path = "/api/v1/pages/{title}/live",
+    tag = "pages",
+    operation_id = "pageLive",
+    summary = "Co-edit a page live (WebSocket)",
+    description = "Upgrades to a WebSocket speaking the y-websocket protocol (Yjs sync \
+        and awareness messages) on a document whose `Y.Text` named `text` is the page's \
+        text; a binary message tagged 100 followed by a summary asks for a revision to \
+        be saved. Anyone who may read may watch; the writes of those who may not edit \
+        (protected page, blocked, another site, read-only token) are ignored.",
+    params(
+        ("title" = String, Path, description = "A page title, as for `GET /api/v1/pages/{title}`."),
+        ("Upgrade" = String, Header, description = "`websocket`."),
+    ),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol."),
+        (status = 400, description = "Not a WebSocket upgrade, or a malformed title (`bad_parameter`, `bad_title`).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+        (status = 403, description = "Special page or page not readable (`special_page`, `forbidden`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn live_socket(
     req: HttpRequest,
     body: web::Payload,

@@ -1085,22 +1085,40 @@ pub async fn list(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
 // JSON API
 
 /// One version of a file, as the API shows it.
-#[derive(serde::Serialize)]
-struct VersionJson {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FileVersion)]
+pub struct VersionJson {
     id: i64,
+    /// SHA-256 of the original, in hex.
     sha256: String,
+    /// What the content was found to be (`jpeg`, `png`, `webp`, `gif`, `pdf`, `mp3`, `ogg`).
     kind: String,
+    /// The type it is served with.
+    #[schema(value_type = Option<String>, required = true)]
     mime: Option<&'static str>,
+    /// Size in bytes.
     bytes: u64,
+    /// Pictures only.
+    #[schema(required = true)]
     width: Option<u32>,
+    /// Pictures only.
+    #[schema(required = true)]
     height: Option<u32>,
+    /// The account (or temporary identity) that uploaded it.
     uploader: String,
+    /// Who made the work (credited).
     author: String,
     source: String,
+    /// `cc-by-sa-4.0`, `cc-by-4.0`, `cc0-1.0` or `public-domain`.
     licence: String,
     comment: String,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     timestamp: String,
+    /// Where the original is served (`/media/{sha256}/{name}`).
     url: String,
+    /// The version this one restored, if it is a restore.
+    #[schema(required = true)]
     restored_from: Option<i64>,
 }
 
@@ -1126,18 +1144,26 @@ impl VersionJson {
     }
 }
 
-#[derive(serde::Serialize)]
-struct FileJson {
+/// An uploaded file: its versions and the pages showing it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = File)]
+pub struct FileJson {
+    /// `Fichier:…`.
     title: String,
+    /// The file page's URL.
     page: String,
     /// Newest first: the first is the current version.
     versions: Vec<VersionJson>,
+    /// Titles of the first pages showing the file.
     used_by: Vec<String>,
 }
 
-#[derive(serde::Serialize)]
-struct UploadedJson {
+/// What an upload made.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Uploaded)]
+pub struct UploadedJson {
     title: String,
+    /// A new file (`true`) or a new version of an existing one.
     created: bool,
     version: VersionJson,
 }
@@ -1172,6 +1198,22 @@ async fn versions_and_users(
 }
 
 /// `GET /api/v1/files/{title}`: a file's versions and the pages using it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{title}",
+    tag = "files",
+    operation_id = "getFile",
+    summary = "Read a file's versions",
+    description = "An uploaded file's versions (newest, hence current, first) and the pages using it.",
+    params(("title" = String, Path, description = "The file's name, `Fichier:` optional (`Photo.jpg`, `Fichier:Photo.jpg`), percent-encoded.")),
+    responses(
+        (status = 200, description = "The file.", body = FileJson),
+        (status = 400, description = "Malformed title (`bad_title`).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+        (status = 404, description = "No such file (`file_not_found`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn get_file(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let title = api_title(&req)?;
@@ -1193,6 +1235,39 @@ pub async fn get_file(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
 /// `POST /api/v1/files/{title}?author=&source=&licence=&comment=&description=` with the
 /// file as the body (`Content-Type: application/octet-stream`, which a cross-site form
 /// cannot send): a new file (201) or a new version (200).
+#[utoipa::path(
+    post,
+    path = "/api/v1/files/{title}",
+    tag = "files",
+    operation_id = "postFile",
+    summary = "Upload a file or a new version",
+    description = "The body is the file itself. Its kind is decided from its content \
+        (JPEG, PNG, WebP, GIF, PDF, MP3, Ogg audio), never from the name or the \
+        `Content-Type`, and the name's extension must match it. Hostile or damaged files \
+        are refused; nothing is kept of a refused upload.",
+    params(
+        ("title" = String, Path, description = "The file's name, `Fichier:` optional, with the extension of its kind."),
+        ("author" = Option<String>, Query, description = "Who made the work (default: the uploader)."),
+        ("source" = Option<String>, Query, description = "Where it comes from (`own work`, a URL…)."),
+        ("licence" = Option<String>, Query, description = "`cc-by-sa-4.0` (the default), `cc-by-4.0`, `cc0-1.0` or `public-domain`."),
+        ("comment" = Option<String>, Query, description = "The upload summary."),
+        ("description" = Option<String>, Query, description = "The file page's text, when the upload creates it."),
+    ),
+    request_body(content_type = "application/octet-stream", description = "The file's bytes, whatever they are: Carnet decides the kind from them."),
+    responses(
+        (status = 200, description = "A new version of an existing file.", body = UploadedJson),
+        (status = 201, description = "A new file.", body = UploadedJson,
+            headers(("Location" = String, description = "The file in the API."))),
+        (status = 400, description = "Damaged file, name and content disagree, bad field (`file_truncated`, `file_trailing_data`, `file_corrupt`, `file_name_mismatch`, `bad_parameter`, `bad_title`…).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+        (status = 403, description = "As for `PUT /api/v1/pages/{title}` (`token_read_only`, `cross_origin`, `blocked`, `protected`, `account_required`).", body = crate::api::ErrorBody),
+        (status = 413, description = "Over the size or picture dimension limits (`file_too_large`…).", body = crate::api::ErrorBody),
+        (status = 415, description = "Not `application/octet-stream`, or a kind Carnet refuses (`unsupported_media_type`, `file_svg`, `file_script`, `file_type`…).", body = crate::api::ErrorBody),
+        (status = 429, description = "Too many saves (`rate_limited`).", body = crate::api::ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait."))),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn post_file(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -12,7 +12,6 @@ use carnet_core::{Analyzer, Namespace, QueryError, SearchQuery, Title, title_key
 use carnet_store::{SearchFilter, SearchHit};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::AppState;
 use crate::changes::Choice;
@@ -274,7 +273,86 @@ async fn exact_title(state: &AppState, typed: &str) -> Result<Option<Title>, Pro
     .await?
 }
 
+/// Search results.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SearchResults)]
+pub struct SearchJson {
+    /// What was looked for, as typed.
+    query: String,
+    /// How many pages matched in all.
+    total: i64,
+    offset: usize,
+    limit: usize,
+    /// Pages whose title has every word first, then by relevance.
+    results: Vec<HitJson>,
+}
+
+/// A page found.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SearchHit)]
+pub struct HitJson {
+    title: String,
+    /// The page's URL.
+    url: String,
+    /// Every word looked for is in the title.
+    in_title: bool,
+    /// The page's size in bytes.
+    size: i64,
+    /// An extract around the first match, cut into runs; `match` marks the words found.
+    snippet: Vec<SnippetJson>,
+}
+
+/// A run of a snippet.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SnippetPart)]
+pub struct SnippetJson {
+    text: String,
+    #[serde(rename = "match")]
+    matched: bool,
+}
+
+/// Titles starting with what was typed.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Suggestions)]
+pub struct SuggestJson {
+    query: String,
+    /// Ten at most.
+    titles: Vec<SuggestionJson>,
+}
+
+/// A suggested title.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Suggestion)]
+pub struct SuggestionJson {
+    title: String,
+    /// The page's URL.
+    url: String,
+}
+
 /// `GET /api/v1/search?q=…`: results as JSON.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "search",
+    operation_id = "search",
+    summary = "Full-text search",
+    description = "Pages matching every word (French stemming and accents aside: \
+        `ecole` finds `École`, `cheval` finds `chevaux`), `\"exact phrases\"`, \
+        `-excluded` words; with a snippet around the first match.",
+    params(
+        ("q" = String, Query, description = "What to look for (300 characters and 16 terms at most)."),
+        ("ns" = Option<i32>, Query, description = "Only this namespace id (`0` articles…); empty for all."),
+        ("category" = Option<String>, Query, description = "Only pages in this category (its name)."),
+        ("offset" = Option<u32>, Query, description = "Skip this many results (default 0)."),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "How many results (default 20, at most 100)."),
+    ),
+    responses(
+        (status = 200, description = "The results.", body = SearchJson),
+        (status = 400, description = "No word to look for, query too long, bad `ns`, `limit` or `offset` (`bad_query`, `bad_parameter`).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let params = web::Query::<SearchParams>::from_query(req.query_string())
@@ -282,29 +360,31 @@ pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             .into_inner();
         let typed = filled(params.q.as_ref()).ok_or(Problem::Search(QueryError::NoWords))?;
         let (results, filter) = run(&state, typed, &params, PAGE_SIZE).await?;
-        let hits: Vec<serde_json::Value> = results
+        let hits = results
             .hits
             .iter()
-            .map(|hit| {
-                json!({
-                    "title": hit.title.to_string(),
-                    "url": paths::page(&hit.title),
-                    "in_title": hit.in_title,
-                    "size": hit.bytes,
-                    "snippet": hit.snippet.iter().map(|part| json!({
-                        "text": part.text,
-                        "match": part.matched,
-                    })).collect::<Vec<_>>(),
-                })
+            .map(|hit| HitJson {
+                title: hit.title.to_string(),
+                url: paths::page(&hit.title),
+                in_title: hit.in_title,
+                size: hit.bytes,
+                snippet: hit
+                    .snippet
+                    .iter()
+                    .map(|part| SnippetJson {
+                        text: part.text.clone(),
+                        matched: part.matched,
+                    })
+                    .collect(),
             })
             .collect();
-        Ok::<_, Problem>(json!({
-            "query": typed,
-            "total": results.total,
-            "offset": filter.offset,
-            "limit": filter.limit,
-            "results": hits,
-        }))
+        Ok::<_, Problem>(SearchJson {
+            query: typed.to_owned(),
+            total: results.total,
+            offset: filter.offset,
+            limit: filter.limit,
+            results: hits,
+        })
     }
     .await;
     match result {
@@ -314,6 +394,22 @@ pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
 }
 
 /// `GET /api/v1/suggest?q=ecole`: up to ten titles starting with what was typed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/suggest",
+    tag = "search",
+    operation_id = "suggest",
+    summary = "Title suggestions",
+    description = "Up to ten titles starting with what was typed, accents and case \
+        aside (`Catégorie:éco` looks in that namespace). Not cached.",
+    params(("q" = Option<String>, Query, description = "The beginning of a title (300 characters at most).")),
+    responses(
+        (status = 200, description = "The suggestions.", body = SuggestJson),
+        (status = 400, description = "Query too long (`bad_query`).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let params = web::Query::<SearchParams>::from_query(req.query_string())
@@ -326,13 +422,16 @@ pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         let store = state.store.clone();
         let wanted = typed.clone();
         let titles = web::block(move || store.suggest_titles(&wanted, SUGGESTIONS)).await??;
-        Ok(json!({
-            "query": typed,
-            "titles": titles.iter().map(|title| json!({
-                "title": title.to_string(),
-                "url": paths::page(title),
-            })).collect::<Vec<_>>(),
-        }))
+        Ok(SuggestJson {
+            query: typed,
+            titles: titles
+                .iter()
+                .map(|title| SuggestionJson {
+                    title: title.to_string(),
+                    url: paths::page(title),
+                })
+                .collect(),
+        })
     }
     .await;
     match result {

@@ -242,20 +242,31 @@ pub fn changes_since(
     }))
 }
 
-#[derive(Serialize)]
-struct ChangedEvent {
+/// The data of an `event: changed` of the page's change stream.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ChangedEvent)]
+pub struct ChangedEvent {
+    /// The page's current revision (also the event's `id:`).
     revision: i64,
+    /// Who saved since the revision the stream started from.
     authors: Vec<String>,
+    /// How many revisions were saved since.
     count: usize,
+    /// The newest revision's summary.
     comment: String,
+    /// A sentence saying so, in the caller's language.
     message: String,
+    /// What to do about it, in the caller's language.
     hint: String,
+    /// The page's diff between the two revisions.
     diff_href: String,
     diff_label: String,
 }
 
-#[derive(Serialize)]
-struct GoneEvent {
+/// The data of an `event: gone`: the page was deleted or moved; the stream ends.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = GoneEvent)]
+pub struct GoneEvent {
     message: String,
 }
 
@@ -281,6 +292,33 @@ impl MessageBody for EventBody {
 }
 
 /// `GET /api/v1/pages/{title}/changes?since={revision}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pages/{title}/changes",
+    tag = "pages",
+    operation_id = "pageChanges",
+    summary = "Be told when a page changes (server-sent events)",
+    description = "A `text/event-stream` for an edit form open on the page: `retry:` \
+        first, a `: ping` comment every 10 s, then `event: changed` (`id:` the current \
+        revision, data a `ChangedEvent` in JSON) whenever a revision newer than `since` \
+        is saved, and `event: gone` (a `GoneEvent`) before the end when the page is \
+        deleted or moved. A stream ends after 30 minutes; `EventSource` reconnects \
+        with `Last-Event-ID`, which is honoured.",
+    params(
+        ("title" = String, Path, description = "A page title, as for `GET /api/v1/pages/{title}`."),
+        ("since" = Option<i64>, Query, description = "The revision the form was opened on; omitted for a page being created."),
+        ("Last-Event-ID" = Option<i64>, Header, description = "The last `id:` seen, sent by a reconnecting `EventSource`."),
+    ),
+    responses(
+        (status = 200, description = "The stream (never ends by itself before 30 minutes).", content_type = "text/event-stream", body = String),
+        (status = 400, description = "Malformed title or `since` (`bad_title`, `bad_parameter`).", body = crate::api::ErrorBody),
+        (status = 401, description = "`Authorization` without a live token (`invalid_token`).", body = crate::api::ErrorBody),
+        (status = 403, description = "Special page, page not readable, `since` hidden or deleted (`special_page`, `revision_hidden`, `revision_deleted`).", body = crate::api::ErrorBody),
+        (status = 404, description = "No such page, or `since` is another page's revision (`page_not_found`, `revision_not_found`).", body = crate::api::ErrorBody),
+        (status = 503, description = "Too many streams open on this process (`busy`).", body = crate::api::ErrorBody),
+    ),
+    security((), ("bearer" = []), ("session" = [])),
+)]
 pub async fn changes(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     match open(&req, &state).await {
         Ok(response) => response,

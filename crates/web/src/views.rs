@@ -572,6 +572,7 @@ async fn special(ctx: &Ctx<'_>, title: &Title) -> Result<HttpResponse, Problem> 
             return crate::categories::by_size(ctx, false).await;
         }
         "recherche" | "search" => return crate::search::page(ctx).await,
+        "api" => return crate::openapi::page(ctx).await,
         _ if crate::media::is_upload_page(title) => return crate::media::upload_form(ctx).await,
         _ if crate::media::is_files_page(title) => return crate::media::list(ctx).await,
         _ => {}
