@@ -6,9 +6,15 @@
 //! revisions (at most [`ImportOptions::batch_revisions`] revisions and about
 //! [`ImportOptions::batch_bytes`] bytes of text), whatever the dump's size; what cannot
 //! be converted goes to a [`ReportSink`] as it is met.
+//!
+//! Reading and converting run on the calling thread, writing on a second one: while a
+//! batch is written, the next is read and converted (the two take about as long), so an
+//! import uses both cores of a small machine. Batches are written in the dump's order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use carnet_core::{Comment, MAX_COMMENT_CHARS, PageText, TextError, Title};
 use carnet_mediawiki::convert::{Options as ConvertOptions, convert_with};
@@ -137,6 +143,7 @@ struct Importer<'a> {
     current: Option<Current>,
     /// The dump titles of the batch's pages, by source id.
     dump_titles: HashMap<i64, String>,
+    writer: Writer,
     /// Pages refused, reported at the end with every revision counted.
     refused: Vec<ReportRow>,
     refused_index: HashMap<i64, usize>,
@@ -175,6 +182,7 @@ pub fn import_dump<R: BufRead>(
         batch_bytes: 0,
         current: None,
         dump_titles: HashMap::new(),
+        writer: Writer::start(store),
         refused: Vec::new(),
         refused_index: HashMap::new(),
         reported: HashSet::new(),
@@ -183,6 +191,8 @@ pub fn import_dump<R: BufRead>(
         let item = match reader.next_item() {
             Ok(item) => item,
             Err(error) => {
+                // What was sent to the writer is committed or not: count it either way.
+                let _written = importer.collect(progress);
                 return Err(ImportError::Dump {
                     error,
                     summary: Box::new(importer.summary),
@@ -199,7 +209,9 @@ pub fn import_dump<R: BufRead>(
             Some(DumpItem::Revision(revision)) => importer.revision(revision, progress),
             None => {
                 importer.end_page();
-                let flushed = importer.flush(progress);
+                let flushed = importer
+                    .flush(progress)
+                    .and_then(|()| importer.collect(progress));
                 if let Err(error) = flushed {
                     return Err(ImportError::Store {
                         error,
@@ -214,6 +226,7 @@ pub fn import_dump<R: BufRead>(
             }
         };
         if let Err(error) = result {
+            let _written = importer.collect(progress);
             return Err(ImportError::Store {
                 error,
                 summary: Box::new(importer.summary),
@@ -354,19 +367,28 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Writes the batch in one transaction and reports refused pages.
+    /// Hands the batch to the writer (one transaction), after the previous batch is
+    /// written and counted.
     fn flush(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<(), StoreError> {
+        self.collect(progress)?;
         if self.batch.is_empty() {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.batch);
-        let outcomes = self.store.import_pages(&self.summary.source, &batch)?;
-        for (page, outcome) in batch.iter().zip(outcomes) {
-            self.tally(page, &outcome);
-        }
-        self.dump_titles.clear();
+        let titles = std::mem::take(&mut self.dump_titles);
         self.batch_revisions = 0;
         self.batch_bytes = 0;
+        self.writer.send(&self.summary.source, batch, titles)
+    }
+
+    /// Waits for the batch being written, if any, and counts it (refused pages reported).
+    fn collect(&mut self, progress: &mut dyn FnMut(Progress)) -> Result<(), StoreError> {
+        let Some((batch, outcomes, titles)) = self.writer.written()? else {
+            return Ok(());
+        };
+        for (page, outcome) in batch.iter().zip(outcomes) {
+            self.tally(page, &outcome, &titles);
+        }
         progress(Progress {
             revisions_read: self.summary.revisions_read,
             revisions_added: self.summary.revisions_added,
@@ -374,7 +396,12 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn tally(&mut self, page: &ImportedPage, outcome: &PageImported) {
+    fn tally(
+        &mut self,
+        page: &ImportedPage,
+        outcome: &PageImported,
+        dump_titles: &HashMap<i64, String>,
+    ) {
         self.summary.revisions_added += outcome.added as u64;
         self.summary.revisions_already += outcome.already as u64;
         if outcome.created {
@@ -401,8 +428,7 @@ impl Importer<'_> {
             ImportRefusal::TitleTaken { .. } => "refused:title-taken",
             ImportRefusal::Renamed { .. } => "refused:renamed",
         };
-        let title = self
-            .dump_titles
+        let title = dump_titles
             .get(&page.source_id)
             .cloned()
             .unwrap_or_else(|| page.title.to_string());
@@ -491,4 +517,94 @@ fn summary(raw: &str) -> Comment {
     let line: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = line.chars().take(MAX_COMMENT_CHARS).collect();
     Comment::new(&short).unwrap_or_default()
+}
+
+/// A batch handed to the writer: the source's key, its pages.
+type Batch = (String, Vec<ImportedPage>);
+/// A written batch: its pages and what became of each.
+type Written = (Vec<ImportedPage>, Result<Vec<PageImported>, StoreError>);
+
+/// The thread that writes batches, one at a time, in the order they are sent.
+struct Writer {
+    batches: Option<SyncSender<Batch>>,
+    written: Receiver<Written>,
+    thread: Option<JoinHandle<()>>,
+    /// The dump titles of the batch being written (`None`: nothing in flight).
+    in_flight: Option<HashMap<i64, String>>,
+}
+
+impl Writer {
+    fn start(store: &Store) -> Writer {
+        let store = store.clone();
+        // One batch written while the next is read: memory holds at most two.
+        let (batches, incoming) = sync_channel::<Batch>(0);
+        let (done, written) = sync_channel::<Written>(1);
+        let thread = std::thread::spawn(move || {
+            for (source, batch) in incoming {
+                let outcome = store.import_pages(&source, &batch);
+                if done.send((batch, outcome)).is_err() {
+                    return;
+                }
+            }
+        });
+        Writer {
+            batches: Some(batches),
+            written,
+            thread: Some(thread),
+            in_flight: None,
+        }
+    }
+
+    fn send(
+        &mut self,
+        source: &str,
+        batch: Vec<ImportedPage>,
+        titles: HashMap<i64, String>,
+    ) -> Result<(), StoreError> {
+        let sent = self
+            .batches
+            .as_ref()
+            .is_some_and(|batches| batches.send((source.to_owned(), batch)).is_ok());
+        if !sent {
+            return Err(self.stopped());
+        }
+        self.in_flight = Some(titles);
+        Ok(())
+    }
+
+    /// The batch in flight once written, with its dump titles.
+    #[expect(clippy::type_complexity, reason = "a tuple read once, by the caller")]
+    fn written(
+        &mut self,
+    ) -> Result<Option<(Vec<ImportedPage>, Vec<PageImported>, HashMap<i64, String>)>, StoreError>
+    {
+        let Some(titles) = self.in_flight.take() else {
+            return Ok(None);
+        };
+        match self.written.recv() {
+            Ok((batch, outcome)) => Ok(Some((batch, outcome?, titles))),
+            Err(_) => Err(self.stopped()),
+        }
+    }
+
+    /// The writer thread is gone: its panic goes on here, as if the write had been inline.
+    fn stopped(&mut self) -> StoreError {
+        self.batches = None;
+        if let Some(thread) = self.thread.take()
+            && let Err(panic) = thread.join()
+        {
+            std::panic::resume_unwind(panic);
+        }
+        StoreError::Corrupt("the import's writer stopped".to_owned())
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread once its batch (if any) is written.
+        self.batches = None;
+        if let Some(thread) = self.thread.take() {
+            let _ended = thread.join();
+        }
+    }
 }
