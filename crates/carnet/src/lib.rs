@@ -2,5 +2,7 @@
 //! options, so that tests and examples call the same code.
 //!
 //! - [`import`]: `carnet import mediawiki`, a MediaWiki dump into the store.
+//! - [`export`]: `carnet export` and `carnet import carnet`, a whole wiki out and back.
 
+pub mod export;
 pub mod import;

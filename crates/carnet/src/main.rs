@@ -37,6 +37,18 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Write the whole wiki (every page, revision, account, file) as MediaWiki XML
+    /// (format 0.11 with Carnet's extensions), to FILE or standard output. See
+    /// docs/ADMIN.md, "Exporter et restaurer".
+    Export {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The dump file; standard output when absent.
+        file: Option<PathBuf>,
+        /// Leave files' bytes out of the dump (by reference: restore with --media).
+        #[arg(long)]
+        without_media: bool,
+    },
     /// Manage accounts (the first administrator, roles).
     User {
         #[command(flatten)]
@@ -77,6 +89,14 @@ enum ImportCommand {
         /// import-report-DATE.csv in the data folder.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// A dump written by `carnet export`, into an empty database, all or nothing.
+    Carnet {
+        /// The dump file.
+        path: PathBuf,
+        /// Where to take files left out of the dump: the exported wiki's media folder.
+        #[arg(long)]
+        media: Option<PathBuf>,
     },
 }
 
@@ -191,7 +211,26 @@ fn main() -> anyhow::Result<()> {
             ImportCommand::Mediawiki { path, report } => {
                 import_mediawiki(&database, &path, report.as_deref())
             }
+            ImportCommand::Carnet { path, media } => {
+                let open = || -> anyhow::Result<Store> {
+                    let url = database_url(&database.data, database.database_url.clone())?;
+                    let store = open_store(&url, database.search_language)?;
+                    prepare_search(&store)?;
+                    Ok(AppState::new(store).map_err(anyhow::Error::msg)?.store)
+                };
+                carnet::export::import_command(open, &database.data, &path, media.as_deref())
+                    .map(|_| ())
+            }
         },
+        Command::Export {
+            database,
+            file,
+            without_media,
+        } => {
+            let url = database_url(&database.data, database.database_url.clone())?;
+            let store = open_store(&url, database.search_language)?;
+            carnet::export::export_command(&store, &database.data, file.as_deref(), !without_media)
+        }
     }
 }
 

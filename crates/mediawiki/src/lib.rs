@@ -9,6 +9,7 @@
 //! Writing into a wiki is the store's job (`carnet import mediawiki`); this crate only
 //! reads and converts, and is tested on the corpora without any I/O but reading files.
 
+pub mod carnet;
 pub mod convert;
 pub mod dump;
 pub mod titles;
