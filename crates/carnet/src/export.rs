@@ -80,10 +80,12 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Writes the whole wiki to `out`. With `media`, each file version's bytes are read
 /// from it and put inside the dump (a missing blob is an error); without, files are
-/// exported by reference (hash, size, address) only.
+/// exported by reference (hash, size, address) only. Password hashes are written only
+/// `with_passwords`.
 pub fn export_wiki<W: Write>(
     store: &Store,
     media: Option<&BlobStore>,
+    with_passwords: bool,
     out: W,
     progress: &mut dyn FnMut(&ExportSummary),
 ) -> Result<(ExportSummary, W), ExportError> {
@@ -93,7 +95,7 @@ pub fn export_wiki<W: Write>(
     };
     let mut writer = CarnetWriter::new(out, &site())?;
     let mut summary = ExportSummary::default();
-    store.export_archive::<ExportError>(&mut |item| {
+    store.export_archive::<ExportError>(with_passwords, &mut |item| {
         let contents = match (&item, media, &runtime) {
             (ArchiveItem::File(file), Some(blobs), Some(runtime)) => {
                 let bytes = runtime
@@ -204,6 +206,7 @@ pub fn export_command(
     data: &std::path::Path,
     file: Option<&std::path::Path>,
     with_media: bool,
+    with_passwords: bool,
 ) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let media = if with_media {
@@ -220,7 +223,7 @@ pub fn export_command(
         None => {
             let stdout = std::io::stdout().lock();
             let out = std::io::BufWriter::with_capacity(256 * 1024, stdout);
-            export_wiki(store, media.as_ref(), out, &mut |_| {})?.0
+            export_wiki(store, media.as_ref(), with_passwords, out, &mut |_| {})?.0
         }
         Some(path) => {
             let mut partial = path.as_os_str().to_owned();
@@ -230,7 +233,7 @@ pub fn export_command(
                 .with_context(|| format!("cannot write {}", partial.display()))?;
             let out = std::io::BufWriter::with_capacity(256 * 1024, created);
             let bar = indicatif::ProgressBar::new_spinner();
-            let result = export_wiki(store, media.as_ref(), out, &mut |s| {
+            let result = export_wiki(store, media.as_ref(), with_passwords, out, &mut |s| {
                 if s.revisions % 1000 == 0 {
                     bar.set_message(format!("{} pages, {} révisions", s.pages, s.revisions));
                     bar.tick();

@@ -48,6 +48,10 @@ enum Command {
         /// Leave files' bytes out of the dump (by reference: restore with --media).
         #[arg(long)]
         without_media: bool,
+        /// Put the accounts' password hashes (argon2id) in the dump, so that a restore
+        /// can log in; keep such a dump as secret as the database.
+        #[arg(long)]
+        with_passwords: bool,
     },
     /// Manage accounts (the first administrator, roles).
     User {
@@ -226,10 +230,17 @@ fn main() -> anyhow::Result<()> {
             database,
             file,
             without_media,
+            with_passwords,
         } => {
             let url = database_url(&database.data, database.database_url.clone())?;
             let store = open_store(&url, database.search_language)?;
-            carnet::export::export_command(&store, &database.data, file.as_deref(), !without_media)
+            carnet::export::export_command(
+                &store,
+                &database.data,
+                file.as_deref(),
+                !without_media,
+                with_passwords,
+            )
         }
     }
 }

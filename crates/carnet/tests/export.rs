@@ -115,7 +115,7 @@ fn populate(store: &Store, blobs: &BlobStore) {
     let camille = store
         .create_user(
             &UserName::parse("Camille").unwrap(),
-            "hash",
+            "$argon2id$hash-of-camille",
             Role::Administrator,
         )
         .unwrap()
@@ -331,7 +331,7 @@ fn compared(store: &Store) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Accounts without their password hashes (never exported).
+/// Accounts without their password hashes (exported only when asked).
 fn accounts(store: &Store) -> Vec<(i64, String, String, chrono::DateTime<chrono::Utc>, bool)> {
     let mut out: Vec<_> = store
         .users()
@@ -362,7 +362,7 @@ fn accounts(store: &Store) -> Vec<(i64, String, String, chrono::DateTime<chrono:
 }
 
 fn export(store: &Store, blobs: Option<&BlobStore>) -> Vec<u8> {
-    export_wiki(store, blobs, Vec::new(), &mut |_| {})
+    export_wiki(store, blobs, false, Vec::new(), &mut |_| {})
         .unwrap()
         .1
 }
@@ -417,6 +417,17 @@ fn a_wiki_comes_back_identical_and_exports_the_same_bytes() {
     assert_eq!(compared(&restored), compared(&original));
     assert_eq!(accounts(&restored), accounts(&original));
     assert_eq!(keys(&target_blobs), keys(&blobs));
+    // No password came: nobody can log in yet.
+    let camille = UserName::parse("Camille").unwrap();
+    assert_eq!(
+        restored
+            .credentials(&camille)
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        ""
+    );
+    assert!(!String::from_utf8_lossy(&dump).contains("hash-of-camille"));
     // The hostile text, exactly.
     let (_, current) = restored.page(&title("Éléphant & Cie")).unwrap().unwrap();
     assert_eq!(current.text.as_str(), format!("{HOSTILE}\nCoquille."));
@@ -456,6 +467,22 @@ fn a_wiki_comes_back_identical_and_exports_the_same_bytes() {
     assert!(
         export(&again, Some(&again_blobs)) == dump,
         "re-export differs"
+    );
+
+    // Asked for, password hashes come back too.
+    let with_passwords = export_wiki(&original, None, true, Vec::new(), &mut |_| {})
+        .unwrap()
+        .1;
+    let secret_db = TestDb::new();
+    let secret = store(&secret_db);
+    restore(&secret, &with_passwords, &again_blobs, None).unwrap();
+    assert_eq!(
+        secret
+            .credentials(&UserName::parse("Camille").unwrap())
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "$argon2id$hash-of-camille"
     );
 
     // MediaWiki's reader reads the dump: every page and revision.

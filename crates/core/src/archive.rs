@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::Title;
 
-/// An account (registered or temporary identity). Passwords are never exported.
+/// An account (registered or temporary identity).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveUser {
     pub id: i64,
@@ -19,6 +19,8 @@ pub struct ArchiveUser {
     pub role: String,
     pub created_at: DateTime<Utc>,
     pub temporary: bool,
+    /// The argon2id hash, only when the export was asked for passwords.
+    pub password_hash: Option<String>,
 }
 
 /// Where an imported page or revision came from (`imported_pages`,

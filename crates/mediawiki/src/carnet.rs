@@ -15,7 +15,7 @@
 //!
 //! Everything else lives in elements of the namespace [`CARNET_NS`] (prefix `carnet:`),
 //! which MediaWiki readers skip: `<carnet:users>` (accounts: id, name, role, creation,
-//! temporary), `<carnet:pageinfo>` (creation and touch times to the nanosecond, the
+//! temporary; the password hash only when asked for), `<carnet:pageinfo>` (creation and touch times to the nanosecond, the
 //! current revision — absent for a deleted page), `<carnet:revinfo>` (exact time, size,
 //! SHA-256, hidden and deleted flags), `<carnet:fileinfo>` (every `file_versions`
 //! column), `<carnet:origin>` (where an imported page or revision came from) and
@@ -215,16 +215,17 @@ impl<W: Write> CarnetWriter<W> {
             Place::Page => return Err(WriteError::Order("user")),
         }
         self.newline(2)?;
-        self.empty(
-            "carnet:user",
-            &[
-                ("id", user.id.to_string().into()),
-                ("name", attr(&user.name, "a user name")?),
-                ("role", attr(&user.role, "a role")?),
-                ("created", time(user.created_at).into()),
-                ("temporary", user.temporary.to_string().into()),
-            ],
-        )
+        let mut attributes = vec![
+            ("id", user.id.to_string().into()),
+            ("name", attr(&user.name, "a user name")?),
+            ("role", attr(&user.role, "a role")?),
+            ("created", time(user.created_at).into()),
+            ("temporary", user.temporary.to_string().into()),
+        ];
+        if let Some(hash) = &user.password_hash {
+            attributes.push(("password-hash", attr(hash, "a password hash")?));
+        }
+        self.empty("carnet:user", &attributes)
     }
 
     fn page(&mut self, page: &ArchivePage) -> Result<(), WriteError> {
@@ -858,6 +859,7 @@ impl<R: BufRead> CarnetReader<R> {
             role: self.required(node, "role")?.to_owned(),
             created_at: self.time(node.attribute("created"), "a user's creation")?,
             temporary: node.attribute("temporary") == Some("true"),
+            password_hash: node.attribute("password-hash").map(str::to_owned),
         })
     }
 

@@ -10,7 +10,8 @@
 //! **In** ([`Store::restore_archive`]): into an empty database only (no page,
 //! revision, user or file), in **one** write transaction: a dump cut short or invalid
 //! leaves the database as it was. Every row keeps its id, times, flags and authors
-//! (accounts are recreated with their ids, names, roles and dates, without password);
+//! (accounts are recreated with their ids, names, roles and dates, and their password
+//! hashes when the dump has them);
 //! each text is checked against its SHA-256 and size. Then, as a save does, every
 //! current page's links, categories and search entry are worked out by the store's
 //! analyzer, once all pages and files are in (so templates and files are found
@@ -124,9 +125,11 @@ fn title_of(namespace: i32, name: &str) -> Result<Title, StoreError> {
 }
 
 impl Store {
-    /// Reads the whole wiki in one snapshot and hands `sink` each item in dump order.
+    /// Reads the whole wiki in one snapshot and hands `sink` each item in dump order;
+    /// accounts carry their password hashes only `with_passwords`.
     pub fn export_archive<E>(
         &self,
+        with_passwords: bool,
         sink: &mut dyn FnMut(ArchiveItem) -> Result<(), E>,
     ) -> Result<(), ArchiveError<E>> {
         let mut conn = self.conn()?;
@@ -136,7 +139,7 @@ impl Store {
                 diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .execute(conn)?;
             }
-            export_users(conn, sink)?;
+            export_users(conn, with_passwords, sink)?;
             let mut after = i64::MIN;
             loop {
                 let batch: Vec<PageRecord> = pages::table
@@ -185,11 +188,12 @@ impl Store {
 
 fn export_users<E>(
     conn: &mut AnyConnection,
+    with_passwords: bool,
     sink: &mut dyn FnMut(ArchiveItem) -> Result<(), E>,
 ) -> Result<(), ArchiveError<E>> {
     let mut after = i64::MIN;
     loop {
-        let batch: Vec<(i64, String, String, NaiveDateTime, bool)> = users::table
+        let batch: Vec<(i64, String, String, NaiveDateTime, bool, String)> = users::table
             .filter(users::id.gt(after))
             .order(users::id.asc())
             .limit(1000)
@@ -199,19 +203,21 @@ fn export_users<E>(
                 users::role,
                 users::created_at,
                 users::temporary,
+                users::password_hash,
             ))
             .load(conn)?;
         let Some(last) = batch.last() else {
             return Ok(());
         };
         after = last.0;
-        for (id, name, role, created_at, temporary) in batch {
+        for (id, name, role, created_at, temporary, hash) in batch {
             sink(ArchiveItem::User(ArchiveUser {
                 id,
                 name,
                 role,
                 created_at: created_at.and_utc(),
                 temporary,
+                password_hash: Some(hash).filter(|h| with_passwords && !h.is_empty()),
             }))
             .map_err(ArchiveError::Caller)?;
         }
@@ -567,7 +573,7 @@ fn restore_user<E>(conn: &mut AnyConnection, user: &ArchiveUser) -> Result<(), A
         .values((
             users::id.eq(user.id),
             users::name.eq(&user.name),
-            users::password_hash.eq(""),
+            users::password_hash.eq(user.password_hash.as_deref().unwrap_or_default()),
             users::role.eq(&user.role),
             users::created_at.eq(user.created_at.naive_utc()),
             users::temporary.eq(user.temporary),

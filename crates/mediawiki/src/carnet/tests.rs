@@ -21,6 +21,7 @@ fn odd_strings_come_back_exactly() {
             role: "writer".to_owned(),
             created_at: at,
             temporary: false,
+            password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned()),
         }),
         ArchiveItem::Page(ArchivePage {
             id: 9,
