@@ -4,7 +4,9 @@
 //! - [`import`]: `carnet import mediawiki`, a MediaWiki dump into the store.
 //! - [`backup`]: `carnet backup` and `carnet restore` (one archive file).
 //! - [`migrate`]: `carnet migrate-db`, SQLite to PostgreSQL.
+//! - [`export`]: `carnet export` and `carnet import carnet`, a whole wiki out and back.
 
 pub mod backup;
+pub mod export;
 pub mod import;
 pub mod migrate;

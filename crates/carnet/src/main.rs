@@ -37,12 +37,25 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
-    /// Export the wiki: `carnet export html DIR`, a static copy to browse offline.
+    /// Export the wiki: the whole wiki (every page, revision, account, file) as MediaWiki
+    /// XML (format 0.11 with Carnet's extensions) to FILE or standard output, or
+    /// `carnet export html DIR`, a static copy to browse offline. See docs/ADMIN.md,
+    /// "Exporter et restaurer" and "Export HTML".
+    #[command(args_conflicts_with_subcommands = true)]
     Export {
         #[command(flatten)]
         database: DatabaseArgs,
         #[command(subcommand)]
-        format: ExportFormat,
+        format: Option<ExportFormat>,
+        /// The dump file; standard output when absent.
+        file: Option<PathBuf>,
+        /// Leave files' bytes out of the dump (by reference: restore with --media).
+        #[arg(long)]
+        without_media: bool,
+        /// Put the accounts' password hashes (argon2id) in the dump, so that a restore
+        /// can log in; keep such a dump as secret as the database.
+        #[arg(long)]
+        with_passwords: bool,
     },
     /// Manage accounts (the first administrator, roles).
     User {
@@ -114,6 +127,14 @@ enum ImportCommand {
         /// import-report-DATE.csv in the data folder.
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// A dump written by `carnet export`, into an empty database, all or nothing.
+    Carnet {
+        /// The dump file.
+        path: PathBuf,
+        /// Where to take files left out of the dump: the exported wiki's media folder.
+        #[arg(long)]
+        media: Option<PathBuf>,
     },
 }
 
@@ -238,12 +259,24 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(args),
         Command::User { database, command } => user(&database, command),
         Command::Search { database, command } => search(&database, command),
-        Command::Export { database, format } => match format {
-            ExportFormat::Html { dir, language } => export_html(&database, &dir, language),
-        },
+        Command::Export {
+            database,
+            format: Some(ExportFormat::Html { dir, language }),
+            ..
+        } => export_html(&database, &dir, language),
         Command::Import { database, command } => match command {
             ImportCommand::Mediawiki { path, report } => {
                 import_mediawiki(&database, &path, report.as_deref())
+            }
+            ImportCommand::Carnet { path, media } => {
+                let open = || -> anyhow::Result<Store> {
+                    let url = database_url(&database.data, database.database_url.clone())?;
+                    let store = open_store(&url, database.search_language)?;
+                    prepare_search(&store)?;
+                    Ok(AppState::new(store).map_err(anyhow::Error::msg)?.store)
+                };
+                carnet::export::import_command(open, &database.data, &path, media.as_deref())
+                    .map(|_| ())
             }
         },
         Command::Backup { database, file } => {
@@ -269,6 +302,23 @@ fn main() -> anyhow::Result<()> {
             &to,
             replace,
         ),
+        Command::Export {
+            database,
+            format: None,
+            file,
+            without_media,
+            with_passwords,
+        } => {
+            let url = database_url(&database.data, database.database_url.clone())?;
+            let store = open_store(&url, database.search_language)?;
+            carnet::export::export_command(
+                &store,
+                &database.data,
+                file.as_deref(),
+                !without_media,
+                with_passwords,
+            )
+        }
     }
 }
 

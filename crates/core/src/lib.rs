@@ -5,6 +5,7 @@
 //! decides what a save does (and whether anything is lost) fast to test.
 
 mod account;
+mod archive;
 mod category;
 mod diff;
 mod event;
@@ -29,6 +30,10 @@ mod token;
 pub use account::{
     MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, PasswordError, Role, UserName, UserNameError,
     check_password,
+};
+pub use archive::{
+    ArchiveFile, ArchiveItem, ArchiveOrigin, ArchivePage, ArchiveRevision, ArchiveUser,
+    mime_of_kind,
 };
 pub use category::{CategoryCycle, CategoryGraph};
 pub use diff::{Diff, DiffLine, DiffRow, Hunk, LineKind, Segment};

@@ -26,6 +26,7 @@ mod search;
 pub mod testing;
 mod tokens;
 mod transfer;
+mod walk;
 mod watchlist;
 
 use std::sync::atomic::AtomicI64;
@@ -40,6 +41,7 @@ pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
 pub use connection::{AnyConnection, Backend};
 pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevision};
+pub use export::{ArchiveError, RestoreSummary};
 pub use import::{ImportRefusal, ImportedAuthor, ImportedPage, ImportedRevision, PageImported};
 pub use links::{Analyzer, Lookup, MemberOrder, MemberPage, NoAnalysis, WantedPage};
 pub use live::{LIVE_CHANNEL, LiveAppended, LiveNews, LiveParticipant, LiveStored};
