@@ -28,6 +28,8 @@ use diesel::prelude::*;
 
 use crate::connection::{AnyConnection, write_transaction};
 use crate::links::LinkChange;
+// A `file_versions` row, column by column: the one the media module reads.
+use crate::media::VersionRow as FileRecord;
 use crate::schema::{file_versions, imported_pages, imported_revisions, pages, revisions, users};
 use crate::{Store, StoreError};
 
@@ -98,24 +100,6 @@ type RevisionRecord = (
     String,
     bool,
     bool,
-);
-
-type FileRecord = (
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-    Option<i32>,
-    Option<i32>,
-    Option<i64>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    Option<i64>,
 );
 
 fn title_of(namespace: i32, name: &str) -> Result<Title, StoreError> {

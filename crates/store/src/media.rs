@@ -111,7 +111,7 @@ pub struct MediaStatistics {
     pub bytes: i64,
 }
 
-type VersionRow = (
+pub(crate) type VersionRow = (
     i64,
     i64,
     String,
