@@ -29,7 +29,7 @@ use diesel::prelude::*;
 use crate::connection::{AnyConnection, write_transaction};
 use crate::links::LinkChange;
 // A `file_versions` row, column by column: the one the media module reads.
-use crate::media::VersionRow as FileRecord;
+use crate::media::{VersionRow as FileRecord, version_columns};
 use crate::schema::{file_versions, imported_pages, imported_revisions, pages, revisions, users};
 use crate::{Store, StoreError};
 
@@ -332,23 +332,7 @@ fn export_files<E>(
     let rows: Vec<FileRecord> = file_versions::table
         .filter(file_versions::page_id.eq(page_id))
         .order(file_versions::id.asc())
-        .select((
-            file_versions::id,
-            file_versions::page_id,
-            file_versions::sha256,
-            file_versions::kind,
-            file_versions::bytes,
-            file_versions::width,
-            file_versions::height,
-            file_versions::uploader_id,
-            file_versions::uploader,
-            file_versions::author,
-            file_versions::source,
-            file_versions::licence,
-            file_versions::comment,
-            file_versions::uploaded_at,
-            file_versions::restored_from,
-        ))
+        .select(version_columns!())
         .load(conn)?;
     for row in rows {
         let (

@@ -150,6 +150,7 @@ macro_rules! version_columns {
         )
     };
 }
+pub(crate) use version_columns;
 
 fn version_of(row: VersionRow, title: Title) -> FileVersion {
     let (
