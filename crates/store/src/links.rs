@@ -240,6 +240,12 @@ pub(crate) fn replace_links(
     links: &PageLinks,
     change: LinkChange,
 ) -> Result<(), DieselError> {
+    // A page rendered again to the same rows (the usual case on a render cache miss)
+    // writes nothing: reading a page changes no content table, so it never moves the
+    // content generation (generation.rs) and never invalidates other pages.
+    if change == LinkChange::Refreshed && links_unchanged(conn, page_id, title, links)? {
+        return Ok(());
+    }
     let old_categories: BTreeSet<String> = category_links::table
         .filter(category_links::from_page.eq(page_id))
         .select(category_links::category)
@@ -381,6 +387,123 @@ pub(crate) fn replace_links(
         }
     }
     Ok(())
+}
+
+/// Whether the page's stored link rows (and redirect, page count use) are exactly what
+/// `links` would write.
+fn links_unchanged(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    title: &Title,
+    links: &PageLinks,
+) -> Result<bool, DieselError> {
+    let stored: BTreeSet<(i32, String)> = page_links::table
+        .filter(page_links::from_page.eq(page_id))
+        .select((page_links::to_namespace, page_links::to_name))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect();
+    let wanted: BTreeSet<(i32, String)> = links
+        .links
+        .iter()
+        .map(|t| (t.namespace().id(), t.name().to_owned()))
+        .collect();
+    if stored != wanted {
+        return Ok(false);
+    }
+    let stored: BTreeSet<(i32, String)> = template_links::table
+        .filter(template_links::from_page.eq(page_id))
+        .select((template_links::to_namespace, template_links::to_name))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect();
+    let wanted: BTreeSet<(i32, String)> = links
+        .templates
+        .iter()
+        .map(|t| (t.namespace().id(), t.name().to_owned()))
+        .collect();
+    if stored != wanted {
+        return Ok(false);
+    }
+    let stored: BTreeSet<String> = file_links::table
+        .filter(file_links::from_page.eq(page_id))
+        .select(file_links::to_name)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let wanted: BTreeSet<String> = links.files.iter().map(|t| t.name().to_owned()).collect();
+    if stored != wanted {
+        return Ok(false);
+    }
+    let stored: BTreeSet<String> = listed_categories::table
+        .filter(listed_categories::from_page.eq(page_id))
+        .select(listed_categories::category)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let wanted: BTreeSet<String> = links
+        .listed_categories
+        .iter()
+        .map(|t| t.name().to_owned())
+        .collect();
+    if stored != wanted {
+        return Ok(false);
+    }
+    let page: Option<(
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        Option<i32>,
+        Option<String>,
+        bool,
+    )> = pages::table
+        .find(page_id)
+        .select((
+            pages::created_at,
+            pages::touched_at,
+            pages::redirect_namespace,
+            pages::redirect_name,
+            pages::uses_page_count,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((created_at, touched_at, redirect_namespace, redirect_name, uses_page_count)) = page
+    else {
+        return Ok(false);
+    };
+    if redirect_namespace != links.redirect.as_ref().map(|t| t.namespace().id())
+        || redirect_name.as_deref() != links.redirect.as_ref().map(|t| t.name())
+        || uses_page_count != links.uses_page_count
+    {
+        return Ok(false);
+    }
+    type CategoryRow = (String, String, chrono::NaiveDateTime, chrono::NaiveDateTime);
+    let stored: BTreeSet<CategoryRow> = category_links::table
+        .filter(category_links::from_page.eq(page_id))
+        .select((
+            category_links::category,
+            category_links::sort_key,
+            category_links::page_created_at,
+            category_links::page_touched_at,
+        ))
+        .load::<CategoryRow>(conn)?
+        .into_iter()
+        .collect();
+    let mut seen = HashSet::new();
+    let wanted: BTreeSet<CategoryRow> = links
+        .categories
+        .iter()
+        .filter(|link| seen.insert(link.category.name().to_owned()))
+        .map(|link| {
+            let key = link.sort_key.as_deref().unwrap_or(title.name());
+            (
+                link.category.name().to_owned(),
+                collation_key(key),
+                created_at,
+                touched_at,
+            )
+        })
+        .collect();
+    Ok(stored == wanted)
 }
 
 /// Separates the sort key from the page id in a category slice cursor.

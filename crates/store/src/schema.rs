@@ -395,3 +395,13 @@ diesel::allow_tables_to_appear_in_same_query!(file_versions, users);
 diesel::allow_tables_to_appear_in_same_query!(file_versions, file_links);
 diesel::allow_tables_to_appear_in_same_query!(file_versions, render_cache);
 diesel::allow_tables_to_appear_in_same_query!(file_versions, event_participants);
+
+// The content generation (generation.rs): one row, bumped by triggers in the
+// transaction of every change of what a page view shows.
+diesel::table! {
+    content_generation (id) {
+        id -> Integer,
+        generation -> BigInt,
+        changed_at -> Timestamp,
+    }
+}

@@ -221,8 +221,13 @@ pub fn canonical_rows(store: &Store) -> Result<BTreeMap<String, Vec<String>>, St
         v: Option<String>,
     }
 
-    let backend_specific =
-        |t: &str| t == "search_index" || t.starts_with("search_index_") || t == "search_documents";
+    // The content generation is each database's own counter, not content.
+    let backend_specific = |t: &str| {
+        t == "search_index"
+            || t.starts_with("search_index_")
+            || t == "search_documents"
+            || t == "content_generation"
+    };
     let mut conn = store.conn()?;
     let columns: Vec<ColumnRow> = match &mut *conn {
         AnyConnection::Sqlite(conn) => diesel::sql_query(

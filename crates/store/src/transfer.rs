@@ -29,7 +29,12 @@ const COPY_BATCH: i64 = 500;
 /// table (and its shadow tables) on SQLite, tsvectors on PostgreSQL. Never copied:
 /// the target's index is rebuilt from the copied pages (`Store::reindex`).
 fn backend_specific(table: &str) -> bool {
-    table == "search_index" || table.starts_with("search_index_") || table == "search_documents"
+    table == "search_index"
+        || table.starts_with("search_index_")
+        || table == "search_documents"
+        // The content generation is each database's own counter (its migration writes
+        // the one row, and the copy itself moves it).
+        || table == "content_generation"
 }
 
 /// The migrations this binary knows, by version (`20261129000016`), oldest first.
@@ -487,7 +492,10 @@ fn copy_all(
 
     // Rows the migrations wrote (the rate limit secret) or an earlier wiki's, with
     // --replace: out, newest tables first; the word index too.
-    for name in target_columns.keys().filter(|n| backend_specific(n)) {
+    for name in target_columns
+        .keys()
+        .filter(|n| backend_specific(n) && n.as_str() != "content_generation")
+    {
         pg.batch_execute(&format!("DELETE FROM {}", quote(name)))?;
     }
     for (name, column) in &deferred {

@@ -19,18 +19,39 @@ const TOKEN_LEN: usize = 64;
 pub struct CsrfToken {
     value: String,
     fresh: bool,
+    withheld: bool,
 }
 
 impl CsrfToken {
+    /// No token at all: the read views of anonymous readers (page, history, diff,
+    /// recent changes) are the same bytes for every one of them, so that shared caches
+    /// may keep them; they carry no per-client token and set no cookie. The forms such
+    /// a reader can use there lead to a page that hands out the token (the edit form,
+    /// a confirmation), whose answer sets the cookie.
+    pub fn withheld() -> CsrfToken {
+        CsrfToken {
+            value: String::new(),
+            fresh: false,
+            withheld: true,
+        }
+    }
+
+    /// Whether this answer is one of those shared read views.
+    pub fn is_withheld(&self) -> bool {
+        self.withheld
+    }
+
     pub fn of_request(req: &HttpRequest) -> CsrfToken {
         match req.cookie(CSRF_COOKIE) {
             Some(cookie) if is_token(cookie.value()) => CsrfToken {
                 value: cookie.value().to_owned(),
                 fresh: false,
+                withheld: false,
             },
             _ => CsrfToken {
                 value: new_token(),
                 fresh: true,
+                withheld: false,
             },
         }
     }

@@ -49,18 +49,17 @@ const STREAM_MAX: Duration = Duration::from_secs(10 * 60);
 /// The dashboard's script, compiled in like the stylesheet.
 const SCRIPT: &str = include_str!("../../../web/static/dashboard.js");
 /// Its URL, with a fingerprint of its content.
-static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| {
-    let hash = carnet_core::ContentHash::of(SCRIPT);
-    let short: String = hash.as_str().chars().take(12).collect();
-    format!("/static/dashboard.js?v={short}")
-});
+static SCRIPT_HREF: LazyLock<String> =
+    LazyLock::new(|| crate::assets::href("/static/dashboard.js", SCRIPT));
 
 /// `GET /static/dashboard.js`.
-pub async fn script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(SCRIPT)
+pub async fn script(req: actix_web::HttpRequest) -> HttpResponse {
+    crate::assets::serve(
+        &req,
+        SCRIPT,
+        "application/javascript; charset=utf-8",
+        &SCRIPT_HREF,
+    )
 }
 
 // ---------------------------------------------------------------------------------

@@ -8,7 +8,6 @@
 use std::sync::LazyLock;
 
 use actix_web::HttpResponse;
-use actix_web::http::header;
 use carnet_core::Title;
 
 use crate::i18n::Tr;
@@ -18,11 +17,8 @@ use crate::paths;
 const SCRIPT: &str = include_str!("../../../web/static/editor.js");
 
 /// The bundle's URL, fingerprinted by its content (kept a year by browsers).
-pub static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| {
-    let hash = carnet_core::ContentHash::of(SCRIPT);
-    let short: String = hash.as_str().chars().take(12).collect();
-    format!("/static/editor.js?v={short}")
-});
+pub static SCRIPT_HREF: LazyLock<String> =
+    LazyLock::new(|| crate::assets::href("/static/editor.js", SCRIPT));
 
 /// The interface strings the script shows: its name for each, and the Fluent key.
 const STRINGS: &[(&str, &str)] = &[
@@ -96,11 +92,13 @@ impl EditorData {
 }
 
 /// `GET /static/editor.js`.
-pub async fn script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(SCRIPT)
+pub async fn script(req: actix_web::HttpRequest) -> HttpResponse {
+    crate::assets::serve(
+        &req,
+        SCRIPT,
+        "application/javascript; charset=utf-8",
+        &SCRIPT_HREF,
+    )
 }
 
 #[cfg(test)]

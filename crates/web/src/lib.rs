@@ -6,6 +6,7 @@
 
 mod accounts;
 mod api;
+mod assets;
 mod caller;
 mod categories;
 mod changes;
@@ -20,6 +21,7 @@ mod live;
 mod media;
 mod moderation;
 mod openapi;
+pub mod page_cache;
 mod paths;
 mod portals;
 mod problem;
@@ -58,11 +60,8 @@ pub use views::read_page_html;
 const STYLESHEET: &str = include_str!("../../../web/static/carnet.css");
 /// The stylesheet's URL, with a fingerprint of its content: browsers may keep it for a
 /// year, and a new version of Carnet gets a new URL.
-static STYLESHEET_HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let hash = carnet_core::ContentHash::of(STYLESHEET);
-    let short: String = hash.as_str().chars().take(12).collect();
-    format!("/static/carnet.css?v={short}")
-});
+static STYLESHEET_HREF: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| assets::href("/static/carnet.css", STYLESHEET));
 
 /// The welcome page written on first start.
 const WELCOME_TEXT: &str = include_str!("../../../web/seed/Accueil.md");
@@ -94,6 +93,9 @@ pub struct AppState {
     pub blobs: carnet_store::BlobStore,
     /// What uploads may be (size, picture dimensions).
     pub media_limits: carnet_media::MediaLimits,
+    /// Anonymous page views as finished, checked against the content generation
+    /// (`page_cache.rs`).
+    pub page_cache: page_cache::PageCache,
 }
 
 impl AppState {
@@ -115,6 +117,7 @@ impl AppState {
             watch: stale::PageWatch::default(),
             blobs: carnet_store::BlobStore::in_memory(),
             media_limits: carnet_media::MediaLimits::default(),
+            page_cache: page_cache::PageCache::default(),
         })
     }
 }
@@ -236,6 +239,7 @@ pub fn server(
             .wrap(actix_web::middleware::from_fn(forms::check_form_encoding))
             .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())
+            .wrap(actix_web::middleware::from_fn(page_cache::conditional))
             .wrap(Compress::default())
             .wrap(
                 Logger::new("%a \"%r\" %s %b %Dms")
@@ -266,11 +270,13 @@ fn security_headers() -> DefaultHeaders {
         ))
 }
 
-async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(STYLESHEET)
+async fn stylesheet(req: HttpRequest) -> HttpResponse {
+    assets::serve(
+        &req,
+        STYLESHEET,
+        "text/css; charset=utf-8",
+        &STYLESHEET_HREF,
+    )
 }
 
 /// Unknown URLs: a translated 404 page.

@@ -961,6 +961,53 @@ pub(crate) fn file_panel(
     })
 }
 
+/// `GET /wiki/Fichier:X?action=restorefile&oldid=N`: the confirmation an anonymous
+/// reader reaches from the file history (the shared page view carries no CSRF token):
+/// the same restore button, in a form with this reader's token.
+pub async fn restore_confirm(
+    ctx: &Ctx<'_>,
+    title: Title,
+    oldid: Option<&str>,
+) -> Result<HttpResponse, Problem> {
+    if title.namespace() != Namespace::File {
+        return Err(Problem::FileNotFound);
+    }
+    let version = oldid
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|v| *v > 0)
+        .ok_or(Problem::BadParameter("oldid"))?;
+    let protection = ctx.protection_of(&title).await?;
+    ctx.require(Action::Upload, protection.as_ref())?;
+    let heading = ctx
+        .tr
+        .t1("file-restore-confirm-heading", "title", &title.to_string());
+    let view = crate::templates::ActionView {
+        tr: ctx.tr,
+        chrome: ctx.chrome_for(heading.clone()),
+        tabs: None,
+        heading,
+        intro: Vec::new(),
+        problem: None,
+        csrf: ctx.csrf.value().to_owned(),
+        forms: vec![crate::templates::ActionForm {
+            action: paths::action(&title, "restorefile"),
+            fields: vec![crate::templates::Field {
+                kind: crate::templates::FieldKind::Hidden,
+                name: "oldid",
+                label: String::new(),
+                hint: String::new(),
+                value: version.to_string(),
+                options: Vec::new(),
+            }],
+            submit: ctx.tr.t("file-history-restore"),
+            danger: false,
+        }],
+        entries: Vec::new(),
+        filters: Vec::new(),
+    };
+    Ok(ctx.html_response(StatusCode::OK, &view))
+}
+
 /// `POST /wiki/Fichier:X?action=restorefile` (`version=N`): makes an old version
 /// current again, as a new version.
 pub async fn restore_submit(

@@ -446,16 +446,15 @@ pub async fn suggest(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
 const SCRIPT: &str = include_str!("../../../web/static/search.js");
 
 /// Its URL, with a hash of its content so that it can be cached forever.
-pub static SCRIPT_HREF: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let hash = carnet_core::ContentHash::of(SCRIPT);
-    let short: String = hash.as_str().chars().take(12).collect();
-    format!("/static/search.js?v={short}")
-});
+pub static SCRIPT_HREF: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::assets::href("/static/search.js", SCRIPT));
 
 /// `GET /static/search.js`.
-pub async fn script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(SCRIPT)
+pub async fn script(req: actix_web::HttpRequest) -> HttpResponse {
+    crate::assets::serve(
+        &req,
+        SCRIPT,
+        "application/javascript; charset=utf-8",
+        &SCRIPT_HREF,
+    )
 }

@@ -64,18 +64,17 @@ const SUFFIX: &str = "/changes";
 const SCRIPT: &str = include_str!("../../../web/static/stale.js");
 
 /// The script's URL, fingerprinted by its content.
-pub static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| {
-    let hash = carnet_core::ContentHash::of(SCRIPT);
-    let short: String = hash.as_str().chars().take(12).collect();
-    format!("/static/stale.js?v={short}")
-});
+pub static SCRIPT_HREF: LazyLock<String> =
+    LazyLock::new(|| crate::assets::href("/static/stale.js", SCRIPT));
 
 /// `GET /static/stale.js`.
-pub async fn script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(SCRIPT)
+pub async fn script(req: actix_web::HttpRequest) -> HttpResponse {
+    crate::assets::serve(
+        &req,
+        SCRIPT,
+        "application/javascript; charset=utf-8",
+        &SCRIPT_HREF,
+    )
 }
 
 /// What the database says about a watched page.

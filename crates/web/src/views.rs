@@ -111,12 +111,48 @@ impl<'a> Ctx<'a> {
             Ok(body) => body,
             Err(error) => return self.problem(Problem::internal(error)),
         };
+        let etag = crate::page_cache::etag_of(body.as_bytes());
+        self.html_bytes(status, bytes::Bytes::from(body), &etag, None)
+    }
+
+    /// Whether this answer is the same for every anonymous reader (a shared read view:
+    /// no token, no cookie), which caches may keep.
+    pub(crate) fn is_shared(&self) -> bool {
+        self.csrf.is_withheld() && self.user.is_none()
+    }
+
+    /// A finished HTML answer with its validators: a strong `ETag` on every success
+    /// (the `conditional` middleware answers 304 from it), `Last-Modified` when known,
+    /// and `Cache-Control` — public with revalidation for shared read views, private
+    /// otherwise.
+    pub(crate) fn html_bytes(
+        &self,
+        status: StatusCode,
+        body: bytes::Bytes,
+        etag: &str,
+        last_modified: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> HttpResponse {
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");
-        // The Vary header keeps caches from serving one language to another reader.
+        // The Vary header keeps caches from serving one language to another reader,
+        // or an anonymous page to someone logged in.
         response.insert_header((header::VARY, "Accept-Language, Cookie"));
         if let Some(cookie) = self.csrf.cookie(csrf::is_https(self.req)) {
             response.cookie(cookie);
+        }
+        response.insert_header((
+            header::CACHE_CONTROL,
+            if self.is_shared() {
+                crate::page_cache::PUBLIC_REVALIDATE
+            } else {
+                crate::page_cache::PRIVATE_REVALIDATE
+            },
+        ));
+        if status == StatusCode::OK {
+            response.insert_header((header::ETAG, etag));
+            if let Some(at) = last_modified {
+                response.insert_header((header::LAST_MODIFIED, crate::page_cache::http_date(at)));
+            }
         }
         response.body(body)
     }
@@ -230,7 +266,10 @@ pub fn title_from_path(req: &HttpRequest, prefix: &str) -> Result<Title, Problem
 
 /// `GET /wiki/{title}` and its actions.
 pub async fn page_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let ctx = Ctx::load(&req, &state).await;
+    let mut ctx = Ctx::load(&req, &state).await;
+    if is_shared_read(&req, &ctx) {
+        ctx.csrf = CsrfToken::withheld();
+    }
     match page_get_inner(&ctx).await {
         Ok(response) => response,
         Err(problem) => ctx.problem(problem),
@@ -264,8 +303,44 @@ async fn page_get_inner(ctx: &Ctx<'_>) -> Result<HttpResponse, Problem> {
             crate::moderation::form(ctx, title, action, &query).await
         }
         "curate" => crate::portals::form(ctx, title, &query).await,
+        "restorefile" => crate::media::restore_confirm(ctx, title, query.oldid.as_deref()).await,
         other => Err(Problem::UnknownAction(other.to_owned())),
     }
+}
+
+/// Whether a `GET /wiki/…` is a read view answered alike to every anonymous reader:
+/// a page (current or old revision), its history or a diff, recent changes. Those
+/// carry no CSRF token and set no cookie (`CsrfToken::withheld`); their few forms an
+/// anonymous reader may use lead to pages that hand out the token.
+fn is_shared_read(req: &HttpRequest, ctx: &Ctx<'_>) -> bool {
+    if ctx.user.is_some()
+        || !matches!(
+            *req.method(),
+            actix_web::http::Method::GET | actix_web::http::Method::HEAD
+        )
+    {
+        return false;
+    }
+    let Ok(title) = title_from_path(req, "/wiki/") else {
+        return false;
+    };
+    let Ok(query) = web::Query::<PageQuery>::from_query(req.query_string()) else {
+        return false;
+    };
+    if !matches!(
+        query.action.as_deref(),
+        None | Some("view" | "history" | "diff")
+    ) {
+        return false;
+    }
+    if title.namespace() != Namespace::Special {
+        return true;
+    }
+    let name = title.name().to_lowercase();
+    matches!(
+        name.as_str(),
+        "modifications récentes" | "recentchanges" | "recent changes"
+    )
 }
 
 /// A page as loaded for reading.
@@ -321,6 +396,35 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
             return Ok(redirect(&paths::old_revision(&found.title, oldid)));
         }
         return Ok(old_revision_view(ctx, &title, &found, html));
+    }
+    // Anonymous readers: the page as finished for an earlier one, if no content of
+    // the wiki changed since (one query: the content generation, read before anything
+    // else so a change made while this page is put together leaves it behind).
+    let now = chrono::Utc::now();
+    let generation = if ctx.is_shared() {
+        let store = ctx.state.store.clone();
+        Some(web::block(move || store.content_generation()).await??)
+    } else {
+        None
+    };
+    let cache = &ctx.state.page_cache;
+    let key = crate::page_cache::PageKey {
+        uri: ctx
+            .req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        lang: ctx.tr.lang().code(),
+        day: now.date_naive(),
+    };
+    if let Some(generation) = generation
+        && cache.enabled()
+        && let Some(hit) = cache.get(&key, generation.generation, now)
+    {
+        let modified =
+            crate::page_cache::last_modified(generation.changed_at, hit.changed_without_write, now);
+        return Ok(ctx.html_bytes(StatusCode::OK, hit.body.clone(), &hit.etag, modified));
     }
     // A redirect is followed once, and not when asked to show the redirect page itself.
     let redirected_from = query
@@ -421,9 +525,13 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     });
     let page_title = title.clone();
     let store = ctx.state.store.clone();
-    let protection = web::block(move || store.protection(&page_title))
-        .await??
-        .filter(|found| found.protection.is_active(chrono::Utc::now()))
+    let found_protection = web::block(move || store.protection(&page_title)).await??;
+    // A protection running out changes the page without any write.
+    let protection_ends = found_protection
+        .as_ref()
+        .and_then(|found| found.protection.expires);
+    let protection = found_protection
+        .filter(|found| found.protection.is_active(now))
         .map(|found| crate::moderation::protection_notice(ctx.tr, &found));
     let mut tabs = crate::moderation::tabs(ctx, &title, true, "read");
     tabs.watch = crate::watch::button(ctx, &title).await;
@@ -465,7 +573,37 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
         portal,
         file,
     };
-    Ok(ctx.html(StatusCode::OK, &view))
+    let body = view.render().map_err(Problem::internal)?;
+    let etag = crate::page_cache::etag_of(body.as_bytes());
+    let body = bytes::Bytes::from(body);
+    let Some(generation) = generation else {
+        return Ok(ctx.html_bytes(StatusCode::OK, body, &etag, None));
+    };
+    // What changes the page without a write: a protection that ran out, a portal's
+    // article of the day (the day is part of the key).
+    let midnight = now.date_naive().and_hms_opt(0, 0, 0).map(|at| at.and_utc());
+    let changed_without_write = [
+        protection_ends.filter(|ends| *ends <= now),
+        view.portal.as_ref().and(midnight),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if cache.enabled() {
+        cache.insert(
+            key,
+            crate::page_cache::CachedPage {
+                generation: generation.generation,
+                body: body.clone(),
+                etag: etag.clone(),
+                valid_until: protection_ends.filter(|ends| *ends > now),
+                changed_without_write,
+            },
+        );
+    }
+    let modified =
+        crate::page_cache::last_modified(generation.changed_at, changed_without_write, now);
+    Ok(ctx.html_bytes(StatusCode::OK, body, &etag, modified))
 }
 
 /// Reads a page for display: its redirect, or its HTML (from the render cache, or

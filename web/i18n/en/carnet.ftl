@@ -812,3 +812,6 @@ api-col-body = Body
 api-col-property = Property
 api-yes = yes
 api-no = no
+
+# Issue 9: the confirmation an anonymous reader reaches from a file's history.
+file-restore-confirm-heading = Restore this version of { $title }?

@@ -812,3 +812,6 @@ api-col-body = Corps
 api-col-property = Propriété
 api-yes = oui
 api-no = non
+
+# Issue 9: the confirmation an anonymous reader reaches from a file's history.
+file-restore-confirm-heading = Restaurer cette version de { $title } ?
