@@ -231,6 +231,7 @@ pub fn server(
     state: AppState,
     config: &WebConfig,
 ) -> std::io::Result<Server> {
+    page_cache::note_start();
     let max_page_bytes = state.store.max_page_bytes();
     let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {
