@@ -449,13 +449,14 @@ fn links_unchanged(
     if stored != wanted {
         return Ok(false);
     }
-    let page: Option<(
+    type PageRow = (
         chrono::NaiveDateTime,
         chrono::NaiveDateTime,
         Option<i32>,
         Option<String>,
         bool,
-    )> = pages::table
+    );
+    let page: Option<PageRow> = pages::table
         .find(page_id)
         .select((
             pages::created_at,
