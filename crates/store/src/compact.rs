@@ -16,7 +16,69 @@ use crate::{Store, StoreError};
 /// Rows rewritten per transaction by the background compaction of `carnet serve`.
 pub const COMPACT_BATCH: usize = 200;
 
+/// How a page's (or the wiki's) revisions are stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StorageStats {
+    pub revisions: u64,
+    pub keyframes: u64,
+    pub deltas: u64,
+    pub plain: u64,
+    /// The revisions' texts, in bytes, as full copies would hold them.
+    pub text_bytes: u64,
+    /// What is stored for them: compressed `content` plus the `text` of plain rows.
+    pub stored_bytes: u64,
+}
+
 impl Store {
+    /// How the revisions of the page with id `page` (all pages: `None`) are stored.
+    pub fn storage_stats(
+        &self,
+        page: Option<carnet_core::PageId>,
+    ) -> Result<StorageStats, StoreError> {
+        use diesel::sql_types::{BigInt, Nullable, Text};
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            format: String,
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+            #[diesel(sql_type = Nullable<BigInt>)]
+            text_bytes: Option<i64>,
+            #[diesel(sql_type = Nullable<BigInt>)]
+            stored_bytes: Option<i64>,
+        }
+        let mut conn = self.conn()?;
+        let filter = page.map_or_else(String::new, |page| format!("WHERE page_id = {}", page.0));
+        let rows: Vec<Row> = match &mut *conn {
+            AnyConnection::Sqlite(conn) => diesel::sql_query(format!(
+                "SELECT format, count(*) AS n, sum(size) AS text_bytes, \
+                 sum(coalesce(length(content), 0) + length(CAST(text AS BLOB))) AS stored_bytes \
+                 FROM revisions {filter} GROUP BY format"
+            ))
+            .load(conn)?,
+            AnyConnection::Postgresql(conn) => diesel::sql_query(format!(
+                "SELECT format, count(*)::bigint AS n, sum(size)::bigint AS text_bytes, \
+                 sum(coalesce(octet_length(content), 0) + octet_length(text))::bigint \
+                 AS stored_bytes FROM revisions {filter} GROUP BY format"
+            ))
+            .load(conn)?,
+        };
+        let mut stats = StorageStats::default();
+        let count = |n: Option<i64>| u64::try_from(n.unwrap_or(0)).unwrap_or(0);
+        for row in rows {
+            let n = count(Some(row.n));
+            match row.format.as_str() {
+                "keyframe" => stats.keyframes += n,
+                "delta" => stats.deltas += n,
+                _ => stats.plain += n,
+            }
+            stats.revisions += n;
+            stats.text_bytes += count(row.text_bytes);
+            stats.stored_bytes += count(row.stored_bytes);
+        }
+        Ok(stats)
+    }
+
     /// How many revision rows are still `plain`.
     pub fn plain_revisions(&self) -> Result<u64, StoreError> {
         let mut conn = self.conn()?;

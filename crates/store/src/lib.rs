@@ -41,7 +41,7 @@ pub use accounts::{Credentials, User};
 pub use blobs::{BlobError, BlobStore, is_sha256};
 pub use categories::SizedPage;
 pub use changes::{Change, ChangeFilter, ChangePage, MAX_CHANGES, Statistics};
-pub use compact::COMPACT_BATCH;
+pub use compact::{COMPACT_BATCH, StorageStats};
 pub use connection::{AnyConnection, Backend};
 pub use events::{ActivityMark, Event, EventActivity, EventParticipant, EventRevision};
 pub use export::{ArchiveError, RestoreSummary};
