@@ -13,6 +13,9 @@ use crate::schema::revisions;
 use crate::texts::{self, StoredText};
 use crate::{Store, StoreError};
 
+/// The advisory lock of compaction on PostgreSQL ("Compac").
+const COMPACT_LOCK_ID: i64 = 0x436f_6d70_6163;
+
 /// Rows rewritten per transaction by the background compaction of `carnet serve`.
 pub const COMPACT_BATCH: usize = 200;
 
@@ -95,6 +98,12 @@ impl Store {
     pub fn compact_step(&self, limit: usize) -> Result<usize, StoreError> {
         let mut conn = self.conn()?;
         write_transaction(&mut conn, |conn| {
+            // Processes sharing a PostgreSQL database compact one at a time (SQLite's
+            // write transactions are serialised already).
+            if let AnyConnection::Postgresql(pg) = conn {
+                diesel::sql_query(format!("SELECT pg_advisory_xact_lock({COMPACT_LOCK_ID})"))
+                    .execute(pg)?;
+            }
             let mut done = 0usize;
             while done < limit {
                 let rewritten = compact_page(conn, limit - done)?;
