@@ -83,6 +83,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Rewrite the revisions stored by a release before compact storage (plain text)
+    /// as compressed keyframes and deltas, to the end (`serve` does it in the
+    /// background too). See docs/ADMIN.md, "Mettre à jour".
+    Compact {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Copy the wiki's SQLite database into an empty PostgreSQL database, verified.
     MigrateDb {
         #[command(flatten)]
@@ -292,6 +299,7 @@ fn main() -> anyhow::Result<()> {
             database.database_url.as_deref(),
             force,
         ),
+        Command::Compact { database } => compact(&database),
         Command::MigrateDb {
             database,
             to,
@@ -674,6 +682,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let store = open_store(&url, args.search_language)?;
     prepare_search(&store)?;
+    compact_in_background(&store);
     if carnet_web::seed_welcome_page(&store).context("cannot write the welcome page")? {
         log::info!("welcome page created");
     }
@@ -702,6 +711,54 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("the HTTP server stopped with an error")
     })
+}
+
+/// Revisions of a wiki upgraded from a release before compact storage are rewritten
+/// in the background, in small transactions with pauses: saves go in between, and the
+/// rows not yet rewritten are read as they are.
+fn compact_in_background(store: &Store) {
+    let store = store.clone();
+    let spawned = std::thread::Builder::new()
+        .name("compaction".to_owned())
+        .spawn(move || {
+            match store.plain_revisions() {
+                Ok(0) => return,
+                Ok(n) => log::info!("compacting {n} revisions stored by an older release"),
+                Err(error) => {
+                    log::error!("compaction: {error}");
+                    return;
+                }
+            }
+            let pause = std::time::Duration::from_millis(20);
+            match store.compact_all(carnet_store::COMPACT_BATCH, pause, &mut |_| {}) {
+                Ok(n) => log::info!("compaction done: {n} revisions rewritten"),
+                Err(error) => log::error!("compaction stopped: {error}"),
+            }
+        });
+    if let Err(error) = spawned {
+        log::error!("cannot start the compaction: {error}");
+    }
+}
+
+/// `carnet compact`: the same, in the foreground, to the end.
+fn compact(database: &DatabaseArgs) -> anyhow::Result<()> {
+    let url = database_url(&database.data, database.database_url.clone())?;
+    let store = open_store(&url, database.search_language)?;
+    let total = store.plain_revisions()?;
+    let started = std::time::Instant::now();
+    let done = store.compact_all(
+        carnet_store::COMPACT_BATCH,
+        std::time::Duration::ZERO,
+        &mut |done| eprint!("\r{done}/{total} révisions compactées"),
+    )?;
+    if done > 0 {
+        eprintln!();
+    }
+    println!(
+        "{done} révisions compactées ({:.1} s) ; il n'en reste aucune en texte brut",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Hides a password in a database URL before printing it.

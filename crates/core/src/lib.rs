@@ -23,6 +23,7 @@ mod save;
 mod search;
 mod section;
 mod signature;
+pub mod storage;
 mod text;
 mod title;
 mod token;

@@ -97,7 +97,7 @@ type RevisionRecord = (
     bool,
     i64,
     String,
-    String,
+    crate::texts::StoredText,
     bool,
     bool,
 );
@@ -257,7 +257,7 @@ fn export_revisions<E>(
                 revisions::minor,
                 revisions::size,
                 revisions::sha256,
-                revisions::text,
+                crate::texts::StoredText::as_select(),
                 revisions::text_hidden,
                 revisions::deleted,
             ))
@@ -265,6 +265,7 @@ fn export_revisions<E>(
         let Some(last) = batch.last() else {
             return Ok(());
         };
+        let texts = crate::texts::read_many(conn, batch.iter().map(|r| r.10.clone()).collect())?;
         after = last.0;
         let ids: Vec<i64> = batch.iter().map(|r| r.0).collect();
         let rows: Vec<(i64, String, i64)> = imported_revisions::table
@@ -287,7 +288,7 @@ fn export_revisions<E>(
                 .or_default()
                 .push(ArchiveOrigin { source, id });
         }
-        for record in batch {
+        for (record, text) in batch.into_iter().zip(texts) {
             let (
                 id,
                 page_id,
@@ -299,7 +300,7 @@ fn export_revisions<E>(
                 minor,
                 size,
                 sha256,
-                text,
+                _,
                 text_hidden,
                 deleted,
             ) = record;
@@ -387,9 +388,14 @@ struct RevisionRow {
     minor: bool,
     size: i64,
     sha256: String,
+    /// Empty: the text is in `content` (`crate::texts`).
     text: String,
     text_hidden: bool,
     deleted: bool,
+    format: String,
+    content: Option<Vec<u8>>,
+    keyframe_id: Option<i64>,
+    chain_bytes: i64,
 }
 
 /// The page being restored: its id and the current revision to point it at once its
@@ -397,6 +403,8 @@ struct RevisionRow {
 struct OpenPage {
     id: i64,
     latest: Option<i64>,
+    /// The keyframe its next revision is stored against.
+    base: Option<crate::texts::Base>,
 }
 
 /// Restore state inside the transaction.
@@ -444,6 +452,7 @@ impl Store {
                         state.page = Some(OpenPage {
                             id: page.id,
                             latest: page.latest,
+                            base: None,
                         });
                         state.summary.pages += 1;
                     }
@@ -484,20 +493,26 @@ impl Store {
     fn rebuild_derived<E>(&self, conn: &mut AnyConnection) -> Result<(), ArchiveError<E>> {
         let mut after = i64::MIN;
         loop {
-            let batch: Vec<(i64, i32, String, String)> = pages::table
+            let batch: Vec<(i64, i32, String, crate::texts::StoredText)> = pages::table
                 .inner_join(
                     revisions::table.on(pages::latest_revision_id.eq(revisions::id.nullable())),
                 )
                 .filter(pages::id.gt(after))
                 .order(pages::id.asc())
                 .limit(PAGE_BATCH)
-                .select((pages::id, pages::namespace, pages::name, revisions::text))
+                .select((
+                    pages::id,
+                    pages::namespace,
+                    pages::name,
+                    crate::texts::StoredText::as_select(),
+                ))
                 .load(conn)?;
             let Some(last) = batch.last() else {
                 return Ok(());
             };
             after = last.0;
-            for (id, namespace, name, text) in batch {
+            let texts = crate::texts::read_many(conn, batch.iter().map(|r| r.3.clone()).collect())?;
+            for ((id, namespace, name, _), text) in batch.into_iter().zip(texts) {
                 let title = title_of(namespace, &name)?;
                 self.after_new_text::<StoreError>(conn, id, &title, &text, LinkChange::Created)?;
             }
@@ -594,7 +609,12 @@ fn add_revision<E>(
     for origin in revision.origins {
         state.origins.push((origin.source, origin.id, revision.id));
     }
-    state.pending_bytes += revision.text.len();
+    let page = state.page.as_mut().ok_or_else(|| {
+        ArchiveError::Invalid(format!("revision {} outside of its page", revision.id))
+    })?;
+    let stored = crate::texts::encode(&revision.text, page.base.as_ref())?;
+    page.base = stored.next_base(revision.id, &revision.text, page.base.take());
+    state.pending_bytes += stored.content.len();
     state.pending.push(RevisionRow {
         id: revision.id,
         page_id: revision.page_id,
@@ -606,9 +626,13 @@ fn add_revision<E>(
         minor: revision.minor,
         size: revision.size,
         sha256: revision.sha256,
-        text: revision.text,
+        text: String::new(),
         text_hidden: revision.text_hidden,
         deleted: revision.deleted,
+        format: stored.format.to_owned(),
+        content: Some(stored.content),
+        keyframe_id: stored.keyframe_id,
+        chain_bytes: stored.chain_bytes,
     });
     state.summary.revisions += 1;
     if state.pending.len() >= INSERT_BATCH || state.pending_bytes >= INSERT_BYTES {

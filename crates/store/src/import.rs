@@ -177,6 +177,7 @@ impl Store {
             }
         };
         let latest_before = parent;
+        let mut storage_base = crate::texts::base_of(conn, parent)?;
         let mut links = Vec::with_capacity(new.len());
         for revision in &new {
             let author = match &revision.author {
@@ -189,6 +190,7 @@ impl Store {
             let hash = revision.text.hash();
             let size = i64::try_from(revision.text.size())
                 .map_err(|_| StoreError::Corrupt("text size overflows".to_owned()))?;
+            let stored = crate::texts::encode(revision.text.as_str(), storage_base.as_ref())?;
             let id = insert_revision(
                 conn,
                 &NewRevision {
@@ -200,10 +202,11 @@ impl Store {
                     minor: revision.minor,
                     size,
                     sha256: hash.as_str(),
-                    text: revision.text.as_str(),
                     user_id: None,
                 },
+                &stored,
             )?;
+            storage_base = stored.next_base(id, revision.text.as_str(), storage_base);
             links.push(ImportedRevisionRow {
                 source,
                 source_revision_id: revision.source_id,

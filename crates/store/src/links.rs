@@ -134,9 +134,11 @@ impl<'c> Lookup<'c> {
                 )
                 .filter(pages::namespace.eq(title.namespace().id()))
                 .filter(pages::name.eq(title.name()))
-                .select(revisions::text)
-                .first::<String>(conn)
-                .optional()
+                .select(crate::texts::StoredText::as_select())
+                .first::<crate::texts::StoredText>(conn)
+                .optional()?
+                .map(|row| crate::texts::read(conn, row).map_err(into_diesel))
+                .transpose()
         })
     }
 
@@ -764,5 +766,14 @@ impl Store {
             Some((Some(ns), Some(name))) => title_of(ns, &name),
             _ => None,
         })
+    }
+}
+
+/// A store error inside a lookup's diesel-typed closure (it is logged and the lookup
+/// marked failed like any other).
+fn into_diesel(error: StoreError) -> DieselError {
+    match error {
+        StoreError::Database(error) => error,
+        other => DieselError::DeserializationError(other.to_string().into()),
     }
 }

@@ -179,8 +179,11 @@ fn append_revision(
     let size = i64::try_from(text.size())
         .map_err(|_| StoreError::Corrupt("text size overflows".to_owned()))?;
     let author = Author::from_stored(by.name.as_str().to_owned());
-    let id: i64 = diesel::insert_into(revisions::table)
-        .values(NewRevision {
+    let base = crate::texts::base_of(conn, parent)?;
+    let stored = crate::texts::encode(text.as_str(), base.as_ref())?;
+    let id = crate::pages::insert_revision(
+        conn,
+        &NewRevision {
             page_id,
             parent_id: parent,
             author: author.as_str(),
@@ -189,11 +192,10 @@ fn append_revision(
             minor: false,
             size,
             sha256: hash.as_str(),
-            text: text.as_str(),
             user_id: Some(by.id.0),
-        })
-        .returning(revisions::id)
-        .get_result(conn)?;
+        },
+        &stored,
+    )?;
     diesel::update(pages::table.find(page_id))
         .set((
             pages::latest_revision_id.eq(Some(id)),

@@ -11,6 +11,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use crate::connection::{AnyConnection, write_transaction};
 use crate::links::{LinkChange, Lookup, replace_links};
 use crate::schema::{pages, revisions};
+use crate::texts::{self, StoredText};
 use crate::{Store, StoreError, TitledRevision};
 
 /// How many times a save is retried when another process won the race for the page.
@@ -114,7 +115,6 @@ pub(crate) struct NewRevision<'a> {
     pub(crate) minor: bool,
     pub(crate) size: i64,
     pub(crate) sha256: &'a str,
-    pub(crate) text: &'a str,
     pub(crate) user_id: Option<i64>,
 }
 
@@ -451,11 +451,14 @@ impl Store {
     ) -> Result<SaveOutcome, AttemptError> {
         lock_page(conn, &edit.title)?;
         let page = find_page(conn, &edit.title)?;
-        let current = match page.as_ref().and_then(|page| page.latest_revision_id) {
-            Some(id) => Some(load_revision(conn, id)?.ok_or_else(|| {
-                StoreError::Corrupt(format!("page {} lost revision {id}", edit.title))
-            })?),
-            None => None,
+        let (current, storage_base) = match page.as_ref().and_then(|page| page.latest_revision_id) {
+            Some(id) => {
+                let (revision, base) = load_revision_with_base(conn, id)?.ok_or_else(|| {
+                    StoreError::Corrupt(format!("page {} lost revision {id}", edit.title))
+                })?;
+                (Some(revision), base)
+            }
+            None => (None, None),
         };
         let base = match (edit.base, &current) {
             (None, _) => None,
@@ -510,6 +513,7 @@ impl Store {
         let hash = text.hash();
         let size = i64::try_from(text.size())
             .map_err(|_| StoreError::Corrupt("text size overflows".to_owned()))?;
+        let stored = texts::encode(text.as_str(), storage_base.as_ref())?;
         let new_id = insert_revision(
             conn,
             &NewRevision {
@@ -521,9 +525,9 @@ impl Store {
                 minor: edit.minor,
                 size,
                 sha256: hash.as_str(),
-                text: text.as_str(),
                 user_id: edit.user.map(|user| user.0),
             },
+            &stored,
         )?;
         if !advance_latest(conn, page_id, parent_id, new_id, now)? {
             return Err(AttemptError::Retry);
@@ -608,13 +612,21 @@ pub(crate) fn insert_page(
         .get_result::<i64>(conn)
 }
 
-/// Stores an (immutable) revision; its id.
+/// Stores an (immutable) revision with its text encoded as `stored`; its id.
 pub(crate) fn insert_revision(
     conn: &mut AnyConnection,
     revision: &NewRevision<'_>,
+    stored: &texts::ToStore,
 ) -> Result<i64, DieselError> {
     diesel::insert_into(revisions::table)
-        .values(revision)
+        .values((
+            revision,
+            revisions::text.eq(""),
+            revisions::format.eq(stored.format),
+            revisions::content.eq(Some(stored.content.as_slice())),
+            revisions::keyframe_id.eq(stored.keyframe_id),
+            revisions::chain_bytes.eq(stored.chain_bytes),
+        ))
         .returning(revisions::id)
         .get_result(conn)
 }
@@ -688,18 +700,30 @@ pub(crate) fn load_revision(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Option<Revision>, StoreError> {
-    let row: Option<(MetaRow, String)> = revisions::table
+    Ok(load_revision_with_base(conn, id)?.map(|(revision, _)| revision))
+}
+
+/// A revision and the storage base of a revision saved on top of it.
+pub(crate) fn load_revision_with_base(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(Revision, Option<texts::Base>)>, StoreError> {
+    let row: Option<(MetaRow, StoredText)> = revisions::table
         .find(id)
-        .select((MetaRow::as_select(), revisions::text))
+        .select((MetaRow::as_select(), StoredText::as_select()))
         .first(conn)
         .optional()?;
-    let Some((meta, text)) = row else {
+    let Some((meta, stored)) = row else {
         return Ok(None);
     };
-    Ok(Some(Revision {
-        meta: meta.into_meta()?,
-        text: PageText::from_stored(text),
-    }))
+    let (text, base) = texts::read_with_base(conn, stored)?;
+    Ok(Some((
+        Revision {
+            meta: meta.into_meta()?,
+            text: PageText::from_stored(text),
+        },
+        base,
+    )))
 }
 
 fn signed(size: usize) -> i64 {

@@ -30,6 +30,10 @@ diesel::table! {
         user_id -> Nullable<BigInt>,
         text_hidden -> Bool,
         deleted -> Bool,
+        format -> Text,
+        content -> Nullable<Binary>,
+        keyframe_id -> Nullable<BigInt>,
+        chain_bytes -> BigInt,
     }
 }
 

@@ -61,8 +61,9 @@ struct HitRow {
     namespace: i32,
     #[diesel(sql_type = Text)]
     name: String,
-    #[diesel(sql_type = Text)]
-    text: String,
+    /// The current revision, whose text (read through `texts`) gives the snippet.
+    #[diesel(sql_type = BigInt)]
+    revision_id: i64,
     #[diesel(sql_type = BigInt)]
     size: i64,
     #[diesel(sql_type = Bool)]
@@ -190,7 +191,7 @@ impl Store {
                     .into_boxed::<diesel::sqlite::Sqlite>()
                     .bind::<Text, _>(query.fts5());
                 let mut select = diesel::sql_query(format!(
-                    "SELECT p.namespace AS namespace, p.name AS name, r.text AS text, \
+                    "SELECT p.namespace AS namespace, p.name AS name, r.id AS revision_id, \
                      r.size AS size, hits.in_title AS in_title \
                      FROM (SELECT p.id AS id, p.name AS name, \
                      (p.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)) \
@@ -236,7 +237,7 @@ impl Store {
                         .bind::<Text, _>(&category)
                         .get_result(conn)?;
                 let rows = diesel::sql_query(format!(
-                    "SELECT p.namespace AS namespace, p.name AS name, r.text AS text, \
+                    "SELECT p.namespace AS namespace, p.name AS name, r.id AS revision_id, \
                      r.size AS size, hits.in_title AS in_title \
                      FROM (SELECT p.id AS id, p.name AS name, \
                      (d.title @@ to_tsquery('{config}', $3)) AS in_title, \
@@ -256,6 +257,8 @@ impl Store {
                 (rows, count.n)
             }
         };
+        let ids: Vec<i64> = rows.iter().map(|row| row.revision_id).collect();
+        let texts = crate::texts::read_ids(&mut conn, &ids)?;
         let analyzer = Analyzer::new(self.search_language);
         let stems = query.highlight_stems();
         let hits = rows
@@ -263,10 +266,11 @@ impl Store {
             .filter_map(|row| {
                 let title =
                     Title::from_parts(Namespace::from_id(row.namespace)?, &row.name).ok()?;
+                let text = texts.get(&row.revision_id).map_or("", String::as_str);
                 Some(SearchHit {
                     title,
                     in_title: row.in_title,
-                    snippet: snippet(&row.text, &stems, &analyzer),
+                    snippet: snippet(text, &stems, &analyzer),
                     bytes: row.size,
                 })
             })
@@ -386,18 +390,33 @@ impl Store {
         loop {
             let language = self.search_language;
             let batch = write_transaction(&mut conn, |conn| -> Result<Option<i64>, StoreError> {
-                let rows: Vec<(i64, i32, String, String)> = pages::table
+                let rows: Vec<(i64, i32, String, crate::texts::StoredText)> = pages::table
                     .inner_join(
                         revisions::table.on(pages::latest_revision_id.eq(revisions::id.nullable())),
                     )
                     .filter(pages::id.gt(after))
                     .order(pages::id.asc())
-                    .select((pages::id, pages::namespace, pages::name, revisions::text))
+                    .select((
+                        pages::id,
+                        pages::namespace,
+                        pages::name,
+                        crate::texts::StoredText::as_select(),
+                    ))
                     .limit(REINDEX_BATCH)
                     .load(conn)?;
                 let Some(last) = rows.last().map(|row| row.0) else {
                     return Ok(None);
                 };
+                let (pages, stored): (Vec<_>, Vec<_>) = rows
+                    .into_iter()
+                    .map(|(id, namespace, name, stored)| ((id, namespace, name), stored))
+                    .unzip();
+                let texts = crate::texts::read_many(conn, stored)?;
+                let rows: Vec<_> = pages
+                    .into_iter()
+                    .zip(texts)
+                    .map(|((id, namespace, name), text)| (id, namespace, name, text))
+                    .collect();
                 for (id, namespace, name, text) in &rows {
                     let Some(title) = Namespace::from_id(*namespace)
                         .and_then(|ns| Title::from_parts(ns, name).ok())

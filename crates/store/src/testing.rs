@@ -329,6 +329,64 @@ fn canonical_timestamp(field: &str) -> String {
     format!("{name}={}", rounded.format("%Y-%m-%d %H:%M:%S%.6f"))
 }
 
+/// Applies the migrations embedded in this binary to the database at `url`, in order,
+/// up to and including version `last` (e.g. `2026-11-29-000016`) and no further: the
+/// schema of the release that ended there, for upgrade tests.
+pub fn migrate_up_to(url: &str, last: &str) -> Result<(), StoreError> {
+    use diesel_migrations::MigrationHarness;
+    // diesel's versions are the directory names' dates without the dashes.
+    let last = last.replace('-', "");
+    let last = last.as_str();
+    let mut conn = crate::connection::Manager::new(url).open()?;
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    match &mut conn {
+        AnyConnection::Sqlite(conn) => loop {
+            let pending = conn
+                .pending_migrations(crate::connection::SQLITE_MIGRATIONS)
+                .map_err(failed)?;
+            match pending.first() {
+                Some(next) if next.name().version().to_string().as_str() <= last => {
+                    conn.run_migration(next.as_ref()).map_err(failed)?;
+                }
+                _ => return Ok(()),
+            }
+        },
+        AnyConnection::Postgresql(conn) => loop {
+            let pending = conn
+                .pending_migrations(crate::connection::POSTGRES_MIGRATIONS)
+                .map_err(failed)?;
+            match pending.first() {
+                Some(next) if next.name().version().to_string().as_str() <= last => {
+                    conn.run_migration(next.as_ref()).map_err(failed)?;
+                }
+                _ => return Ok(()),
+            }
+        },
+    }
+}
+
+/// The versions of the migrations embedded in this binary that the database at `url`
+/// has not applied (as diesel writes them: `20261129000017`).
+pub fn pending_migrations(url: &str) -> Result<Vec<String>, StoreError> {
+    use diesel_migrations::MigrationHarness;
+    let mut conn = crate::connection::Manager::new(url).open()?;
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migration(e.to_string());
+    Ok(match &mut conn {
+        AnyConnection::Sqlite(conn) => conn
+            .pending_migrations(crate::connection::SQLITE_MIGRATIONS)
+            .map_err(failed)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect(),
+        AnyConnection::Postgresql(conn) => conn
+            .pending_migrations(crate::connection::POSTGRES_MIGRATIONS)
+            .map_err(failed)?
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect(),
+    })
+}
+
 /// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
 pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;
