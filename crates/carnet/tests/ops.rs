@@ -365,11 +365,13 @@ fn sigterm_saves_live_typing_as_a_revision_and_exits_cleanly() {
         201
     );
     let mut typist = Typist::connect(&server.base, "Notes");
+    let mut watcher = Typist::connect(&server.base, "Notes");
     typist.until("the page's text", |text| text.starts_with("Ordre du jour."));
+    watcher.until("the page's text", |text| text.starts_with("Ordre du jour."));
     typist.type_at_end(" Tapé juste avant l'arrêt.");
-    // The echo: the server stored the keystrokes. No revision yet (the idle
-    // checkpoint is 30 s away).
-    typist.until("the echo", |text| text.ends_with("avant l'arrêt."));
+    // Another client hears the keystrokes: the server stored them (it stores before
+    // it sends on). No revision yet: the idle checkpoint is 30 s away.
+    watcher.until("the keystrokes", |text| text.ends_with("avant l'arrêt."));
     assert_eq!(
         page_text(&server.base, "Notes").as_deref(),
         Some("Ordre du jour.")
@@ -378,8 +380,7 @@ fn sigterm_saves_live_typing_as_a_revision_and_exits_cleanly() {
     let (status, took) = exit_within(&mut server, Duration::from_secs(20));
     assert!(status.success(), "{status:?}");
     eprintln!("stopped in {took:?} after SIGTERM");
-    // The typist's socket was closed by the server.
-    drop(typist);
+    drop((typist, watcher));
     let log = server.stderr.lock().unwrap().join("\n");
     assert!(log.contains("SIGTERM: stopping"), "{log}");
     assert!(log.contains("live sessions closed: 1 of 1"), "{log}");
@@ -429,7 +430,9 @@ fn sigterm_lets_saves_in_flight_finish() {
     std::thread::sleep(Duration::from_millis(1500));
     let mut server = server;
     signal(&server, "TERM");
-    let (status, took) = exit_within(&mut server, Duration::from_secs(40));
+    // Well within the 30 s shutdown timeout (the writers' keep-alive connections do not
+    // hold the stop).
+    let (status, took) = exit_within(&mut server, Duration::from_secs(10));
     assert!(status.success(), "{status:?}");
     eprintln!("stopped in {took:?} after SIGTERM under saves");
     let acknowledged: Vec<Vec<i32>> = writers.into_iter().map(|w| w.join().unwrap()).collect();
@@ -447,6 +450,47 @@ fn sigterm_lets_saves_in_flight_finish() {
         }
     }
     eprintln!("{total} acknowledged saves all kept");
+}
+
+#[test]
+fn a_save_whose_body_is_still_coming_at_sigterm_is_finished_and_kept() {
+    use std::io::{Read as _, Write as _};
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let mut server = start(&database_args(&db, data.path()), &[("CARNET_LOG", "info")]);
+    let body = serde_json::json!({ "text": "Enregistré pendant l'arrêt." }).to_string();
+    let (first, rest) = body.split_at(10);
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "PUT /api/v1/pages/Lente HTTP/1.1\r\nHost: localhost\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&server, "TERM");
+    // The server is stopping; the request it had begun still gets its answer.
+    std::thread::sleep(Duration::from_millis(500));
+    stream.write_all(rest.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer:?}");
+    assert!(
+        answer.to_ascii_lowercase().contains("connection: close"),
+        "{answer}"
+    );
+    let (status, _) = exit_within(&mut server, Duration::from_secs(20));
+    assert!(status.success(), "{status:?}");
+    let server = start(&database_args(&db, data.path()), &[]);
+    assert_eq!(
+        page_text(&server.base, "Lente").as_deref(),
+        Some("Enregistré pendant l'arrêt.")
+    );
 }
 
 #[test]
