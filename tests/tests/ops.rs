@@ -13,6 +13,8 @@
 //! crates/carnet/tests/ops.rs.
 
 use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use carnet_store::testing::execute;
 use carnet_tests::{TestServer, generous_limits};
@@ -132,8 +134,12 @@ fn metric(text: &str, name: &str, labels: &[&str]) -> f64 {
         .sum()
 }
 
+/// The metrics recorder is the process's: tests that read a gauge take turns.
+static METRICS: Mutex<()> = Mutex::new(());
+
 #[test]
 fn metrics_count_requests_saves_and_cache_use() {
+    let _turn = METRICS.lock().unwrap_or_else(|e| e.into_inner());
     let server = TestServer::start();
     let before = server.get("/metrics");
     assert_eq!(before.status, 200, "{}", before.body);
@@ -204,6 +210,39 @@ fn metrics_count_requests_saves_and_cache_use() {
             >= 1.0,
         "{last}"
     );
+}
+
+#[test]
+fn the_live_sessions_gauge_follows_the_sessions() {
+    let _turn = METRICS.lock().unwrap_or_else(|e| e.into_inner());
+    let server = TestServer::start();
+    let open = |server: &TestServer| {
+        metric(
+            &server.get("/metrics").body,
+            "carnet_live_sessions_open",
+            &[],
+        )
+    };
+    assert_eq!(open(&server), 0.0);
+    let url = format!(
+        "{}/api/v1/pages/Accueil/live",
+        server.base.replace("http://", "ws://")
+    );
+    let (mut socket, response) = tungstenite::connect(url.as_str()).unwrap();
+    assert_eq!(response.status().as_u16(), 101);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open(&server) != 1.0 {
+        assert!(Instant::now() < deadline, "the session never counted");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    socket.close(None).unwrap();
+    let _ = socket.read();
+    drop(socket);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while open(&server) != 0.0 {
+        assert!(Instant::now() < deadline, "the session never closed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
