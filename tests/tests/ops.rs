@@ -203,10 +203,29 @@ fn metrics_count_requests_saves_and_cache_use() {
         &serde_json::json!({"text": "Un autre texte.", "base_revision": first.0}),
     );
     assert_eq!(conflict.status, 409, "{}", conflict.body);
+    // A merge: two saves from one base revision, changing different lines.
+    server.put_page("Fusion", "Ligne un.\n\nLigne deux.\n\nLigne trois.\n");
+    let base = server.history("Fusion").last().unwrap().meta.id.0;
+    for text in [
+        "Ligne un, changée.\n\nLigne deux.\n\nLigne trois.\n",
+        "Ligne un.\n\nLigne deux.\n\nLigne trois, changée.\n",
+    ] {
+        let reply = server.put_json(
+            "/api/v1/pages/Fusion",
+            &serde_json::json!({"text": text, "base_revision": base}),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
     let last = server.get("/metrics").body;
     assert!(
         metric(&last, "carnet_conflicts_total", &["via=\"api\""])
             - metric(&after, "carnet_conflicts_total", &["via=\"api\""])
+            >= 1.0,
+        "{last}"
+    );
+    assert!(
+        metric(&last, "carnet_merges_total", &["via=\"api\""])
+            - metric(&after, "carnet_merges_total", &["via=\"api\""])
             >= 1.0,
         "{last}"
     );
