@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use carnet_store::testing::execute;
+use carnet_store::testing::{TestDb, execute, query_values};
 use carnet_tests::{TestServer, generous_limits};
 use carnet_web::LimitConfig;
 
@@ -118,6 +118,43 @@ fn readyz_needs_every_migration_applied() {
     )
     .unwrap();
     assert_eq!(server.get("/readyz").status, 200);
+}
+
+#[test]
+fn readyz_fails_quickly_when_the_database_is_unreachable() {
+    let server = TestServer::start();
+    if server.store().backend() != carnet_store::Backend::Postgres {
+        eprintln!("skipped: cutting the database off needs PostgreSQL (CARNET_TEST_DATABASE_URL)");
+        return;
+    }
+    assert_eq!(server.get("/readyz").status, 200);
+    // From another database: no new connection to this one, and every open one ended.
+    let name = query_values(server.store(), "SELECT current_database() AS value").unwrap();
+    let name = name.first().unwrap();
+    let other = TestDb::new();
+    let admin = other.store().unwrap();
+    execute(
+        &admin,
+        &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"),
+    )
+    .unwrap();
+    execute(
+        &admin,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let reply = server.get("/readyz");
+    assert_eq!(reply.status, 503, "{}", reply.body);
+    assert_eq!(reply.json()["reason"], "database unreachable");
+    // Nothing about the database's whereabouts is shown.
+    assert!(!reply.body.contains("127.0.0.1") && !reply.body.contains("carnet_test"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.get("/healthz").status, 200);
 }
 
 /// The value of a metric line `name{labels} value` whose labels include every one of

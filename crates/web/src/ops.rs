@@ -363,21 +363,23 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             log::warn!("not ready: {error}");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
+                // The error itself is logged, not shown: it may name internal hosts.
                 serde_json::json!({
                     "status": "unavailable",
                     "reason": "database unreachable",
-                    "error": error.to_string(),
                 }),
             )
         }
-        Err(error) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            serde_json::json!({
-                "status": "unavailable",
-                "reason": "no thread to check the database",
-                "error": error.to_string(),
-            }),
-        ),
+        Err(error) => {
+            log::warn!("not ready: {error}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::json!({
+                    "status": "unavailable",
+                    "reason": "no thread to check the database",
+                }),
+            )
+        }
     };
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
