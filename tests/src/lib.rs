@@ -127,8 +127,11 @@ impl TestServer {
         let thread = std::thread::spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let server =
-                    carnet_web::server(listener, state, &WebConfig { workers: Some(2) }).unwrap();
+                let config = WebConfig {
+                    workers: Some(2),
+                    ..WebConfig::default()
+                };
+                let server = carnet_web::server(listener, state, &config).unwrap();
                 sender.send(server.handle()).unwrap();
                 server.await.unwrap();
             });

@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use carnet_core::{Limit, LimitPolicy, Role, SearchLanguage, UserName, check_password};
+use carnet_core::{Role, SearchLanguage, UserName, check_password};
 use carnet_store::{Store, StoreConfig};
 use carnet_web::{AppState, LimitConfig, WebConfig};
 use clap::{Parser, Subcommand};
@@ -21,8 +21,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the wiki over HTTP.
-    Serve(ServeArgs),
+    /// Serve the wiki over HTTP. Settings come from flags, environment variables and
+    /// a TOML file (--config), in that order; see docs/ADMIN.md, "Configuration".
+    Serve(Box<carnet::config::ServeArgs>),
     /// Full-text search: rebuild the index.
     Search {
         #[command(flatten)]
@@ -178,92 +179,15 @@ enum UserCommand {
     List,
 }
 
-#[derive(clap::Args)]
-struct ServeArgs {
-    /// Address and port to listen on.
-    #[arg(long, env = "CARNET_BIND", default_value = "127.0.0.1:8080")]
-    bind: String,
-    /// Folder for Carnet's data (the SQLite database lives here).
-    #[arg(long, env = "CARNET_DATA", default_value = "./data")]
-    data: PathBuf,
-    /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database.
-    #[arg(long, env = "DATABASE_URL")]
-    database_url: Option<String>,
-    /// HTTP worker threads (default: one per core).
-    #[arg(long, env = "CARNET_WORKERS")]
-    workers: Option<usize>,
-    /// The language of full-text search (stemming): fr or en. Changing it rebuilds
-    /// the index at the next start.
-    #[arg(long, env = "CARNET_SEARCH_LANGUAGE", default_value = "fr", value_parser = parse_language)]
-    search_language: SearchLanguage,
-    /// Whether logged-out people may write (under a temporary identity).
-    #[arg(long, env = "CARNET_ANONYMOUS_EDITS", default_value_t = true, action = clap::ArgAction::Set)]
-    anonymous_edits: bool,
-    /// The largest uploaded file, in bytes (default 20 MiB).
-    #[arg(long, env = "CARNET_MAX_UPLOAD_BYTES", default_value_t = 20 * 1024 * 1024)]
-    max_upload_bytes: u64,
-    #[command(flatten)]
-    limits: LimitArgs,
-}
-
-/// Rate limits, each written COUNT/DURATION (units s, m, h, d), or `off`. See
-/// docs/ADMIN.md, "Limits".
-#[derive(clap::Args)]
-struct LimitArgs {
-    /// Sign-ups per client address.
-    #[arg(long, env = "CARNET_LIMIT_SIGNUPS_PER_IP", default_value_t = LimitPolicy::default().signups_per_ip)]
-    limit_signups_per_ip: Limit,
-    /// Failed logins per account name; past it, logins with that name wait.
-    #[arg(long, env = "CARNET_LIMIT_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = LimitPolicy::default().login_failures_per_account)]
-    limit_login_failures_per_account: Limit,
-    /// Failed logins per client address.
-    #[arg(long, env = "CARNET_LIMIT_LOGIN_FAILURES_PER_IP", default_value_t = LimitPolicy::default().login_failures_per_ip)]
-    limit_login_failures_per_ip: Limit,
-    /// Saves per account (or temporary identity).
-    #[arg(long, env = "CARNET_LIMIT_SAVES_PER_ACCOUNT", default_value_t = LimitPolicy::default().saves_per_account)]
-    limit_saves_per_account: Limit,
-    /// Saves per client address.
-    #[arg(long, env = "CARNET_LIMIT_SAVES_PER_IP", default_value_t = LimitPolicy::default().saves_per_ip)]
-    limit_saves_per_ip: Limit,
-    /// Page creations per account (or temporary identity).
-    #[arg(long, env = "CARNET_LIMIT_CREATIONS_PER_ACCOUNT", default_value_t = LimitPolicy::default().creations_per_account)]
-    limit_creations_per_account: Limit,
-    /// Page creations per client address.
-    #[arg(long, env = "CARNET_LIMIT_CREATIONS_PER_IP", default_value_t = LimitPolicy::default().creations_per_ip)]
-    limit_creations_per_ip: Limit,
-    /// How much an open event multiplies the per-address limits of the addresses it
-    /// covers.
-    #[arg(long, env = "CARNET_EVENT_FACTOR", default_value_t = LimitPolicy::default().event_factor)]
-    event_factor: u32,
-    /// Behind a reverse proxy: take the client's address from the last
-    /// X-Forwarded-For entry (the proxy's) instead of the connection's peer.
-    #[arg(long, env = "CARNET_TRUST_PROXY")]
-    trust_proxy: bool,
-}
-
-impl LimitArgs {
-    fn config(&self) -> LimitConfig {
-        LimitConfig {
-            policy: LimitPolicy {
-                signups_per_ip: self.limit_signups_per_ip,
-                login_failures_per_account: self.limit_login_failures_per_account,
-                login_failures_per_ip: self.limit_login_failures_per_ip,
-                saves_per_account: self.limit_saves_per_account,
-                saves_per_ip: self.limit_saves_per_ip,
-                creations_per_account: self.limit_creations_per_account,
-                creations_per_ip: self.limit_creations_per_ip,
-                event_factor: self.event_factor.max(1),
-            },
-            trust_proxy: self.trust_proxy,
-        }
-    }
-}
-
 fn main() -> anyhow::Result<()> {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        // `serve` reads its log settings with the others (carnet::config).
+        let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_owned());
+        carnet::config::init_logging(&filter, carnet::config::LogFormat::Text)?;
+    }
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(&args),
         Command::User { database, command } => user(&database, command),
         Command::Search { database, command } => search(&database, command),
         Command::Export {
@@ -670,47 +594,54 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
-fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let url = match args.database_url.filter(|url| !url.trim().is_empty()) {
-        Some(url) => url,
-        None => {
-            std::fs::create_dir_all(&args.data).with_context(|| {
-                format!("cannot create the data folder {}", args.data.display())
-            })?;
-            args.data.join("carnet.db").to_string_lossy().into_owned()
-        }
-    };
-    let store = open_store(&url, args.search_language)?;
+fn serve(args: &carnet::config::ServeArgs) -> anyhow::Result<()> {
+    let config = carnet::config::ServeConfig::load(args, &|name| std::env::var(name).ok())?;
+    carnet::config::init_logging(&config.log, config.log_format)?;
+    if let Some(file) = &config.file {
+        log::info!("settings read from {}", file.display());
+    }
+    let url = database_url(&config.data, config.database_url.clone())?;
+    let mut store_config = StoreConfig::new(&url);
+    store_config.search_language = config.search_language;
+    store_config.pool_size = config.database_pool_size;
+    let store = Store::open(&store_config)
+        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
     prepare_search(&store)?;
     compact_in_background(&store);
     if carnet_web::seed_welcome_page(&store).context("cannot write the welcome page")? {
         log::info!("welcome page created");
     }
-    let listener =
-        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+    let listener = TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr().context("no local address")?;
     let mut state = AppState::new(store).map_err(anyhow::Error::msg)?;
-    state.policy.anonymous_editing = args.anonymous_edits;
-    state.limits = args.limits.config();
+    state.policy.anonymous_editing = config.anonymous_edits;
+    state.limits = LimitConfig {
+        policy: config.limits.clone(),
+        trust_proxy: config.trust_proxy,
+    };
+    state.ops.metrics_token = config.metrics_token.clone();
     // Uploaded files, content-addressed under the data folder (docs/ADMIN.md: object
     // storage for several machines).
-    let media = args.data.join("media");
+    let media = config.data.join("media");
     state.blobs = carnet_store::BlobStore::local(&media)
         .with_context(|| format!("cannot open the media folder {}", media.display()))?;
-    state.media_limits.max_bytes = args.max_upload_bytes;
-    let config = WebConfig {
-        workers: args.workers,
+    state.media_limits.max_bytes = config.max_upload_bytes;
+    let web_config = WebConfig {
+        workers: config.workers,
+        shutdown_timeout: config.shutdown_timeout,
     };
     println!(
         "Carnet est prêt : http://{address}/ (base : {})",
         redact(&url)
     );
     actix_web::rt::System::new().block_on(async move {
-        carnet_web::server(listener, state, &config)
-            .context("cannot start the HTTP server")?
+        carnet_web::serve_until_stopped(listener, state, &web_config)
             .await
             .context("the HTTP server stopped with an error")
-    })
+    })?;
+    log::info!("stopped");
+    Ok(())
 }
 
 /// Revisions of a wiki upgraded from a release before compact storage are rewritten

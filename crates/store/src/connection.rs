@@ -171,3 +171,21 @@ where
         }
     }
 }
+
+impl crate::Store {
+    /// The embedded migrations this database lacks, by name (empty: the schema is
+    /// current). Reading them also shows that the database answers; a connection is
+    /// awaited `wait` at most (readiness probes must answer quickly).
+    pub fn pending_migrations(&self, wait: Duration) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.pool.get_timeout(wait)?;
+        let names = match &mut *conn {
+            AnyConnection::Sqlite(conn) => conn
+                .pending_migrations(SQLITE_MIGRATIONS)
+                .map(|pending| pending.iter().map(|m| m.name().to_string()).collect()),
+            AnyConnection::Postgresql(conn) => conn
+                .pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|pending| pending.iter().map(|m| m.name().to_string()).collect()),
+        };
+        names.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+}

@@ -387,6 +387,18 @@ pub fn pending_migrations(url: &str) -> Result<Vec<String>, StoreError> {
     })
 }
 
+/// The `value` column of a query's rows, as text (tests reading a value or two).
+pub fn query_values(store: &Store, sql: &str) -> Result<Vec<String>, StoreError> {
+    #[derive(diesel::QueryableByName)]
+    struct ValueRow {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let mut conn = store.conn()?;
+    let rows: Vec<ValueRow> = diesel::sql_query(sql).load(&mut *conn)?;
+    Ok(rows.into_iter().map(|row| row.value).collect())
+}
+
 /// Runs raw SQL on the store's database (benchmarks and tests filling big tables fast).
 pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
     use diesel::connection::SimpleConnection;

@@ -495,6 +495,7 @@ pub async fn put_page(
         let mine = edit.text.as_str().to_owned();
         let store = state.store.clone();
         let outcome = web::block(move || store.save(&edit)).await??;
+        crate::ops::record_save("api", &outcome);
         // A live session on the page takes the saved text in (merged, never dropped).
         state.live.revision_saved(&title);
         state.watch.poke(&title);

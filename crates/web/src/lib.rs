@@ -22,6 +22,7 @@ mod media;
 mod moderation;
 mod openapi;
 pub mod page_cache;
+pub mod ops;
 mod paths;
 mod portals;
 mod problem;
@@ -42,7 +43,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::error::UrlencodedError;
 use actix_web::http::header;
-use actix_web::middleware::{Compress, DefaultHeaders, Logger};
+use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use carnet_core::{Author, Comment, MergeLabels, PageText, Title};
 use carnet_store::{Edit, SaveOutcome, Store, StoreError};
@@ -71,6 +72,17 @@ const WELCOME_TEXT: &str = include_str!("../../../web/seed/Accueil.md");
 pub struct WebConfig {
     /// Worker threads; actix's default is one per core.
     pub workers: Option<usize>,
+    /// How long requests in flight (and live sessions) have to finish once stopping.
+    pub shutdown_timeout: std::time::Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            workers: None,
+            shutdown_timeout: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 /// What every handler shares.
@@ -96,6 +108,8 @@ pub struct AppState {
     /// Anonymous page views as finished, checked against the content generation
     /// (`page_cache.rs`).
     pub page_cache: page_cache::PageCache,
+    /// Who may read `/metrics`.
+    pub ops: ops::OpsConfig,
 }
 
 impl AppState {
@@ -118,6 +132,7 @@ impl AppState {
             blobs: carnet_store::BlobStore::in_memory(),
             media_limits: carnet_media::MediaLimits::default(),
             page_cache: page_cache::PageCache::default(),
+            ops: ops::OpsConfig::default(),
         })
     }
 }
@@ -159,6 +174,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
             .error_handler(api::json_error),
     )
     .route("/", web::get().to(views::root))
+    // Operations (docs/ADMIN.md, "Monitoring"): liveness, readiness, metrics.
+    .route("/healthz", web::get().to(ops::healthz))
+    .route("/readyz", web::get().to(ops::readyz))
+    .route("/metrics", web::get().to(ops::metrics))
     .route("/static/carnet.css", web::get().to(stylesheet))
     .route("/static/editor.js", web::get().to(editor::script))
     .route("/static/search.js", web::get().to(search::script))
@@ -225,15 +244,26 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .default_service(web::to(not_found));
 }
 
-/// Starts the HTTP server on `listener`.
+/// Starts the HTTP server on `listener`. It stops when its handle says so (or on
+/// actix's own signal handling: [`serve_until_stopped`] is what `carnet serve` runs).
 pub fn server(
     listener: TcpListener,
     state: AppState,
     config: &WebConfig,
 ) -> std::io::Result<Server> {
+    build_server(listener, web::Data::new(state), config, true)
+}
+
+fn build_server(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    config: &WebConfig,
+    signals: bool,
+) -> std::io::Result<Server> {
     page_cache::note_start();
     let max_page_bytes = state.store.max_page_bytes();
-    let state = web::Data::new(state);
+    // The metrics recorder, installed once per process before the first request.
+    ops::prometheus();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -242,19 +272,49 @@ pub fn server(
             .wrap(security_headers())
             .wrap(actix_web::middleware::from_fn(page_cache::conditional))
             .wrap(Compress::default())
-            .wrap(
-                Logger::new("%a \"%r\" %s %b %Dms")
-                    .exclude("/static/carnet.css")
-                    .exclude("/static/editor.js")
-                    .exclude("/static/stale.js"),
-            )
+            // Outermost: request id, span, metrics and the access log.
+            .wrap(actix_web::middleware::from_fn(ops::observe))
             .configure(|cfg| configure(cfg, max_page_bytes))
     })
+    .shutdown_timeout(config.shutdown_timeout.as_secs())
     .listen(listener)?;
+    if !signals {
+        server = server.disable_signals();
+    }
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// Serves until SIGTERM or SIGINT, then stops gracefully: no new connection is
+/// accepted, live sessions save what was typed as a revision and close their
+/// connections, and requests in flight (saves) get `shutdown_timeout` to finish.
+pub async fn serve_until_stopped(
+    listener: TcpListener,
+    state: AppState,
+    config: &WebConfig,
+) -> std::io::Result<()> {
+    let state = web::Data::new(state);
+    let server = build_server(listener, state.clone(), config, false)?;
+    let handle = server.handle();
+    let mut running = actix_web::rt::spawn(server);
+    let signal = tokio::select! {
+        ended = &mut running => return ended.map_err(std::io::Error::other)?,
+        signal = ops::stop_signal() => signal,
+    };
+    log::info!(
+        "{signal}: stopping (up to {} s for requests in flight and live sessions)",
+        config.shutdown_timeout.as_secs()
+    );
+    // Stop accepting first, then wind the live sessions down while the workers wait
+    // for their connections (closing a session closes its WebSockets).
+    ops::begin_stopping();
+    let stopped = handle.stop(true);
+    let saved = state.live.shutdown(config.shutdown_timeout).await;
+    log::info!("live sessions closed: {saved}");
+    stopped.await;
+    running.await.map_err(std::io::Error::other)?
 }
 
 /// Headers that keep pages from being framed, sniffed or scripted from elsewhere.

@@ -91,6 +91,8 @@ pub struct LiveHub {
     rules: CheckpointRules,
     /// The longest a crowded session waits to gather a batch.
     coalesce_max: Duration,
+    /// The server is stopping: no new connection joins.
+    stopping: AtomicBool,
 }
 
 impl Default for LiveHub {
@@ -117,6 +119,7 @@ impl LiveHub {
                 .ok()
                 .and_then(|ms| ms.trim().parse().ok())
                 .map_or(COALESCE_MAX, Duration::from_millis),
+            stopping: AtomicBool::new(false),
         }
     }
 
@@ -204,6 +207,48 @@ impl LiveHub {
         }
     }
 
+    /// How many live sessions are open in this process (the metrics gauge).
+    pub fn open_sessions(&self) -> usize {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    /// The server is stopping: refuses new connections, and asks every session to save
+    /// what was typed as a revision (the checkpoint lease's holder does; others' typing
+    /// is stored already and saved by the holder), release its lease and close its
+    /// connections. Returns how many sessions closed within `timeout`, of how many.
+    pub async fn shutdown(&self, timeout: Duration) -> String {
+        self.stopping.store(true, Ordering::SeqCst);
+        let sessions: Vec<mpsc::UnboundedSender<Command>> = self
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        let total = sessions.len();
+        let mut waiting = Vec::new();
+        for session in sessions {
+            let (done, closed) = oneshot::channel();
+            if session.send(Command::Shutdown { done }).is_ok() {
+                waiting.push(closed);
+            }
+        }
+        // The sessions work at once; waiting for them in turn costs nothing more.
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut closed = 0;
+        for session in waiting {
+            match tokio::time::timeout_at(deadline, session).await {
+                Ok(Ok(())) => closed += 1,
+                Ok(Err(_)) => {}
+                Err(_) => return format!("timed out: {closed} of {total} closed"),
+            }
+        }
+        format!("{closed} of {total}")
+    }
+
     /// Whether a session is open here for `title` (tests, diagnostics).
     pub fn is_open(&self, title: &Title) -> bool {
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
@@ -218,6 +263,11 @@ impl LiveHub {
         session: actix_ws::Session,
         stream: actix_ws::MessageStream,
     ) {
+        if self.stopping.load(Ordering::SeqCst) {
+            // Dropping the WebSocket closes it; the client reconnects elsewhere.
+            drop((session, stream));
+            return;
+        }
         let connection = self.next_connection.fetch_add(1, Ordering::Relaxed);
         let (out, outbox) = mpsc::channel(OUTBOX);
         let commands = self.send(
@@ -393,6 +443,10 @@ enum Command {
         summary: String,
         done: oneshot::Sender<Result<(), String>>,
     },
+    /// The server is stopping: save, close, and say so.
+    Shutdown {
+        done: oneshot::Sender<()>,
+    },
 }
 
 /// What a session sends one of its clients.
@@ -561,6 +615,8 @@ struct Session {
     request: Option<String>,
     /// The session was ended (locked) or its updates are refused: it closes.
     ended: bool,
+    /// The server is stopping: whom to tell once the session is saved and closed.
+    stopping: Vec<oneshot::Sender<()>>,
     since_snapshot: usize,
     last_take_in: Instant,
     take_in_wanted: bool,
@@ -627,7 +683,7 @@ async fn run_session(
             log::error!("live session of {title} stops: {}", failure.0);
             break;
         }
-        if session.ended {
+        if session.ended || !session.stopping.is_empty() {
             break;
         }
         if session.connections.is_empty() && session.wind_down(&own, &commands).await {
@@ -639,7 +695,11 @@ async fn run_session(
     if session.ended {
         log::info!("live session of {title} ended");
     }
+    let stopping = std::mem::take(&mut session.stopping);
     session.forget(&own).await;
+    for done in stopping {
+        let _ = done.send(());
+    }
 }
 
 impl Session {
@@ -687,6 +747,7 @@ impl Session {
             last_foreign: None,
             request: None,
             ended: false,
+            stopping: Vec::new(),
             doc,
             synced,
             connections: HashMap::new(),
@@ -796,6 +857,7 @@ impl Session {
                     }
                 }
                 Command::End { summary, done } => ends.push((summary, done)),
+                Command::Shutdown { done } => self.stopping.push(done),
             }
         }
         if !updates.is_empty() || !new_participants.is_empty() {
@@ -819,6 +881,10 @@ impl Session {
             let store = self.state.store.clone();
             let (document, origin) = (self.document, self.origin());
             web::block(move || store.live_share_presence(document, &origin, &awareness)).await??;
+        }
+        if !self.stopping.is_empty() && ends.is_empty() {
+            self.save_before_stopping().await;
+            return Ok(());
         }
         if !ends.is_empty() {
             let summary = ends
@@ -995,6 +1061,38 @@ impl Session {
         web::block(move || store.live_release(document, &origin)).await??;
         self.holder = false;
         Ok(())
+    }
+
+    /// The server is stopping: what was typed becomes a revision now (if this process
+    /// makes the checkpoints), and the stored updates are compacted. Every update was
+    /// stored before it was acknowledged, so nothing acknowledged is lost either way.
+    async fn save_before_stopping(&mut self) {
+        if let Err(failure) = self.catch_up().await {
+            log::error!(
+                "live session of {} cannot catch up: {}",
+                self.title,
+                failure.0
+            );
+        }
+        if self.ended {
+            return;
+        }
+        if self.clock.is_dirty()
+            && self.lease().await.is_ok()
+            && self.holder
+            && let Err(failure) = self
+                .checkpoint(CheckpointReason::LastWriterLeft, None)
+                .await
+        {
+            log::error!("live checkpoint of {} failed: {}", self.title, failure.0);
+        }
+        if self.holder
+            && self.since_snapshot > 0
+            && let Err(failure) = self.compact().await
+        {
+            log::error!("live compaction of {} failed: {}", self.title, failure.0);
+        }
+        log::info!("live session of {} saved before stopping", self.title);
     }
 
     /// Closes every connection and forgets the session (it ended or failed).
@@ -1281,6 +1379,7 @@ impl Session {
             let submitted = edit.text.as_str().to_owned();
             let store = self.state.store.clone();
             let outcome = web::block(move || store.save(&edit)).await??;
+            crate::ops::record_save("live", &outcome);
             match outcome {
                 SaveOutcome::Created(meta)
                 | SaveOutcome::Unchanged(meta)

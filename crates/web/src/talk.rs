@@ -146,6 +146,7 @@ async fn append(
     let outcome =
         web::block(move || store.save_extending(&edit, &|existing| section.append_to(existing)))
             .await??;
+    crate::ops::record_save("talk", &outcome);
     if let SaveOutcome::Conflict { .. } = outcome {
         return Err(Problem::Conflict);
     }

@@ -628,6 +628,9 @@ pub(crate) fn load_page(
     } else {
         None
     };
+    if use_cache {
+        crate::ops::record_render_cache(cached.is_some());
+    }
     let html = match cached {
         Some(html) => html,
         None => {
@@ -1302,6 +1305,7 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
             return with_session(edit_view(ctx, &title, exists_hint, state));
         }
     };
+    crate::ops::record_save("form", &outcome);
     // A live session on the page takes the saved text in (merged, never dropped), and
     // the forms open on it here hear of it at once.
     ctx.state.live.revision_saved(&title);
@@ -1413,6 +1417,7 @@ async fn restore(ctx: &Ctx<'_>, title: Title, form: PageForm) -> Result<HttpResp
     };
     let store = ctx.state.store.clone();
     let outcome = web::block(move || store.save(&edit)).await??;
+    crate::ops::record_save("restore", &outcome);
     let notice = match outcome {
         SaveOutcome::Saved { .. } | SaveOutcome::Created(_) => "restored",
         SaveOutcome::Unchanged(_) => "unchanged",

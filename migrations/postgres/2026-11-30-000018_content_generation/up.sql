@@ -35,8 +35,12 @@ CREATE CONSTRAINT TRIGGER content_generation_pages_update AFTER UPDATE ON pages
     EXECUTE FUNCTION carnet_bump_content_generation();
 CREATE CONSTRAINT TRIGGER content_generation_revisions_change AFTER INSERT OR DELETE ON revisions
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION carnet_bump_content_generation();
+-- Not on the storage columns (text, format, content, keyframe_id, chain_bytes): the
+-- compaction rewrites how a text is stored, never what it says.
 CREATE CONSTRAINT TRIGGER content_generation_revisions_update AFTER UPDATE ON revisions
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+    WHEN ((OLD.page_id, OLD.parent_id, OLD.author, OLD.created_at, OLD.comment, OLD.minor, OLD.size, OLD.sha256, OLD.user_id, OLD.text_hidden, OLD.deleted) IS DISTINCT FROM
+          (NEW.page_id, NEW.parent_id, NEW.author, NEW.created_at, NEW.comment, NEW.minor, NEW.size, NEW.sha256, NEW.user_id, NEW.text_hidden, NEW.deleted))
     EXECUTE FUNCTION carnet_bump_content_generation();
 CREATE CONSTRAINT TRIGGER content_generation_page_links_change AFTER INSERT OR DELETE ON page_links
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION carnet_bump_content_generation();

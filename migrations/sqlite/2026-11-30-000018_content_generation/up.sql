@@ -120,8 +120,10 @@ BEGIN
     UPDATE content_generation SET generation = generation + 1,
         changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1;
 END;
+-- Not on the storage columns (text, format, content, keyframe_id, chain_bytes): the
+-- compaction rewrites how a text is stored, never what it says.
 CREATE TRIGGER content_generation_revisions_update AFTER UPDATE ON revisions
-WHEN OLD.id IS NOT NEW.id OR OLD.page_id IS NOT NEW.page_id OR OLD.parent_id IS NOT NEW.parent_id OR OLD.author IS NOT NEW.author OR OLD.created_at IS NOT NEW.created_at OR OLD.comment IS NOT NEW.comment OR OLD.minor IS NOT NEW.minor OR OLD.size IS NOT NEW.size OR OLD.sha256 IS NOT NEW.sha256 OR OLD.text IS NOT NEW.text OR OLD.user_id IS NOT NEW.user_id OR OLD.text_hidden IS NOT NEW.text_hidden OR OLD.deleted IS NOT NEW.deleted
+WHEN OLD.id IS NOT NEW.id OR OLD.page_id IS NOT NEW.page_id OR OLD.parent_id IS NOT NEW.parent_id OR OLD.author IS NOT NEW.author OR OLD.created_at IS NOT NEW.created_at OR OLD.comment IS NOT NEW.comment OR OLD.minor IS NOT NEW.minor OR OLD.size IS NOT NEW.size OR OLD.sha256 IS NOT NEW.sha256 OR OLD.user_id IS NOT NEW.user_id OR OLD.text_hidden IS NOT NEW.text_hidden OR OLD.deleted IS NOT NEW.deleted
 BEGIN
     UPDATE content_generation SET generation = generation + 1,
         changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1;
