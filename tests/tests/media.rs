@@ -464,6 +464,27 @@ fn new_versions_and_restoring_an_old_one() {
         &[("csrf_token", &token), ("oldid", "999999")],
     );
     assert_eq!(reply.status, 404);
+    // An anonymous reader's file page carries no token (it is the same for every
+    // anonymous reader): its restore button leads to a confirmation with one.
+    let mut reader = server.browser();
+    let page = reader.get("/wiki/Fichier:Carte.png");
+    assert!(!page.body.contains("csrf_token"));
+    assert!(page.set_cookies().is_empty());
+    assert!(page.body.contains("name=\"action\" value=\"restorefile\""));
+    let old = versions[1].id.to_string();
+    let confirm = reader.get(&format!(
+        "/wiki/Fichier:Carte.png?action=restorefile&oldid={old}"
+    ));
+    confirm.assert_status(200);
+    let token = confirm.field("csrf_token").unwrap();
+    assert_eq!(reader.cookie("carnet_csrf"), Some(token.as_str()));
+    reader
+        .post_form(
+            "/wiki/Fichier:Carte.png?action=restorefile",
+            &[("csrf_token", &token), ("oldid", &old)],
+        )
+        .assert_status(303);
+    assert_eq!(server.store().file_versions(&title).unwrap().len(), 4);
     // Logged out and anonymous editing on: restoring is an upload, allowed (temporary
     // identity); a protected file page refuses it.
     let mut admin = server.account("Admin", Role::Administrator);
