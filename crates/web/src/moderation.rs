@@ -686,7 +686,9 @@ async fn rollback(ctx: &Ctx<'_>, title: Title, form: &PageForm) -> Result<HttpRe
         },
     };
     let store = ctx.state.store.clone();
-    match web::block(move || store.save(&edit)).await?? {
+    let outcome = web::block(move || store.save(&edit)).await??;
+    crate::ops::record_save("rollback", &outcome);
+    match outcome {
         SaveOutcome::Saved { .. } | SaveOutcome::Created(_) | SaveOutcome::Unchanged(_) => {
             Ok(see_other(&paths::with_notice(&title, "rolledback")))
         }

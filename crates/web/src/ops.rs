@@ -7,6 +7,10 @@
 //! listener: [`metrics`] renders the recorder's handle. Every name starts with
 //! `carnet_`; HTTP metrics are labelled with the route *pattern* (`/wiki/{title:.*}`),
 //! never the raw path, so page titles do not multiply the series.
+//!
+//! A small `from_fn` middleware rather than `tracing-actix-web`: the request id, the
+//! span, the route-pattern metrics and the access log written when the body is done
+//! (bytes sent) are one place, with no second request-id scheme nor its dependencies.
 
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -99,7 +103,7 @@ fn describe() {
     );
     metrics::describe_counter!(
         "carnet_saves_total",
-        "Revisions saved (created pages included), by route: form, api, live, talk, restore"
+        "Revisions saved (created pages included), by route: form, api, live, talk, restore, rollback"
     );
     metrics::describe_counter!(
         "carnet_merges_total",
@@ -131,7 +135,8 @@ fn describe() {
     );
 }
 
-/// Counts a save's outcome; `via` names the route (form, api, live, talk, restore).
+/// Counts a save's outcome; `via` names the route (form, api, live, talk, restore,
+/// rollback).
 pub fn record_save(via: &'static str, outcome: &SaveOutcome) {
     match outcome {
         SaveOutcome::Created(_) | SaveOutcome::Saved { merged: false, .. } => {
