@@ -58,10 +58,11 @@ trap cleanup EXIT
 
 if [[ -z $BASE ]]; then
     if ((BUILD)); then
-        log "cargo build --release -p carnet --bin carnet --example bench_wiki"
-        cargo build --release -q -p carnet --bin carnet --example bench_wiki
+        log "cargo build --release -p carnet --bin carnet; cargo build -p carnet --example bench_wiki"
+        cargo build --release -q -p carnet --bin carnet
+        cargo build -q -p carnet --example bench_wiki
     fi
-    target/release/examples/bench_wiki --out "$TMP/gen" --pages 300 --revisions 3000
+    target/debug/examples/bench_wiki --out "$TMP/gen" --pages 300 --revisions 3000
     target/release/carnet import --data "$TMP/data" mediawiki "$TMP/gen/dump.xml" \
         --report "$TMP/report.csv" >/dev/null
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

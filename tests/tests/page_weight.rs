@@ -26,7 +26,13 @@ fn article(links: &[&str]) -> String {
         "{{Infobox Lieu|nom=Moulin de la Vergne|commune=[[Saint-Martin]]|département=Lozère|altitude=812 m|fondation=1254}}\n\n\
          **Moulin de la Vergne** est un moulin à eau de [[Saint-Martin]], sur la [[Vergne (rivière)|Vergne]].\n",
     );
-    let sections = ["Histoire", "Géographie", "Architecture", "Patrimoine", "Vie locale"];
+    let sections = [
+        "Histoire",
+        "Géographie",
+        "Architecture",
+        "Patrimoine",
+        "Vie locale",
+    ];
     let mut link = 0;
     let mut note = 0;
     for (i, section) in sections.iter().enumerate() {
@@ -49,7 +55,9 @@ fn article(links: &[&str]) -> String {
         }
         if i == 3 {
             for target in links.iter().take(5) {
-                text.push_str(&format!("* [[{target}]] : un autre élément du patrimoine local.\n"));
+                text.push_str(&format!(
+                    "* [[{target}]] : un autre élément du patrimoine local.\n"
+                ));
             }
             text.push('\n');
         }
@@ -134,7 +142,10 @@ fn an_article_weighs_under_40_kb_with_its_css_and_reads_without_javascript() {
         "registre des moulins",
         "href=\"/wiki/Pont_de_la_Vergne\"",
     ] {
-        assert!(page.body.contains(expected), "missing from the HTML: {expected}");
+        assert!(
+            page.body.contains(expected),
+            "missing from the HTML: {expected}"
+        );
     }
     for script in page.body.split("<script").skip(1) {
         let tag = script.split('>').next().unwrap_or_default();
