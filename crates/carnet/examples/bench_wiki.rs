@@ -28,6 +28,8 @@
 //! (drawn with Zipf frequencies, so that search has frequent and rare words); the
 //! sentences are not French, the markup and sizes are a wiki's. [`VERSION`] changes
 //! whenever the output changes: the script caches the imported database under it.
+//! (Version 1's infobox template had a `colspan` header the importer keeps unconverted,
+//! so its infoboxes showed as plain text; version 2's is a simple table.)
 
 #![expect(
     clippy::unwrap_used,
@@ -43,7 +45,7 @@ use std::path::PathBuf;
 use carnet_core::{Namespace, Title};
 
 /// The generator's version: part of the cache key of the imported database.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const WORD_LIST: &str = "/usr/share/dict/french";
 
 /// splitmix64: small, seeded.
@@ -588,7 +590,7 @@ fn main() {
     let templates = [
         (
             "Infobox Lieu",
-            "{| class=\"wikitable\"\n! colspan=\"2\" | {{{nom}}}\n|-\n| Commune || {{{commune|}}}\n|-\n| Département || {{{département|}}}\n|-\n| Altitude || {{{altitude|}}}\n|-\n| Fondation || {{{fondation|}}}\n|}\n<noinclude>Boîte d'information des lieux.</noinclude>",
+            "{| class=\"wikitable\"\n! Lieu !! {{{nom}}}\n|-\n| Commune || {{{commune}}}\n|-\n| Département || {{{département}}}\n|-\n| Altitude || {{{altitude}}}\n|-\n| Fondation || {{{fondation}}}\n|}\n<noinclude>Boîte d'information des lieux.</noinclude>",
         ),
         (
             "Ébauche",
