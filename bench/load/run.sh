@@ -289,7 +289,7 @@ declare -A LABEL=(
     [search]="search"
     [save]="saves (JSON API)"
     [recent]="recent changes"
-    [walk]="warm-up: first view of each page (render cache cold)"
+    [walk]="warm-up: first view of each page (render cache cold unless --in-place reran)"
     [prime]="warm-up: each page through the JSON API"
 )
 for mode in $ONLY; do

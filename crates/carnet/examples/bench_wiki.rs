@@ -523,7 +523,9 @@ fn main() {
             other => panic!("unknown argument {other}"),
         }
     }
-    let out_dir = out_dir.expect("--out DIR is required");
+    let Some(out_dir) = out_dir else {
+        panic!("--out DIR is required");
+    };
     assert!(
         pages >= 1 && revisions >= pages,
         "--revisions must be at least --pages"
