@@ -44,7 +44,10 @@ if [[ ! -x bench/lighthouse/node_modules/.bin/lighthouse ]]; then
     PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix bench/lighthouse --no-audit --no-fund >&2
 fi
 
-OUT=$ROOT/target/bench-lighthouse
+# CARNET_BIN: another binary (e.g. target/debug/carnet to check accessibility fixes
+# without a release build; its performance scores mean nothing).
+CARNET=${CARNET_BIN:-$ROOT/target/release/carnet}
+OUT=${LIGHTHOUSE_OUT:-$ROOT/target/bench-lighthouse}
 mkdir -p "$OUT"
 TMP=$(mktemp -d)
 SERVER_PID=
@@ -63,10 +66,10 @@ if [[ -z $BASE ]]; then
         cargo build -q -p carnet --example bench_wiki
     fi
     target/debug/examples/bench_wiki --out "$TMP/gen" --pages 300 --revisions 3000
-    target/release/carnet import --data "$TMP/data" mediawiki "$TMP/gen/dump.xml" \
+    "$CARNET" import --data "$TMP/data" mediawiki "$TMP/gen/dump.xml" \
         --report "$TMP/report.csv" >/dev/null
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    RUST_LOG=warn target/release/carnet serve --bind "127.0.0.1:$PORT" --data "$TMP/data" \
+    RUST_LOG=warn "$CARNET" serve --bind "127.0.0.1:$PORT" --data "$TMP/data" \
         >"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
     BASE=http://127.0.0.1:$PORT
