@@ -49,6 +49,7 @@ fi
 CARNET=${CARNET_BIN:-$ROOT/target/release/carnet}
 OUT=${LIGHTHOUSE_OUT:-$ROOT/target/bench-lighthouse}
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 TMP=$(mktemp -d)
 SERVER_PID=
 cleanup() {
