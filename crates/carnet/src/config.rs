@@ -118,6 +118,13 @@ pub const KEYS: &[KeyDoc] = &[
         "Seconds given to requests in flight and live sessions to finish after SIGTERM or SIGINT (1 to 3600).",
     ),
     key(
+        "page_cache_mb",
+        "CARNET_PAGE_CACHE_MB",
+        "--page-cache-mb",
+        "32",
+        "Megabytes of finished pages this process keeps for anonymous readers (0 to 65536; 0 turns the page cache off).",
+    ),
+    key(
         "log",
         "CARNET_LOG",
         "--log",
@@ -240,6 +247,10 @@ pub struct ServeArgs {
     /// [env: CARNET_SHUTDOWN_TIMEOUT] [default: 30].
     #[arg(long)]
     pub shutdown_timeout: Option<String>,
+    /// Megabytes of the anonymous page cache, 0 for none [env: CARNET_PAGE_CACHE_MB]
+    /// [default: 32].
+    #[arg(long)]
+    pub page_cache_mb: Option<String>,
     /// What to log, e.g. info or warn,carnet::access=info [env: CARNET_LOG, RUST_LOG]
     /// [default: info].
     #[arg(long)]
@@ -289,6 +300,7 @@ impl ServeArgs {
             "max_upload_bytes" => self.max_upload_bytes.as_ref(),
             "trust_proxy" => self.trust_proxy.as_ref(),
             "shutdown_timeout" => self.shutdown_timeout.as_ref(),
+            "page_cache_mb" => self.page_cache_mb.as_ref(),
             "log" => self.log.as_ref(),
             "log_format" => self.log_format.as_ref(),
             "metrics_token" => self.metrics_token.as_ref(),
@@ -326,6 +338,8 @@ pub struct ServeConfig {
     pub max_upload_bytes: u64,
     pub trust_proxy: bool,
     pub shutdown_timeout: Duration,
+    /// The page cache's budget in megabytes (0: off).
+    pub page_cache_mb: usize,
     /// Tracing filter directives (checked).
     pub log: String,
     pub log_format: LogFormat,
@@ -390,6 +404,7 @@ struct FileConfig {
     max_upload_bytes: Option<Spanned<i64>>,
     trust_proxy: Option<Spanned<bool>>,
     shutdown_timeout: Option<Spanned<i64>>,
+    page_cache_mb: Option<Spanned<i64>>,
     log: Option<Spanned<String>>,
     log_format: Option<Spanned<String>>,
     metrics_token: Option<Spanned<String>>,
@@ -433,6 +448,7 @@ impl FileConfig {
             "max_upload_bytes" => spanned(&self.max_upload_bytes),
             "trust_proxy" => spanned(&self.trust_proxy),
             "shutdown_timeout" => spanned(&self.shutdown_timeout),
+            "page_cache_mb" => spanned(&self.page_cache_mb),
             "log" => spanned(&self.log),
             "log_format" => spanned(&self.log_format),
             "metrics_token" => spanned(&self.metrics_token),
@@ -705,6 +721,7 @@ impl ServeConfig {
                 30,
                 whole_number(1, 3600),
             )?),
+            page_cache_mb: sources.get("page_cache_mb", 32, whole_number(0, 65536))?,
             log: sources.get("log", "info".to_owned(), log_filter)?,
             log_format: sources.get("log_format", LogFormat::Text, log_format)?,
             metrics_token: sources.get("metrics_token", None, metrics_token)?,
@@ -776,6 +793,7 @@ mod tests {
         assert_eq!(config.max_upload_bytes, 20 * 1024 * 1024);
         assert!(!config.trust_proxy);
         assert_eq!(config.shutdown_timeout, Duration::from_secs(30));
+        assert_eq!(config.page_cache_mb, 32);
         assert_eq!(config.log, "info");
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.metrics_token, None);
@@ -915,6 +933,7 @@ mod tests {
             ("CARNET_ANONYMOUS_EDITS", "maybe", "true or false"),
             ("CARNET_TRUST_PROXY", "sometimes", "true or false"),
             ("CARNET_SHUTDOWN_TIMEOUT", "0", "from 1 to 3600"),
+            ("CARNET_PAGE_CACHE_MB", "lots", "from 0 to 65536"),
             ("CARNET_LOG", "info,[", "tracing directives"),
             ("CARNET_LOG_FORMAT", "xml", "text or json"),
             ("CARNET_METRICS_TOKEN", "short", "at least 16"),

@@ -621,6 +621,9 @@ fn serve(args: &carnet::config::ServeArgs) -> anyhow::Result<()> {
         trust_proxy: config.trust_proxy,
     };
     state.ops.metrics_token = config.metrics_token.clone();
+    state.page_cache = carnet_web::page_cache::PageCache::with_budget(
+        config.page_cache_mb.saturating_mul(1024 * 1024),
+    );
     // Uploaded files, content-addressed under the data folder (docs/ADMIN.md: object
     // storage for several machines).
     let media = config.data.join("media");

@@ -98,13 +98,10 @@ pub struct PageCache {
     budget: usize,
 }
 
+/// The default budget; `carnet serve` sets the configured one (`page_cache_mb`).
 impl Default for PageCache {
     fn default() -> Self {
-        let mb = std::env::var("CARNET_PAGE_CACHE_MB")
-            .ok()
-            .and_then(|value| value.trim().parse::<usize>().ok())
-            .unwrap_or(DEFAULT_BUDGET_MB);
-        PageCache::with_budget(mb.saturating_mul(1024 * 1024))
+        PageCache::with_budget(DEFAULT_BUDGET_MB.saturating_mul(1024 * 1024))
     }
 }
 
