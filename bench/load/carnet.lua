@@ -5,11 +5,14 @@
 --               prime (each page's current revision through the JSON API, then stop)
 --   BENCH_DIR   the folder of titles.txt, words.txt, save.json, token, bases.tsv
 --   BENCH_PATH  the one URL of `article` and `static`
+--   BENCH_GZIP  1: reads send `Accept-Encoding: gzip`, as every browser does
 -- done() prints one tab-separated RESULT line that run.sh turns into the table.
 
 local mode = os.getenv("BENCH_MODE") or "page"
 local dir = os.getenv("BENCH_DIR") or "."
 local fixed = os.getenv("BENCH_PATH") or "/"
+local read_headers = nil
+if os.getenv("BENCH_GZIP") == "1" then read_headers = { ["Accept-Encoding"] = "gzip" } end
 
 local function read_lines(path)
   local out = {}
@@ -26,6 +29,10 @@ local paths, titles, index_of = {}, {}, {}
 local words = {}
 local save_head, token
 local bases = {}
+-- Each page's current text as a JSON string literal (quotes included), from the
+-- prime answers and the saves: a save is that text plus a line, like a real edit.
+local texts = {}
+local sent = {}
 local next_index = 0
 local answers = 0
 local out_file
@@ -50,8 +57,11 @@ function init(args)
     -- The JSON string without its closing quote: each save adds a line to it.
     save_head = string.sub(text, 1, -2)
     for _, line in ipairs(read_lines(dir .. "/bases.tsv")) do
-      local title, id = string.match(line, "^(.+)\t(%d+)$")
-      if title and index_of[title] then bases[index_of[title]] = id end
+      local title, id, text = string.match(line, "^([^\t]+)\t(%d+)\t?(.*)$")
+      if title and index_of[title] then
+        bases[index_of[title]] = id
+        if text ~= "" then texts[index_of[title]] = text end
+      end
     end
     -- Start somewhere else than the previous run: its pages' bases are in bases.tsv anyway.
     next_index = math.random(#paths) - 1
@@ -78,23 +88,27 @@ end
 local started = now()
 local failures = 0
 
+local function get(path)
+  return wrk.format("GET", path, read_headers)
+end
+
 function request()
   if mode == "page" then
-    return wrk.format("GET", paths[math.random(#paths)])
+    return get(paths[math.random(#paths)])
   elseif mode == "article" or mode == "static" then
-    return wrk.format("GET", fixed)
+    return get(fixed)
   elseif mode == "history" then
-    return wrk.format("GET", paths[math.random(#paths)] .. "?action=history")
+    return get(paths[math.random(#paths)] .. "?action=history")
   elseif mode == "diff" then
-    return wrk.format("GET", paths[math.random(#paths)] .. "?action=diff")
+    return get(paths[math.random(#paths)] .. "?action=diff")
   elseif mode == "recent" then
-    return wrk.format("GET", "/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes")
+    return get("/wiki/Sp%C3%A9cial:Modifications_r%C3%A9centes")
   elseif mode == "search" then
-    return wrk.format("GET", "/wiki/Sp%C3%A9cial:Recherche?q=" .. words[math.random(#words)])
+    return get("/wiki/Sp%C3%A9cial:Recherche?q=" .. words[math.random(#words)])
   elseif mode == "walk" or mode == "prime" then
     next_index = next_index + 1
     local i = ((next_index - 1) % #paths) + 1
-    if mode == "walk" then return wrk.format("GET", paths[i]) end
+    if mode == "walk" then return get(paths[i]) end
     return wrk.format("GET", api_path(i))
   elseif mode == "save" then
     -- The pages in turn: with 10,000 pages a page comes back long after its previous
@@ -102,22 +116,48 @@ function request()
     next_index = next_index + 1
     local i = (next_index % #paths) + 1
     counter = counter + 1
-    local body = save_head .. "\\n\\nModification n° " .. counter .. " du banc de charge.\\n\""
+    -- The page's text with one more line (the generated text when it is not known).
+    local head = texts[i] and string.sub(texts[i], 1, -2) or save_head
+    local body = head .. "\\n\\nModification n° " .. counter .. " du banc de charge.\\n\""
+    sent[i] = body
     local base = bases[i] or "null"
     return wrk.format("PUT", api_path(i), {
       ["Authorization"] = "Bearer " .. token,
       ["Content-Type"] = "application/json",
     }, '{"text":' .. body .. ',"base_revision":' .. base .. ',"comment":"banc de charge"}')
   end
-  return wrk.format("GET", "/")
+  return get("/")
+end
+
+-- The JSON string literal (quotes included) of `key` in `body`, escapes kept.
+local function json_string(body, key)
+  local start = string.find(body, '"' .. key .. '":"', 1, true)
+  if not start then return nil end
+  local open = start + #key + 3
+  local j = open + 1
+  while j <= #body do
+    local c = string.byte(body, j)
+    if c == 92 then
+      j = j + 2
+    elseif c == 34 then
+      return string.sub(body, open, j)
+    else
+      j = j + 1
+    end
+  end
+  return nil
 end
 
 local function remember(body)
   local title = string.match(body, '^{"title":"(.-)"')
   local id = string.match(body, '"revision":{"id":(%d+)')
   if title and index_of[title] then
-    bases[index_of[title]] = id
-    out_file:write(title, "\t", id, "\n")
+    local i = index_of[title]
+    bases[i] = id
+    local text
+    if mode == "prime" then text = json_string(body, "text") else text = sent[i] end
+    texts[i] = text
+    out_file:write(title, "\t", id, "\t", text or "", "\n")
     out_file:flush()
   end
 end

@@ -403,3 +403,114 @@ fn static_assets_are_fingerprinted_and_kept_a_year() {
         }
     }
 }
+
+/// A page view as raw bytes, asking for gzip like a browser.
+fn get_gzip(
+    server: &TestServer,
+    path: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut request = ureq::get(&server.url(path)).header("Accept-Encoding", "gzip");
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .run(request.build().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let body = response.body_mut().read_to_vec().unwrap();
+    (status, headers, body)
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn kept_pages_are_sent_compressed_to_browsers_and_inflated_to_others() {
+    use std::io::Read as _;
+    let server = TestServer::start();
+    let text = "Une phrase qui se répète pour que la compression serve. ".repeat(200);
+    server.put_page("Compressée", &text);
+    // Built (and kept) on the first view, then answered from the cache, in both forms.
+    for _ in 0..2 {
+        let plain = server.get("/wiki/Compress%C3%A9e");
+        plain.assert_status(200);
+        assert_eq!(plain.header("Content-Encoding"), None);
+        let plain_tag = etag(&plain);
+        let (status, headers, body) = get_gzip(&server, "/wiki/Compress%C3%A9e", &[]);
+        assert_eq!(status, 200);
+        assert_eq!(header(&headers, "Content-Encoding"), Some("gzip"));
+        assert!(
+            header(&headers, "Vary").is_some_and(|v| v.contains("Accept-Encoding")),
+            "{headers:?}"
+        );
+        assert_eq!(header(&headers, "Cache-Control"), Some("public, no-cache"));
+        // Two representations, two strong tags.
+        let gzip_tag = header(&headers, "ETag").unwrap().to_owned();
+        assert_ne!(gzip_tag, plain_tag);
+        assert!(
+            gzip_tag.starts_with('"') && gzip_tag.ends_with("-gz\""),
+            "{gzip_tag}"
+        );
+        assert!(
+            body.len() * 4 < plain.body.len(),
+            "{} of {}",
+            body.len(),
+            plain.body.len()
+        );
+        let mut inflated = String::new();
+        flate2::read::GzDecoder::new(body.as_slice())
+            .read_to_string(&mut inflated)
+            .unwrap();
+        assert_eq!(inflated, plain.body);
+        // The compressed form's tag revalidates it.
+        let (status, _, body) = get_gzip(
+            &server,
+            "/wiki/Compress%C3%A9e",
+            &[("If-None-Match", &gzip_tag)],
+        );
+        assert_eq!(status, 304);
+        assert!(body.is_empty());
+    }
+}
+
+#[test]
+fn a_reader_with_a_session_never_gets_the_anonymous_page() {
+    let server = TestServer::start();
+    server.put_page("Ouverte", "Pour tout le monde.");
+    // Kept for anonymous readers.
+    server.get("/wiki/Ouverte");
+    let anonymous = server.get("/wiki/Ouverte");
+    assert!(!anonymous.body.contains("Lectrice"));
+    let mut reader = server.account("Lectrice", Role::Writer);
+    let own = reader.get("/wiki/Ouverte");
+    own.assert_status(200);
+    assert!(own.body.contains("Lectrice"), "{}", own.body);
+    assert_eq!(own.header("Cache-Control"), Some("private, no-cache"));
+    // An expired or forged session cookie is an anonymous reader again.
+    let forged = server.get_with(
+        "/wiki/Ouverte",
+        &[("Cookie", &format!("carnet_session={}", "0".repeat(64)))],
+    );
+    forged.assert_status(200);
+    assert!(forged.body.contains("Pour tout le monde."));
+    assert!(!forged.body.contains("Lectrice"));
+}

@@ -121,8 +121,8 @@ pub const KEYS: &[KeyDoc] = &[
         "page_cache_mb",
         "CARNET_PAGE_CACHE_MB",
         "--page-cache-mb",
-        "32",
-        "Megabytes of finished pages this process keeps for anonymous readers (0 to 65536; 0 turns the page cache off).",
+        "64",
+        "Megabytes of finished pages this process keeps for anonymous readers, gzip-compressed (0 to 65536; 0 turns the page cache off).",
     ),
     key(
         "log",
@@ -721,7 +721,7 @@ impl ServeConfig {
                 30,
                 whole_number(1, 3600),
             )?),
-            page_cache_mb: sources.get("page_cache_mb", 32, whole_number(0, 65536))?,
+            page_cache_mb: sources.get("page_cache_mb", 64, whole_number(0, 65536))?,
             log: sources.get("log", "info".to_owned(), log_filter)?,
             log_format: sources.get("log_format", LogFormat::Text, log_format)?,
             metrics_token: sources.get("metrics_token", None, metrics_token)?,
@@ -793,7 +793,7 @@ mod tests {
         assert_eq!(config.max_upload_bytes, 20 * 1024 * 1024);
         assert!(!config.trust_proxy);
         assert_eq!(config.shutdown_timeout, Duration::from_secs(30));
-        assert_eq!(config.page_cache_mb, 32);
+        assert_eq!(config.page_cache_mb, 64);
         assert_eq!(config.log, "info");
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.metrics_token, None);

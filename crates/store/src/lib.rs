@@ -29,6 +29,7 @@ pub mod testing;
 mod texts;
 mod tokens;
 mod transfer;
+mod wal;
 mod walk;
 mod watchlist;
 
@@ -64,6 +65,7 @@ pub use transfer::{
     CopyError, CopyReport, DatabaseSummary, TableCount, copy_sqlite_to_postgres, describe,
     known_migrations, sqlite_snapshot,
 };
+pub use wal::WalCheckpoint;
 pub use watchlist::WatchSettings;
 
 use connection::{Manager, Pool};
@@ -146,6 +148,10 @@ impl Store {
         let pool = r2d2::Pool::builder()
             .max_size(config.pool_size)
             .connection_timeout(Duration::from_secs(30))
+            // A SQLite file does not drop connections: testing each one on checkout
+            // (a `SELECT 1` parsed every time) only costs. A PostgreSQL connection may
+            // have been cut (server restart) and is still tested.
+            .test_on_check_out(backend == Backend::Postgres)
             .build(manager)?;
         Ok(Store {
             pool,

@@ -245,7 +245,15 @@ pub(crate) fn replace_links(
     // A page rendered again to the same rows (the usual case on a render cache miss)
     // writes nothing: reading a page changes no content table, so it never moves the
     // content generation (generation.rs) and never invalidates other pages.
-    if change == LinkChange::Refreshed && links_unchanged(conn, page_id, title, links)? {
+    // An edit that keeps every link (most edits: a sentence, a typo) rewrites no row
+    // either: only the category rows' copy of the page's touched time moves. Deleting
+    // and inserting the same rows touched a few hundred B-tree pages per save.
+    let unchanged = match change {
+        LinkChange::Refreshed => links_unchanged(conn, page_id, title, links, Times::Compared)?,
+        LinkChange::Edited => links_unchanged(conn, page_id, title, links, Times::Ignored)?,
+        LinkChange::Created | LinkChange::Deleted => false,
+    };
+    if unchanged && change == LinkChange::Refreshed {
         return Ok(());
     }
     let old_categories: BTreeSet<String> = category_links::table
@@ -254,6 +262,29 @@ pub(crate) fn replace_links(
         .load::<String>(conn)?
         .into_iter()
         .collect();
+    let new_categories = if unchanged {
+        let touched_at: chrono::NaiveDateTime = pages::table
+            .find(page_id)
+            .select(pages::touched_at)
+            .first(conn)?;
+        diesel::update(category_links::table.filter(category_links::from_page.eq(page_id)))
+            .set(category_links::page_touched_at.eq(touched_at))
+            .execute(conn)?;
+        old_categories.clone()
+    } else {
+        rewrite_links(conn, page_id, title, links)?
+    };
+    invalidate_after(conn, title, change, &old_categories, &new_categories)
+}
+
+/// Replaces every link row of a page and its redirect and page-count columns; the
+/// categories it is now in.
+fn rewrite_links(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    title: &Title,
+    links: &PageLinks,
+) -> Result<BTreeSet<String>, DieselError> {
     diesel::delete(page_links::table.filter(page_links::from_page.eq(page_id))).execute(conn)?;
     diesel::delete(template_links::table.filter(template_links::from_page.eq(page_id)))
         .execute(conn)?;
@@ -344,16 +375,26 @@ pub(crate) fn replace_links(
             pages::uses_page_count.eq(links.uses_page_count),
         ))
         .execute(conn)?;
+    Ok(new_categories)
+}
 
+/// Throws away the cached HTML a change of a page's links makes stale.
+fn invalidate_after(
+    conn: &mut AnyConnection,
+    title: &Title,
+    change: LinkChange,
+    old_categories: &BTreeSet<String>,
+    new_categories: &BTreeSet<String>,
+) -> Result<(), DieselError> {
     // Pages listing a category that gained or lost this page; after a new revision,
     // pages listing any of its categories (lists by date change order).
     let changed: Vec<String> = if change == LinkChange::Refreshed {
         old_categories
-            .symmetric_difference(&new_categories)
+            .symmetric_difference(new_categories)
             .cloned()
             .collect()
     } else {
-        old_categories.union(&new_categories).cloned().collect()
+        old_categories.union(new_categories).cloned().collect()
     };
     if !changed.is_empty() {
         let listing = listed_categories::table
@@ -391,6 +432,14 @@ pub(crate) fn replace_links(
     Ok(())
 }
 
+/// Whether [`links_unchanged`] compares the category rows' copy of the page's touched
+/// time (an edit moves it, and updates it alone when nothing else changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Times {
+    Compared,
+    Ignored,
+}
+
 /// Whether the page's stored link rows (and redirect, page count use) are exactly what
 /// `links` would write.
 fn links_unchanged(
@@ -398,6 +447,7 @@ fn links_unchanged(
     page_id: i64,
     title: &Title,
     links: &PageLinks,
+    times: Times,
 ) -> Result<bool, DieselError> {
     let stored: BTreeSet<(i32, String)> = page_links::table
         .filter(page_links::from_page.eq(page_id))
@@ -506,6 +556,15 @@ fn links_unchanged(
             )
         })
         .collect();
+    if times == Times::Ignored {
+        let untimed =
+            |rows: BTreeSet<CategoryRow>| -> BTreeSet<(String, String, chrono::NaiveDateTime)> {
+                rows.into_iter()
+                    .map(|(category, key, created, _)| (category, key, created))
+                    .collect()
+            };
+        return Ok(untimed(stored) == untimed(wanted));
+    }
     Ok(stored == wanted)
 }
 

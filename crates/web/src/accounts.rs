@@ -51,6 +51,12 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 static DUMMY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password("carnet-dummy-password").unwrap_or_default());
 
+/// Whether the request carries something that looks like a session (it may still
+/// turn out expired): such a reader is not served the anonymous page blindly.
+pub(crate) fn has_session_cookie(req: &HttpRequest) -> bool {
+    session_token(req).is_some()
+}
+
 fn session_token(req: &HttpRequest) -> Option<String> {
     req.cookie(SESSION_COOKIE)
         .map(|cookie| cookie.value().to_owned())

@@ -267,6 +267,8 @@ fn build_server(
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            // Innermost: anonymous page views from the page cache, before routing.
+            .wrap(actix_web::middleware::from_fn(page_cache::serve_cached))
             .wrap(actix_web::middleware::from_fn(forms::check_form_encoding))
             .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())

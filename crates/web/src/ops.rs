@@ -60,6 +60,11 @@ fn stopping() -> Pin<Box<dyn std::future::Future<Output = ()>>> {
     })
 }
 
+/// The route pattern of a request answered before routing (the page cache's fast
+/// path), so that its metrics need not match the path against every route again.
+#[derive(Debug, Clone, Copy)]
+pub struct RoutePattern(pub &'static str);
+
 /// The request's id, left in its extensions for handlers (error pages, logs).
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
@@ -68,6 +73,9 @@ pub struct RequestId(pub String);
 const LATENCY_BUCKETS: &[f64] = &[
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
+
+/// How often histogram samples are folded into their buckets.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
 static PROMETHEUS: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -86,6 +94,20 @@ pub fn prometheus() -> Option<&'static PrometheusHandle> {
                 .map_err(|error| log::error!("metrics recorder not installed: {error}"))
                 .ok()?;
             describe();
+            // Without its own listener the exporter does no upkeep: histogram samples
+            // pile up until a scrape drains them, and nobody may ever scrape.
+            let upkeep = handle.clone();
+            let spawned = std::thread::Builder::new()
+                .name("metrics-upkeep".to_owned())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(UPKEEP_EVERY);
+                        upkeep.run_upkeep();
+                    }
+                });
+            if let Err(error) = spawned {
+                log::error!("metrics upkeep not started: {error}");
+            }
             Some(handle)
         })
         .as_ref()
@@ -178,29 +200,48 @@ fn incoming_request_id(req: &ServiceRequest, trusted: bool) -> Option<String> {
     sane.then(|| value.to_owned())
 }
 
-/// A new request id: a random UUID (version 4), written the usual way.
+/// A new request id, written like a random UUID (version 4).
+///
+/// Ids must be unique, not unguessable: a random starting point drawn once, then a
+/// counter mixed through a bijection (SplitMix64's finaliser), so two ids never
+/// repeat within a process and look unrelated — without a system call per request.
 pub fn new_request_id() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        // No randomness (should not happen): still unique within the process.
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        bytes = u128::from(n).to_be_bytes();
-    }
-    let mut value = u128::from_be_bytes(bytes);
+    static BASE: std::sync::LazyLock<u128> = std::sync::LazyLock::new(|| {
+        let mut bytes = [0u8; 16];
+        if getrandom::fill(&mut bytes).is_err() {
+            // No randomness (should not happen): the clock still tells processes apart.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_nanos())
+                .unwrap_or_default();
+            bytes = nanos.to_be_bytes();
+        }
+        u128::from_be_bytes(bytes)
+    });
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let base = *BASE;
+    let high = mix((base >> 64) as u64 ^ n);
+    let low = mix(base as u64 ^ n.rotate_left(32));
+    let mut value = (u128::from(high) << 64) | u128::from(low);
     // Version 4 (random), variant RFC 4122.
     value = (value & !(0xf << 76)) | (0x4 << 76);
     value = (value & !(0x3 << 62)) | (0x2 << 62);
-    let hex = format!("{value:032x}");
-    let part = |range: std::ops::Range<usize>| hex.get(range).unwrap_or_default().to_owned();
     format!(
-        "{}-{}-{}-{}-{}",
-        part(0..8),
-        part(8..12),
-        part(12..16),
-        part(16..20),
-        part(20..32)
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        value >> 96,
+        (value >> 80) & 0xffff,
+        (value >> 64) & 0xffff,
+        (value >> 48) & 0xffff,
+        value & 0xffff_ffff_ffff
     )
+}
+
+/// SplitMix64's finaliser: a bijection of 64-bit numbers that scatters neighbours.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// Paths not worth an access log line at `info` (assets; counted all the same).
@@ -239,10 +280,18 @@ pub async fn observe(
     };
     let mut response = response;
     let status = response.status();
-    let route = response
+    let known = response
         .request()
-        .match_pattern()
-        .unwrap_or_else(|| "(unmatched)".to_owned());
+        .extensions()
+        .get::<RoutePattern>()
+        .copied();
+    let route = match known {
+        Some(RoutePattern(pattern)) => pattern.to_owned(),
+        None => response
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "(unmatched)".to_owned()),
+    };
     count(&method, route, status, started);
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);

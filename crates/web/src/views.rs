@@ -424,7 +424,9 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     {
         let modified =
             crate::page_cache::last_modified(generation.changed_at, hit.changed_without_write, now);
-        return Ok(ctx.html_bytes(StatusCode::OK, hit.body.clone(), &hit.etag, modified));
+        if let Some(answer) = hit.answer(ctx.req, modified) {
+            return Ok(answer);
+        }
     }
     // A redirect is followed once, and not when asked to show the redirect page itself.
     let redirected_from = query
@@ -589,20 +591,24 @@ async fn view(ctx: &Ctx<'_>, title: Title, query: &PageQuery) -> Result<HttpResp
     .into_iter()
     .flatten()
     .max();
-    if cache.enabled() {
-        cache.insert(
-            key,
-            crate::page_cache::CachedPage {
-                generation: generation.generation,
-                body: body.clone(),
-                etag: etag.clone(),
-                valid_until: protection_ends.filter(|ends| *ends > now),
-                changed_without_write,
-            },
-        );
-    }
     let modified =
         crate::page_cache::last_modified(generation.changed_at, changed_without_write, now);
+    if cache.enabled()
+        && let Some(page) = crate::page_cache::CachedPage::new(
+            generation.generation,
+            &body,
+            etag.clone(),
+            protection_ends.filter(|ends| *ends > now),
+            changed_without_write,
+        )
+    {
+        // Answered from the kept form: a reader asking for gzip gets the bytes just
+        // compressed, not a second compression by the middleware.
+        let page = cache.insert(key, page);
+        if let Some(answer) = page.answer(ctx.req, modified) {
+            return Ok(answer);
+        }
+    }
     Ok(ctx.html_bytes(StatusCode::OK, body, &etag, modified))
 }
 
