@@ -45,7 +45,11 @@ fn the_bundle_is_served_fingerprinted_and_cached_for_a_year() {
         "{loader}"
     );
     assert_eq!(form.body.matches("<script type=\"module\"").count(), 2);
-    assert!(!form.body.contains("src=\"/static/editor.js"));
+    assert!(
+        !form
+            .body
+            .contains("<script type=\"module\" src=\"/static/editor.js")
+    );
     let src = form_attribute(&form.body, "data-editor-src");
     assert!(src.starts_with("/static/editor.js?v="), "{src}");
     assert_eq!(form_attribute(&form.body, "data-live-open"), "false");

@@ -654,7 +654,7 @@ fn the_edit_form_loads_the_editor_at_once_while_a_live_session_is_open() {
     let first = create(&one, "R%C3%A9union", "Ordre du jour");
     one.put_json(
         "/api/v1/pages/R%C3%A9union",
-        &json!({"text": "Ordre du jour\n", "base_revision": first}),
+        &json!({"text": "Ordre du jour : budget", "base_revision": first}),
     )
     .assert_status(200);
     create(&one, "Autre", "Rien");
@@ -664,7 +664,7 @@ fn the_edit_form_loads_the_editor_at_once_while_a_live_session_is_open() {
     assert_eq!(live_open_attribute(&two, form), "false");
     let mut ada = LiveClient::connect(&one, "R%C3%A9union");
     pump_until(&mut [&mut ada], "the initial text", |cs| {
-        cs[0].text() == "Ordre du jour\n"
+        cs[0].text() == "Ordre du jour : budget"
     });
     // Open in this process (its hub), and seen from another process (the lease).
     assert_eq!(live_open_attribute(&one, form), "true");
