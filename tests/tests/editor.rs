@@ -182,3 +182,29 @@ fn those_who_may_not_edit_watch_read_only() {
         "/api/v1/pages/Charte/live"
     );
 }
+
+/// Typing done before the live document arrived is merged into it without loss
+/// (`diff` and `mergeTyping` of the committed bundle, on seeded random edits):
+/// `web/editor/test/merge.mjs` under Node, which needs no browser and no npm packages.
+#[test]
+fn early_typing_merges_into_the_live_text_without_loss() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/editor/test/merge.mjs");
+    let output = match std::process::Command::new("node").arg(&script).output() {
+        Ok(output) => output,
+        Err(error) => {
+            assert!(
+                !carnet_tests::in_ci(),
+                "CI must run the merge test, but node: {error}"
+            );
+            eprintln!("skipping the merge test: node cannot run ({error})");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
