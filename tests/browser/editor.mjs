@@ -14,6 +14,14 @@
 //                                    the "page changed" notice (SSE) without reloading:
 //                                    plain form, live editor fallen back to the form;
 //                                    a connected live editor shows none
+//   node editor.mjs BASE_URL lazy    the edit view does not load the editor's bundle
+//                                    until the writer types or clicks in the textarea
+//                                    (its autofocus does not count); what they type
+//                                    before it mounts is kept, caret and focus follow;
+//                                    while a live session is open, the bundle loads at
+//                                    once and a newcomer sees the others' text without
+//                                    a click; typing done before the editor mounted is
+//                                    merged into live text others changed meanwhile
 //
 // `live` and `five` need the server's y-websocket endpoint (/api/v1/pages/{title}/live): while
 // it answers anything but a WebSocket upgrade (101), the scenario is skipped with a
@@ -30,8 +38,8 @@ import crypto from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const [baseArg, scenario] = process.argv.slice(2);
-if (!baseArg || !['form', 'live', 'five', 'stale'].includes(scenario)) {
-    console.error('usage: node editor.mjs BASE_URL form|live|five|stale');
+if (!baseArg || !['form', 'live', 'five', 'stale', 'lazy'].includes(scenario)) {
+    console.error('usage: node editor.mjs BASE_URL form|live|five|stale|lazy');
     process.exit(2);
 }
 const base = new URL(baseArg).origin;
@@ -182,6 +190,14 @@ const editorText = (page) =>
         return [...content.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
     });
 
+/** Opens the edit view and starts the editor as a writer would, with a click in the
+ * textarea; while a live session is open on the page it starts by itself. */
+async function openEditor(page, href) {
+    await page.goto(base + href);
+    if ((await page.getAttribute('form.edit', 'data-live-open')) !== 'true') await page.click('#text');
+    await page.waitForSelector('form.edit .cm-editor');
+}
+
 async function waitSettled(page) {
     await page.waitForSelector('form.edit .live-editor[data-state="live"], form.edit .live-editor[data-state="offline"]', {
         timeout: 20_000,
@@ -206,8 +222,7 @@ async function scenarioForm() {
 
     // With JavaScript: the editor replaces the textarea.
     const a = await openContext('with JS');
-    await a.page.goto(base + editHref);
-    await a.page.waitForSelector('form.edit .cm-editor');
+    await openEditor(a.page, editHref);
     check(await a.page.isHidden('#text'), 'the textarea is still shown under the editor');
     check((await editorText(a.page)) === initial, `the editor does not show the page text: ${JSON.stringify(await editorText(a.page))}`);
     // CodeMirror's own styles apply (constructable style sheets pass the CSP).
@@ -283,7 +298,7 @@ async function scenarioLive() {
     const editHref = `/wiki/${encodeURIComponent(title.replaceAll(' ', '_'))}?action=edit`;
     const writers = [await openContext('writer A'), await openContext('writer B')];
     for (const w of writers) {
-        await w.page.goto(base + editHref);
+        await openEditor(w.page, editHref);
         const state = await waitSettled(w.page);
         check(state === 'live', `${w.label}: the editor did not go live (${state}): ${await w.page.textContent('.live-status')}`);
     }
@@ -358,7 +373,7 @@ async function scenarioFive() {
     }
     await Promise.all(
         writers.map(async (w) => {
-            await w.page.goto(base + editHref);
+            await openEditor(w.page, editHref);
             const state = await waitSettled(w.page);
             check(state === 'live', `${w.label}: the editor did not go live (${state})`);
         }),
@@ -449,14 +464,14 @@ async function scenarioStale() {
     // 2. The live editor that fell back to the form (its WebSocket closed at once).
     const fallen = await openContext('fallen back', { locale: 'en-GB' });
     await fallen.page.routeWebSocket(/\/live$/, (ws) => ws.close());
-    await fallen.page.goto(base + editHref);
+    await openEditor(fallen.page, editHref);
     check((await waitSettled(fallen.page)) === 'offline', 'the live editor did not fall back to the form');
 
     // 3. A connected live editor: the live document takes changes in, no notice.
     let live = null;
     if ((await probeLive(title)) === 101) {
         live = await openContext('live');
-        await live.page.goto(base + editHref);
+        await openEditor(live.page, editHref);
         check((await waitSettled(live.page)) === 'live', 'the live editor did not connect');
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -507,10 +522,117 @@ async function scenarioStale() {
     return [plain, fallen, live].filter(Boolean);
 }
 
+/** Counts the requests for the editor's bundle, and holds each back `delayMs` (so that
+ * the writer can type before the editor mounts). */
+async function watchBundle(w, delayMs = 0) {
+    w.bundleRequests = 0;
+    await w.page.route(/\/static\/editor\.js/, async (route) => {
+        w.bundleRequests += 1;
+        if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await route.continue();
+    });
+}
+
+async function scenarioLazy() {
+    const title = `Notes ${RUN}`;
+    const initial = 'Notes de la réunion';
+    await createPage(title, initial);
+    const editHref = `/wiki/${encodeURIComponent(title.replaceAll(' ', '_'))}?action=edit`;
+    const live = (await probeLive(title)) === 101;
+
+    // (a) No live session: the page loads the small loader only, and the textarea has
+    // the focus (autofocus) without that fetching the bundle.
+    const a = await openContext('first writer');
+    await watchBundle(a, 1500);
+    const loaderRequests = [];
+    a.page.on('request', (request) => {
+        if (request.url().includes('/static/editor-loader.js')) loaderRequests.push(request.url());
+    });
+    await a.page.goto(base + editHref, { waitUntil: 'load' });
+    check((await a.page.getAttribute('form.edit', 'data-live-open')) === 'false', 'a live session is said to be open');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    check(loaderRequests.length === 1, `the loader was requested ${loaderRequests.length} times`);
+    check(a.bundleRequests === 0, 'the bundle was fetched before any sign of the writer');
+    check((await a.page.$('.cm-editor')) === null, 'the editor mounted without the writer');
+    check(await a.page.evaluate(() => document.activeElement?.id === 'text'), 'the textarea does not have the focus');
+    log('no live session: only the loader is fetched, the textarea has the focus');
+
+    // (c) The writer types in the textarea; the first key fetches the bundle (held back
+    // 1.5 s), the typing goes on meanwhile and is all in the editor once it mounts,
+    // with the caret after it and the keyboard focus in the editor.
+    await a.page.keyboard.press('Control+End');
+    const before = ' : ordre du jour, présents';
+    await a.page.keyboard.type(before, { delay: 20 });
+    check((await a.page.$('.cm-editor')) === null, 'the editor mounted before the typing was done (the test proves nothing)');
+    check(a.bundleRequests === 1, `the first keystroke did not fetch the bundle (${a.bundleRequests})`);
+    check((await a.page.inputValue('#text')) === initial + before, 'the textarea lacks the typing');
+    await a.page.waitForSelector('form.edit .cm-editor');
+    const settled = await waitSettled(a.page);
+    check(!live || settled === 'live', `the editor did not go live (${settled})`);
+    const after = ', excusés';
+    await a.page.keyboard.type(after, { delay: 20 });
+    const expected = initial + before + after;
+    await waitFor('the typing in the editor', async () => (await editorText(a.page)) === expected, 5000).catch(async () => {
+        throw new Failure(`the editor lost typing: ${JSON.stringify(await editorText(a.page))}, expected ${JSON.stringify(expected)}`);
+    });
+    log(`typing before the editor mounted is kept, caret and focus followed (${settled})`);
+    if (!live) {
+        console.log('the live endpoint is missing: (b) not checked');
+        return [a];
+    }
+
+    // (b) A session is open now: a newcomer's form loads the bundle at once and shows
+    // the others' text as typed, without any action of theirs.
+    const b = await openContext('newcomer');
+    await watchBundle(b);
+    await b.page.goto(base + editHref);
+    check((await b.page.getAttribute('form.edit', 'data-live-open')) === 'true', 'the open live session is not said');
+    check((await waitSettled(b.page)) === 'live', 'the newcomer is not live');
+    check(b.bundleRequests === 1, `the newcomer's bundle requests: ${b.bundleRequests}`);
+    await waitFor('the live text at the newcomer', async () => (await editorText(b.page)) === expected);
+    const more = ' et la suite';
+    await a.page.keyboard.type(more, { delay: 20 });
+    await waitFor('typing seen live by the newcomer', async () => (await editorText(b.page)) === expected + more);
+    log('with a live session open, a newcomer loads the editor at once and sees the typing');
+
+    // (c, merged) A third writer whose bundle is slow types at the start of the
+    // textarea while the first writer types at the end of the live text: once the
+    // third's editor is live, every text holds both, in the right places.
+    const c = await openContext('late writer');
+    await watchBundle(c, 2000);
+    await c.page.goto(base + editHref);
+    check((await c.page.getAttribute('form.edit', 'data-live-open')) === 'true', 'the open live session is not said (c)');
+    await c.page.click('#text');
+    await c.page.keyboard.press('Control+Home');
+    const early = 'Ouvert : ';
+    await Promise.all([
+        c.page.keyboard.type(early, { delay: 20 }),
+        (async () => {
+            await a.page.keyboard.press('Control+End');
+            await a.page.keyboard.type(' (fin)', { delay: 20 });
+        })(),
+    ]);
+    check((await c.page.$('.cm-editor')) === null, 'the late editor mounted before its typing (the test proves nothing)');
+    check((await waitSettled(c.page)) === 'live', 'the late writer is not live');
+    const merged = `${early}${expected}${more} (fin)`;
+    await waitFor(
+        'the merged text everywhere',
+        async () => (await Promise.all([a, b, c].map((w) => editorText(w.page)))).every((text) => text === merged),
+    ).catch(async () => {
+        const texts = await Promise.all([a, b, c].map((w) => editorText(w.page)));
+        throw new Failure(`typing was lost or misplaced:\n${texts.map((t) => ` ${JSON.stringify(t)}`).join('\n')}\n expected ${JSON.stringify(merged)}`);
+    });
+    // Its caret stayed after its typing: more goes there.
+    await c.page.keyboard.type('oui. ', { delay: 20 });
+    await waitFor('the late writer typing on', async () => (await editorText(b.page)) === `${early}oui. ${expected}${more} (fin)`);
+    log('typing done before the editor mounted is merged into live text changed meanwhile');
+    return [a, b, c];
+}
+
 let contexts = [];
 let status = 0;
 try {
-    const scenarios = { form: scenarioForm, live: scenarioLive, five: scenarioFive, stale: scenarioStale };
+    const scenarios = { form: scenarioForm, live: scenarioLive, five: scenarioFive, stale: scenarioStale, lazy: scenarioLazy };
     const result = await scenarios[scenario]();
     if (result === null) {
         status = 3;

@@ -383,11 +383,11 @@ function inspectDom() {
     ]);
     const scripts = document.querySelectorAll('script');
     // Carnet's own scripts: same-origin files, each at most once, nothing inline — the
-    // live editor, the search box and the event dashboard as modules, the stale-form
-    // notice as a classic script.
+    // live editor's loader (the editor itself is imported by it, no element), the search
+    // box and the event dashboard as modules, the stale-form notice as a classic script.
     const seen = new Set();
     for (const script of scripts) {
-        const match = /^\/static\/(editor|search|dashboard|stale)\.js\?v=[0-9a-f]+$/.exec(
+        const match = /^\/static\/(editor-loader|search|dashboard|stale)\.js\?v=[0-9a-f]+$/.exec(
             script.getAttribute('src') ?? '',
         );
         const name = match ? match[1] : null;
@@ -507,6 +507,17 @@ async function runPass(browser, pass, jobs, deadline) {
                         }
                     }
                     loads += 1;
+                    // The live editor loads at the writer's first click in the text:
+                    // click, so that the text is shown by the editor (and its preview)
+                    // as a writer would see it.
+                    if (load[1].includes('action=edit')) {
+                        try {
+                            await page.click('#text', { timeout: PAGE_TIMEOUT_MS });
+                            await page.waitForSelector('form.edit .cm-editor', { timeout: PAGE_TIMEOUT_MS });
+                        } catch (error) {
+                            fail(pass, job, load, `the live editor did not start: ${error.message.split('\n')[0]}`);
+                        }
+                    }
                     try {
                         for (const issue of await page.evaluate(inspectDom)) fail(pass, job, load, issue);
                     } catch (error) {

@@ -16,6 +16,12 @@
 //!   notice pushed by the server (SSE) without reloading — the plain form, and the live
 //!   editor fallen back to the form —, a connected live editor shows none, and the
 //!   stale form's save is merged.
+//! - `lazy`: the edit view fetches only the small loader, not the editor's bundle, until
+//!   the writer types or clicks in the textarea (its autofocus does not count); what
+//!   they type before the editor mounts is kept, with caret and focus; while a live
+//!   session is open a newcomer's page loads the bundle at once and shows the others'
+//!   typing without any action; and typing done before the editor mounted is merged
+//!   into live text others changed meanwhile.
 //!
 //! Without Node.js, Chromium or `tests/browser/node_modules` (`npm ci --prefix
 //! tests/browser`), both are skipped with a message, except when `CI` is set.
@@ -157,6 +163,16 @@ fn a_stale_form_editor_sees_the_change_notice_without_reloading() {
         assert_eq!(
             code, 0,
             "the stale-form scenario failed: see its report above"
+        );
+    }
+}
+
+#[test]
+fn the_editor_loads_at_the_first_keystroke_or_at_once_while_live_and_keeps_early_typing() {
+    if let Some(code) = run("lazy") {
+        assert_eq!(
+            code, 0,
+            "the lazy-loading scenario failed: see its report above"
         );
     }
 }

@@ -1,12 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
-//! The live editor as the server delivers it: the committed bundle at a fingerprinted
-//! URL, and the edit form's `data-` attributes. (The browser tests drive it:
+//! The live editor as the server delivers it: the small loader the edit form links, the
+//! committed bundle at a fingerprinted URL (imported by the loader, not by the page),
+//! and the edit form's `data-` attributes. (The browser tests drive it:
 //! `browser_editor.rs`.)
 
 use carnet_tests::{TestServer, html_unescape, temporary_prefix};
 
 const BUNDLE: &str = include_str!("../../web/static/editor.js");
+const LOADER: &str = include_str!("../../web/static/editor-loader.js");
 
 /// The value of `name="…"` on the edit form, entities decoded.
 fn form_attribute(body: &str, name: &str) -> String {
@@ -36,22 +38,39 @@ fn script_src(body: &str) -> String {
 fn the_bundle_is_served_fingerprinted_and_cached_for_a_year() {
     let server = TestServer::start();
     let form = server.get("/wiki/Bac_%C3%A0_sable?action=edit");
-    let src = script_src(&form.body);
+    // The page loads only the loader; the bundle's URL is the form's for the loader.
+    let loader = script_src(&form.body);
+    assert!(
+        loader.starts_with("/static/editor-loader.js?v="),
+        "{loader}"
+    );
+    assert_eq!(form.body.matches("<script type=\"module\"").count(), 2);
+    assert!(
+        !form
+            .body
+            .contains("<script type=\"module\" src=\"/static/editor.js")
+    );
+    let src = form_attribute(&form.body, "data-editor-src");
     assert!(src.starts_with("/static/editor.js?v="), "{src}");
-    let script = server.get(&src);
-    script.assert_status(200);
-    assert_eq!(
-        script.header("content-type"),
-        Some("application/javascript; charset=utf-8")
-    );
-    assert_eq!(
-        script.header("cache-control"),
-        Some("public, max-age=31536000, immutable")
-    );
-    assert_eq!(
-        script.body, BUNDLE,
-        "the binary serves the committed bundle"
-    );
+    assert_eq!(form_attribute(&form.body, "data-live-open"), "false");
+    for (href, body, what) in [
+        (&src, BUNDLE, "the committed bundle"),
+        (&loader, LOADER, "the loader"),
+    ] {
+        let script = server.get(href);
+        script.assert_status(200);
+        assert_eq!(
+            script.header("content-type"),
+            Some("application/javascript; charset=utf-8")
+        );
+        assert_eq!(
+            script.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(script.body, body, "the binary serves {what}");
+    }
+    // A few hundred bytes (the bundle is some 430 KB).
+    assert!(LOADER.len() < 4096, "{}", LOADER.len());
     // The CSP allows it (same origin) and nothing inline.
     let csp = form.header("content-security-policy").unwrap();
     assert!(csp.contains("script-src 'self'"), "{csp}");
@@ -161,5 +180,31 @@ fn those_who_may_not_edit_watch_read_only() {
     assert_eq!(
         form_attribute(&form.body, "data-live"),
         "/api/v1/pages/Charte/live"
+    );
+}
+
+/// Typing done before the live document arrived is merged into it without loss
+/// (`diff` and `mergeTyping` of the committed bundle, on seeded random edits):
+/// `web/editor/test/merge.mjs` under Node, which needs no browser and no npm packages.
+#[test]
+fn early_typing_merges_into_the_live_text_without_loss() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/editor/test/merge.mjs");
+    let output = match std::process::Command::new("node").arg(&script).output() {
+        Ok(output) => output,
+        Err(error) => {
+            assert!(
+                !carnet_tests::in_ci(),
+                "CI must run the merge test, but node: {error}"
+            );
+            eprintln!("skipping the merge test: node cannot run ({error})");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
     );
 }

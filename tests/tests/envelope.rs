@@ -169,13 +169,13 @@ fn assert_security_headers(reply: &Reply, what: &str) {
         .is_some_and(|t| t.starts_with("text/html"))
     {
         // No inline script: only Carnet's own external same-origin files — the live
-        // editor's, the event dashboard's and the search box's modules, and the
+        // editor's loader, the event dashboard's and the search box's modules, and the
         // stale-form notice's script.
         let body = reply.body.to_lowercase();
         for (at, _) in body.match_indices("<script") {
             let tag = body.get(at..).unwrap_or_default();
             let own = [
-                "<script type=\"module\" src=\"/static/editor.js?v=",
+                "<script type=\"module\" src=\"/static/editor-loader.js?v=",
                 "<script type=\"module\" src=\"/static/dashboard.js?v=",
                 "<script type=\"module\" src=\"/static/search.js?v=",
                 "<script src=\"/static/stale.js?v=",

@@ -359,6 +359,10 @@ fn static_assets_are_fingerprinted_and_kept_a_year() {
             include_str!("../../web/static/stale.js"),
         ),
         (
+            "/static/editor-loader.js",
+            include_str!("../../web/static/editor-loader.js"),
+        ),
+        (
             "/static/dashboard.js",
             include_str!("../../web/static/dashboard.js"),
         ),

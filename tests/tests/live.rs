@@ -633,3 +633,54 @@ fn a_temporary_identity_is_made_at_the_first_keystroke_not_on_connect() {
     assert!(author.starts_with(&temporary_prefix()), "{author}");
     eve.close();
 }
+
+/// `data-live-open` on the edit form at `path`: whether the form loads the live editor
+/// at once (a session is open: others are typing) or at the writer's first keystroke.
+fn live_open_attribute(server: &TestServer, path: &str) -> String {
+    let form = server.get(path);
+    form.assert_status(200);
+    let value = form
+        .body
+        .split(" data-live-open=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next());
+    value.unwrap().to_owned()
+}
+
+#[test]
+fn the_edit_form_loads_the_editor_at_once_while_a_live_session_is_open() {
+    let one = TestServer::start();
+    let two = one.start_sharing();
+    let first = create(&one, "R%C3%A9union", "Ordre du jour");
+    one.put_json(
+        "/api/v1/pages/R%C3%A9union",
+        &json!({"text": "Ordre du jour : budget", "base_revision": first}),
+    )
+    .assert_status(200);
+    create(&one, "Autre", "Rien");
+    let form = "/wiki/R%C3%A9union?action=edit";
+    // Nobody is live: the editor waits for the writer.
+    assert_eq!(live_open_attribute(&one, form), "false");
+    assert_eq!(live_open_attribute(&two, form), "false");
+    let mut ada = LiveClient::connect(&one, "R%C3%A9union");
+    pump_until(&mut [&mut ada], "the initial text", |cs| {
+        cs[0].text() == "Ordre du jour : budget"
+    });
+    // Open in this process (its hub), and seen from another process (the lease).
+    assert_eq!(live_open_attribute(&one, form), "true");
+    assert_eq!(live_open_attribute(&two, form), "true");
+    // Not on another page, nor on a form holding its own text (an old revision).
+    assert_eq!(
+        live_open_attribute(&one, "/wiki/Autre?action=edit"),
+        "false"
+    );
+    let old = format!("/wiki/R%C3%A9union?action=edit&oldid={first}");
+    assert_eq!(live_open_attribute(&one, &old), "false");
+    // The last client gone, the session closes and the form waits again.
+    ada.close();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while live_open_attribute(&one, form) != "false" || live_open_attribute(&two, form) != "false" {
+        assert!(Instant::now() < deadline, "the session never closed");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -362,6 +362,23 @@ impl Store {
         read_participants(&mut conn, document)
     }
 
+    /// Whether a live session of `title` is open in some process: its document's
+    /// checkpoint lease is held and current. Every open session takes or renews that
+    /// lease each second, and the last one to wind down releases it, so this is true
+    /// while someone is connected (give or take a second when the holder leaves before
+    /// the others, and the lease's length after a process died). One indexed read.
+    pub fn live_session_open(&self, title: &Title) -> Result<bool, StoreError> {
+        let mut conn = self.conn()?;
+        let until: Option<Option<chrono::NaiveDateTime>> = live_documents::table
+            .filter(live_documents::namespace.eq(title.namespace().id()))
+            .filter(live_documents::name.eq(title.name()))
+            .select(live_documents::checkpointer_until)
+            .first(&mut conn)
+            .optional()?;
+        let now = Utc::now().naive_utc();
+        Ok(until.flatten().is_some_and(|until| until > now))
+    }
+
     /// Takes or renews the right to make the document's checkpoints for `seconds`;
     /// false while another process holds it. One process at a time turns the shared
     /// document into revisions, so two never save (or merge back) the same typing.

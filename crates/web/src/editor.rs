@@ -4,6 +4,11 @@
 //! bundled by esbuild from the pinned lockfile) and committed, so the binary embeds it
 //! like the stylesheet and a fresh clone needs no npm. The edit form works without it;
 //! with it, the form's `data-` attributes give the script everything it needs.
+//!
+//! The page does not load the bundle itself: `web/static/editor-loader.js` (a few
+//! hundred bytes) imports it at the writer's first keystroke or click in the text area,
+//! or at once when a live session is open on the page (others are typing), so the form
+//! shows and answers without waiting for it (issue 9: the edit view's Lighthouse score).
 
 use std::sync::LazyLock;
 
@@ -19,6 +24,13 @@ const SCRIPT: &str = include_str!("../../../web/static/editor.js");
 /// The bundle's URL, fingerprinted by its content (kept a year by browsers).
 pub static SCRIPT_HREF: LazyLock<String> =
     LazyLock::new(|| crate::assets::href("/static/editor.js", SCRIPT));
+
+/// The loader the edit form links, which imports the bundle when it is wanted.
+const LOADER: &str = include_str!("../../../web/static/editor-loader.js");
+
+/// The loader's URL, fingerprinted by its content.
+pub static LOADER_HREF: LazyLock<String> =
+    LazyLock::new(|| crate::assets::href("/static/editor-loader.js", LOADER));
 
 /// The interface strings the script shows: its name for each, and the Fluent key.
 const STRINGS: &[(&str, &str)] = &[
@@ -47,13 +59,19 @@ const STRINGS: &[(&str, &str)] = &[
 
 /// The edit form's `data-` attributes for the script (escaped by askama).
 pub struct EditorData {
+    /// The bundle (`data-editor-src`, imported by the loader).
     pub script_href: &'static str,
+    /// The loader (the page's `<script>`).
+    pub loader_href: &'static str,
     /// The page's title, sent with preview requests.
     pub title: String,
     /// The live document's WebSocket path; empty when the form holds text of its own
     /// (an old revision, a preview, a conflict), which must not be swapped for the live
     /// text: the script then edits alone.
     pub live_href: String,
+    /// A live session is open on the page: the loader imports the editor at once
+    /// instead of waiting for the writer (`data-live-open`).
+    pub live_open: bool,
     pub render_href: &'static str,
     /// The writer's account or temporary identity; empty for a guest.
     pub user_name: String,
@@ -69,6 +87,7 @@ impl EditorData {
         title: &Title,
         user_name: Option<&str>,
         live: bool,
+        live_open: bool,
         read_only: bool,
     ) -> EditorData {
         let strings: serde_json::Map<String, serde_json::Value> = STRINGS
@@ -77,12 +96,14 @@ impl EditorData {
             .collect();
         EditorData {
             script_href: SCRIPT_HREF.as_str(),
+            loader_href: LOADER_HREF.as_str(),
             title: title.to_string(),
             live_href: if live {
                 paths::live(title)
             } else {
                 String::new()
             },
+            live_open: live && live_open,
             render_href: paths::RENDER,
             user_name: user_name.unwrap_or_default().to_owned(),
             read_only,
@@ -98,6 +119,16 @@ pub async fn script(req: actix_web::HttpRequest) -> HttpResponse {
         SCRIPT,
         "application/javascript; charset=utf-8",
         &SCRIPT_HREF,
+    )
+}
+
+/// `GET /static/editor-loader.js`.
+pub async fn loader(req: actix_web::HttpRequest) -> HttpResponse {
+    crate::assets::serve(
+        &req,
+        LOADER,
+        "application/javascript; charset=utf-8",
+        &LOADER_HREF,
     )
 }
 

@@ -180,6 +180,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_page_bytes: usize) {
     .route("/metrics", web::get().to(ops::metrics))
     .route("/static/carnet.css", web::get().to(stylesheet))
     .route("/static/editor.js", web::get().to(editor::script))
+    .route("/static/editor-loader.js", web::get().to(editor::loader))
     .route("/static/search.js", web::get().to(search::script))
     .route("/static/stale.js", web::get().to(stale::script))
     .route("/language/{code}", web::get().to(views::choose_language))

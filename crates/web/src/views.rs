@@ -904,6 +904,10 @@ struct EditState {
     preview_html: Option<String>,
     old_warning: bool,
     conflict: Option<ConflictState>,
+    /// A live session is open on the page (in some process): the live editor loads at
+    /// once, so the newcomer sees the others typing; otherwise it loads when the writer
+    /// starts (see `web/static/editor-loader.js`).
+    live_open: bool,
 }
 
 /// A save that conflicted: the revisions and texts the conflict screen compares.
@@ -997,6 +1001,7 @@ fn edit_view(ctx: &Ctx<'_>, title: &Title, exists: bool, state: EditState) -> Ht
         title,
         ctx.user.as_ref().map(|user| user.name.as_str()),
         live,
+        live && state.live_open,
         matches!(state.problem, Some(Problem::Denied(_))),
     );
     let text = state.text;
@@ -1043,13 +1048,16 @@ async fn edit_form(
     let store = ctx.state.store.clone();
     let oldid = parse_id(query.oldid.as_ref(), "oldid")?;
     let page_title = title.clone();
-    let (current, old) = web::block(move || -> Result<_, carnet_store::StoreError> {
+    // A session of this process answers without asking the database.
+    let open_here = ctx.state.live.is_open(&title);
+    let (current, old, live_open) = web::block(move || -> Result<_, carnet_store::StoreError> {
         let current = store.page(&page_title)?;
         let old = match oldid {
             Some(id) => store.revision(RevisionId(id))?,
             None => None,
         };
-        Ok((current, old))
+        let live_open = open_here || store.live_session_open(&page_title)?;
+        Ok((current, old, live_open))
     })
     .await??;
     if let Some(id) = oldid
@@ -1085,6 +1093,7 @@ async fn edit_form(
             preview_html: None,
             old_warning,
             conflict: None,
+            live_open,
         },
     ))
 }
@@ -1200,6 +1209,8 @@ async fn save(ctx: &Ctx<'_>, title: Title, form: PageForm) -> HttpResponse {
         preview_html: None,
         old_warning: false,
         conflict: None,
+        // The form shows the writer's own text back: the editor works alone on it.
+        live_open: false,
     };
     if let Err(problem) = csrf::check_form(ctx.req, &form.csrf_token) {
         state.problem = Some(problem);

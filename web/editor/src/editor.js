@@ -10,11 +10,16 @@
 //
 // Whatever happens to the WebSocket, the text is never lost: before the form posts, the
 // editor's text is copied into the textarea, so "save a version" works offline too.
+//
+// It is loaded by /static/editor-loader.js at the writer's first keystroke or click in
+// the textarea (at once when a live session is open): what they typed in the textarea
+// until it mounted is its starting text, and is merged into the live document when that
+// arrives (`mergeTyping`), like what they type in the editor meanwhile.
 
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
-import { EditorSelection, EditorState, Prec, RangeSet } from '@codemirror/state';
+import { ChangeSet, EditorSelection, EditorState, Prec, RangeSet } from '@codemirror/state';
 import { Decoration, EditorView, ViewPlugin, WidgetType, drawSelection, keymap } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { LanguageSupport, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
@@ -24,6 +29,10 @@ import { markdownKeymap, markdownLanguage } from '@codemirror/lang-markdown';
 
 /** How long the first connection may take before the editor goes on alone. */
 const CONNECT_TIMEOUT_MS = 8000;
+/** Edit steps beyond which `diff` stops looking for the smallest changes. */
+const DIFF_MAX_STEPS = 1000;
+/** Character comparisons beyond which `diff` stops looking (the main thread is ours). */
+const DIFF_BUDGET = 20_000_000;
 /** Quiet time before the preview is asked for. */
 const PREVIEW_DELAY_MS = 400;
 /** Participants' colours: classes `live-c0`… in carnet.css (no inline styles under the
@@ -57,6 +66,109 @@ function socketAddress(href) {
     const full = url.href;
     const slash = full.lastIndexOf('/');
     return { server: full.slice(0, slash), room: full.slice(slash + 1) };
+}
+
+// ---------------------------------------------------------------------------
+// Typing done before the live document arrived: a three-way merge of changes.
+
+/**
+ * The changes turning `a` into `b`, as a CodeMirror change set on `a`. The common start
+ * and end are kept; the middle is compared character by character (Myers' O(ND) diff),
+ * so that typing in two places gives two changes, not one replacement of everything in
+ * between. When the texts differ too much for that, the middle is replaced whole.
+ */
+export function diff(a, b) {
+    let start = 0;
+    const shorter = Math.min(a.length, b.length);
+    while (start < shorter && a.charCodeAt(start) === b.charCodeAt(start)) start += 1;
+    let endA = a.length;
+    let endB = b.length;
+    while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+        endA -= 1;
+        endB -= 1;
+    }
+    const changes = middleChanges(a, b, start, endA, start, endB) ?? [{ from: start, to: endA, insert: b.slice(start, endB) }];
+    return ChangeSet.of(
+        changes.filter((change) => change.to > change.from || change.insert.length > 0),
+        a.length,
+    );
+}
+
+/** Myers' diff of a[a0..a1) and b[b0..b1) as changes on `a`; null when too costly. */
+function middleChanges(a, b, a0, a1, b0, b1) {
+    const n = a1 - a0;
+    const m = b1 - b0;
+    if (n === 0 || m === 0) return null; // one insertion or one deletion: exact already
+    const max = Math.min(n + m, DIFF_MAX_STEPS);
+    const offset = max + 1;
+    let v = new Int32Array(2 * max + 3);
+    const trace = [];
+    let budget = DIFF_BUDGET;
+    let steps = -1;
+    for (let d = 0; d <= max && steps < 0; d += 1) {
+        for (let k = -d; k <= d; k += 2) {
+            let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+            let y = x - k;
+            while (x < n && y < m && a.charCodeAt(a0 + x) === b.charCodeAt(b0 + y)) {
+                x += 1;
+                y += 1;
+            }
+            budget -= x - v[offset + k] + 1;
+            v[offset + k] = x;
+            if (x >= n && y >= m) {
+                steps = d;
+                break;
+            }
+        }
+        trace.push(v);
+        v = v.slice();
+        if (budget < 0) return null;
+    }
+    if (steps < 0) return null;
+    // Back from the end: each step is one character deleted from a or inserted from b.
+    const edits = [];
+    let x = n;
+    let y = m;
+    for (let d = steps; d > 0; d -= 1) {
+        const before = trace[d - 1];
+        const k = x - y;
+        const down = k === -d || (k !== d && before[offset + k - 1] < before[offset + k + 1]);
+        const previousK = down ? k + 1 : k - 1;
+        const previousX = before[offset + previousK];
+        const previousY = previousX - previousK;
+        if (down) edits.push({ at: previousX, insert: b[b0 + previousY] });
+        else edits.push({ at: previousX, insert: null });
+        x = previousX;
+        y = previousY;
+    }
+    edits.reverse();
+    // Runs of neighbouring steps become one change.
+    const changes = [];
+    for (const edit of edits) {
+        const last = changes[changes.length - 1];
+        const from = a0 + edit.at;
+        if (last && last.to === from) {
+            if (edit.insert === null) last.to += 1;
+            else last.insert += edit.insert;
+        } else {
+            changes.push({ from, to: edit.insert === null ? from + 1 : from, insert: edit.insert ?? '' });
+        }
+    }
+    return changes;
+}
+
+/**
+ * What the writer typed before the live document arrived, merged into it: `base` is the
+ * text they started from, `mine` what they made of it, `shared` the live text, which
+ * others may have changed since `base`. Returns the changes to apply to `shared` (the
+ * writer's, moved past the others'), and those that take `mine` to the same result (for
+ * the writer's cursor). Nothing is lost: text both deleted is deleted once, and text
+ * inserted by either side stays.
+ */
+export function mergeTyping(base, mine, shared) {
+    const ours = diff(base, mine);
+    const theirs = diff(base, shared);
+    return { onShared: ours.map(theirs), onMine: theirs.map(ours, true) };
 }
 
 // ---------------------------------------------------------------------------
@@ -329,8 +441,19 @@ function mount(form) {
 
     let view = null;
     root.append(status, people, toolbar(strings, () => view), panes);
-    textarea.before(root);
+    // The writer may have typed in the textarea already: the editor takes over its
+    // text, its cursor and the keyboard focus.
     const hadFocus = document.activeElement === textarea;
+    const text = textarea.value;
+    const backward = textarea.selectionDirection === 'backward';
+    const selection = EditorSelection.single(
+        Math.min(backward ? textarea.selectionEnd : textarea.selectionStart, text.length),
+        Math.min(backward ? textarea.selectionStart : textarea.selectionEnd, text.length),
+    );
+    // The text the writer started from (the loader's note: the text as the page came,
+    // or as the browser restored it), for merging their typing into the live text.
+    const base = form.carnetEditorBase ?? textarea.defaultValue;
+    textarea.before(root);
     textarea.hidden = true;
     form.classList.add('live');
 
@@ -360,17 +483,20 @@ function mount(form) {
             if (update.docChanged) preview$.soon(() => update.view.state.doc.toString());
         }),
     ];
-    const localState = (text, readOnly) =>
-        EditorState.create({ doc: text, extensions: [common(readOnly), history(), keymap.of(historyKeymap)] });
+    const localState = (text, readOnly, selection = undefined) =>
+        EditorState.create({ doc: text, selection, extensions: [common(readOnly), history(), keymap.of(historyKeymap)] });
 
-    // Until the live document arrives, the form's text is shown, read-only: keystrokes
-    // typed then would be lost when the shared text replaces it.
+    // Until the live document arrives, the form's text is edited here; what is typed
+    // then is merged into the shared text when it arrives.
     view = new EditorView({
         parent: source,
-        state: localState(textarea.value, config.readOnly || Boolean(config.live)),
+        state: localState(text, config.readOnly, selection),
     });
-    if (hadFocus) view.focus();
-    preview$.now(textarea.value);
+    if (hadFocus) {
+        view.focus();
+        view.dispatch({ effects: EditorView.scrollIntoView(selection.main.head, { y: 'center' }) });
+    }
+    preview$.now(text);
 
     // The form posts whatever the editor shows (the live text when connected).
     form.addEventListener('submit', () => {
@@ -382,10 +508,10 @@ function mount(form) {
         return;
     }
     setStatus('statusConnecting', 'connecting');
-    connect(config, textarea, view, common, localState, setStatus, people, preview$);
+    connect(config, base, view, common, localState, setStatus, people, preview$);
 }
 
-function connect(config, textarea, view, common, localState, setStatus, people, preview$) {
+function connect(config, base, view, common, localState, setStatus, people, preview$) {
     const { strings } = config;
     const doc = new Y.Doc();
     const ytext = doc.getText('text');
@@ -422,7 +548,9 @@ function connect(config, textarea, view, common, localState, setStatus, people, 
         clearTimeout(timer);
         provider.destroy();
         doc.destroy();
-        view.setState(localState(view.state.doc.toString(), config.readOnly));
+        const focused = view.root.activeElement === view.contentDOM;
+        view.setState(localState(view.state.doc.toString(), config.readOnly, view.state.selection));
+        if (focused) view.focus();
         setStatus(config.readOnly ? 'statusReadOnly' : 'statusOffline', 'offline');
         people.hidden = true;
     };
@@ -434,9 +562,13 @@ function connect(config, textarea, view, common, localState, setStatus, people, 
             live = true;
             clearTimeout(timer);
             const undoManager = new Y.UndoManager(ytext);
+            const shared = ytext.toString();
+            const mine = view.state.doc.toString();
+            const { selection } = view.state;
+            const focused = view.root.activeElement === view.contentDOM;
             view.setState(
                 EditorState.create({
-                    doc: ytext.toString(),
+                    doc: shared,
                     extensions: [
                         common(config.readOnly),
                         yCollab(ytext, null, { undoManager }),
@@ -445,7 +577,26 @@ function connect(config, textarea, view, common, localState, setStatus, people, 
                     ],
                 }),
             );
-            preview$.now(ytext.toString());
+            // The writer's typing so far goes into the shared text (through yCollab,
+            // like a keystroke), and their cursor stays where it was in their text.
+            // (Those who may only watch typed nothing that counts.)
+            if (!config.readOnly) {
+                const { onShared, onMine } = mergeTyping(base, mine, shared);
+                const length = onShared.newLength;
+                view.dispatch({
+                    changes: onShared,
+                    selection: EditorSelection.create(
+                        selection
+                            .map(onMine)
+                            .ranges.map((range) => EditorSelection.range(Math.min(range.anchor, length), Math.min(range.head, length))),
+                        selection.mainIndex,
+                    ),
+                    scrollIntoView: focused,
+                    userEvent: 'input.type',
+                });
+            }
+            if (focused) view.focus();
+            preview$.now(view.state.doc.toString());
             showPeople();
         }
         setStatus(config.readOnly ? 'statusWatching' : 'statusLive', 'live');
@@ -473,8 +624,16 @@ function connect(config, textarea, view, common, localState, setStatus, people, 
 }
 
 function start() {
+    if (!supported()) return;
     const form = document.querySelector('form.edit[data-editor]');
-    if (!form || !supported()) return;
+    if (!form || form.querySelector('.live-editor')) return;
+    // A word being composed (input methods, phone keyboards) is finished in the
+    // textarea first: hiding it now would break the composition.
+    const textarea = form.querySelector('textarea[name="text"]');
+    if (textarea?.dataset.composing === 'true') {
+        textarea.addEventListener('compositionend', () => setTimeout(() => mount(form), 0), { once: true });
+        return;
+    }
     mount(form);
 }
 
