@@ -5,7 +5,7 @@
 #
 #   bench/load/run.sh [--pg] [--duration 10s] [--connections "32 256"]
 #                     [--pages 10000] [--revisions 100000] [--only "page save"]
-#                     [--no-build] [--keep] [--in-place]
+#                     [--no-build] [--keep] [--in-place] [--processes N]
 #
 # - Builds `carnet` (`cargo build --release`) and the generator (debug), unless --no-build.
 # - The wiki: crates/carnet/examples/bench_wiki.rs writes a MediaWiki dump, which
@@ -14,6 +14,9 @@
 #   in target/bench-load/cache-KEY (KEY: generator version, sizes, migration names), so
 #   reruns start in seconds; each run works on a copy (--in-place: on the cache itself,
 #   to spare 700 MB of disk; the saves of the run then stay in the cached wiki).
+# - --processes N (with --pg): N servers on the one database behind an nginx load
+#   balancer (round robin, keep-alive to the servers), all on the server's core; the
+#   requests go through nginx, the memory figures are the first server's.
 # - --pg: the same wiki copied into a fresh PostgreSQL 15 (.ci/postgres.sh's throwaway
 #   server, fsync off) with `carnet migrate-db`; the server and its data go at the end.
 # - The server runs with CARNET_WORKERS=1 pinned to CPU 1 (taskset), wrk (one thread)
@@ -41,10 +44,11 @@ DURATION=10s
 CONNECTIONS="32 256"
 PAGES=10000
 REVISIONS=100000
-ONLY="static article page history diff search save recent"
+ONLY="static article static-identity article-identity page history diff search save recent"
 BUILD=1
 KEEP=0
 IN_PLACE=0
+PROCESSES=1
 while (($#)); do
     case "$1" in
         --pg) PG=1 ;;
@@ -56,6 +60,7 @@ while (($#)); do
         --no-build) BUILD=0 ;;
         --keep) KEEP=1 ;;
         --in-place) IN_PLACE=1 ;;
+        --processes) PROCESSES=$2; shift ;;
         -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -209,12 +214,57 @@ PORT=$(free_port)
 start_server "$RUN/data" "$PORT" "$RUN/server.log"
 SERVER_PID=${SERVER_PIDS[0]}
 BASE=http://127.0.0.1:$PORT
+if ((PROCESSES > 1)); then
+    ((PG)) || { log "--processes needs --pg (one SQLite file is one process's)"; exit 2; }
+    UPSTREAMS="server 127.0.0.1:$PORT;"
+    for n in $(seq 2 "$PROCESSES"); do
+        port=$(free_port)
+        start_server "$RUN/data" "$port" "$RUN/server-$n.log"
+        UPSTREAMS="$UPSTREAMS server 127.0.0.1:$port;"
+    done
+    LB_PORT=$(free_port)
+    mkdir -p "$RUN/balancer"
+    cat >"$RUN/balancer/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $RUN/balancer/nginx.pid;
+error_log $RUN/balancer/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $RUN/balancer/body;
+    proxy_temp_path $RUN/balancer/proxy;
+    fastcgi_temp_path $RUN/balancer/fastcgi;
+    uwsgi_temp_path $RUN/balancer/uwsgi;
+    scgi_temp_path $RUN/balancer/scgi;
+    upstream carnet { $UPSTREAMS keepalive 64; }
+    server {
+        listen 127.0.0.1:$LB_PORT;
+        location / {
+            proxy_pass http://carnet;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host \$host;
+        }
+    }
+}
+EOF
+    taskset -c "$SERVER_CPU" "$NGINX" -p "$RUN/balancer" -c "$RUN/balancer/nginx.conf" &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$LB_PORT/wiki/Accueil" && break; sleep 0.1; done
+    BASE=http://127.0.0.1:$LB_PORT
+    BACKEND="$BACKEND, $PROCESSES processes behind nginx"
+fi
 
-run_wrk() { # mode connections duration [extra env]
-    local mode=$1 conns=$2 duration=$3 url=${4:-$BASE}
-    env BENCH_MODE="$mode" BENCH_DIR="$RUN" BENCH_PATH="${BENCH_PATH:-/}" \
+run_wrk() { # mode connections duration [url]
+    # Reads ask for gzip as every browser does; a mode ending in -identity does not.
+    local mode=$1 conns=$2 duration=$3 url=${4:-$BASE} gzip=1 base=$1
+    if [[ $mode == *-identity ]]; then gzip=0; base=${mode%-identity}; fi
+    env BENCH_MODE="$base" BENCH_DIR="$RUN" BENCH_PATH="${BENCH_PATH:-/}" BENCH_GZIP=$gzip \
         taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"$duration" --timeout 30s \
-        -s "$ROOT/bench/load/carnet.lua" "$url" 2>&1 | tee -a "$RUN/wrk.log" | grep '^RESULT' || true
+        -s "$ROOT/bench/load/carnet.lua" "$url" 2>&1 | tee -a "$RUN/wrk.log" | grep '^RESULT' |
+        sed "s/^RESULT\t$base\t/RESULT\t$mode\t/" || true
 }
 
 RESULTS=$RUN/results.tsv
@@ -237,6 +287,10 @@ ARTICLE_PATH=$(
 mkdir -p "$RUN/static"
 curl -fsS "$BASE$ARTICLE_PATH" -o "$RUN/static/article.html"
 ARTICLE_BYTES=$(wc -c <"$RUN/static/article.html")
+# nginx serves the same bytes gzip-compressed (level 6, as Carnet keeps them) from a
+# file made beforehand (gzip_static): the cheapest compressed answer there is.
+gzip -6 -k -n -f "$RUN/static/article.html"
+ARTICLE_GZIP_BYTES=$(wc -c <"$RUN/static/article.html.gz")
 chmod -R a+rX "$RUN/static"
 
 NGINX_PORT=$(free_port)
@@ -262,6 +316,8 @@ http {
     server {
         listen 127.0.0.1:$NGINX_PORT;
         root $RUN/static;
+        gzip_static on;
+        gzip_vary on;
     }
 }
 EOF
@@ -281,8 +337,10 @@ sample_rss() {
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A LABEL=(
-    [static]="nginx: one article's HTML as a static file"
-    [article]="Carnet: that same article"
+    [static]="nginx: one article's HTML as a static file (gzip)"
+    [article]="Carnet: that same article (gzip)"
+    [static-identity]="nginx: the same file, not compressed"
+    [article-identity]="Carnet: the same article, not compressed"
     [page]="page views, $PAGES pages"
     [history]="histories"
     [diff]="diffs"
@@ -296,8 +354,8 @@ for mode in $ONLY; do
     for conns in $CONNECTIONS; do
         url=$BASE
         path=/
-        if [[ $mode == static ]]; then url=http://127.0.0.1:$NGINX_PORT; path=/article.html; fi
-        if [[ $mode == article ]]; then path=$ARTICLE_PATH; fi
+        if [[ $mode == static* ]]; then url=http://127.0.0.1:$NGINX_PORT; path=/article.html; fi
+        if [[ $mode == article* ]]; then path=$ARTICLE_PATH; fi
         echo 0 >"$RSS_FILE"
         sample_rss &
         SAMPLER_PID=$!
@@ -306,7 +364,7 @@ for mode in $ONLY; do
         wait "$SAMPLER_PID" 2>/dev/null || true
         SAMPLER_PID=
         rss=$(cat "$RSS_FILE")
-        [[ $mode == static ]] && rss=0
+        [[ $mode == static* ]] && rss=0
         log "$mode c=$conns: ${line:-no result}"
         printf '%s\t%s\t%s\n' "$conns" "$rss" "$line" >>"$RESULTS"
     done
@@ -320,8 +378,9 @@ HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
     printf '%s, commit %s, %s; wrk 1 thread on CPU %s, carnet (1 worker) and nginx (1 worker) on CPU %s; %s per run.\n' \
         "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
         "$(nproc) cores" "$CLIENT_CPU" "$SERVER_CPU" "$DURATION"
-    printf 'Load average before: %s, after: %s. Article %s: %s bytes of HTML.\n\n' \
-        "$LOAD_BEFORE" "$LOAD_AFTER" "$ARTICLE_PATH" "$ARTICLE_BYTES"
+    printf 'Load average before: %s, after: %s. Article %s: %s bytes of HTML, %s gzip-compressed.\n' \
+        "$LOAD_BEFORE" "$LOAD_AFTER" "$ARTICLE_PATH" "$ARTICLE_BYTES" "$ARTICLE_GZIP_BYTES"
+    printf '%s\n\n' "Reads send Accept-Encoding: gzip as browsers do, except the rows marked not compressed; each save appends a line to the page's current text."
     printf '| workload | connections | req/s | p50 (ms) | p99 (ms) | max (ms) | non-2xx | socket errors | server RSS max (MiB) |\n'
     printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
     while IFS=$'\t' read -r conns rss _ mode requests rps p50 p99 max status sock bytes; do
@@ -335,8 +394,9 @@ HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
         END {
             for (c in conns) {
                 if (("static@" c) in rps && ("page@" c) in rps && rps["static@" c] > 0)
-                    printf "- %s connections: page views / nginx = %.2f (aim ≥ 0.5); same article / nginx = %.2f\n", c,
-                        rps["page@" c] / rps["static@" c], rps["article@" c] / rps["static@" c]
+                    printf "- %s connections: page views / nginx = %.2f (aim ≥ 0.5); same article / nginx = %.2f; not compressed, article / nginx = %.2f\n", c,
+                        rps["page@" c] / rps["static@" c], rps["article@" c] / rps["static@" c],
+                        (rps["static-identity@" c] > 0 ? rps["article-identity@" c] / rps["static-identity@" c] : 0)
             }
             if ("page@32" in p99) printf "- page views p99 at 32 connections: %.2f ms (aim < 10 ms)\n", p99["page@32"]
             for (c in conns) if (("save@" c) in rps) printf "- saves at %s connections: %.0f/s (aim > 500 on SQLite)\n", c, rps["save@" c]

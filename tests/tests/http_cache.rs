@@ -414,17 +414,17 @@ fn get_gzip(
     path: &str,
     extra: &[(&str, &str)],
 ) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let mut request = ureq::get(&server.url(path)).header("Accept-Encoding", "gzip");
-    for (name, value) in extra {
-        request = request.header(*name, *value);
-    }
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let mut response = agent
-        .run(request.build().unwrap_or_else(|e| panic!("{e}")))
-        .unwrap();
+    let mut request = agent
+        .get(&server.url(path))
+        .header("Accept-Encoding", "gzip");
+    for (name, value) in extra {
+        request = request.header(*name, *value);
+    }
+    let mut response = request.call().unwrap();
     let status = response.status().as_u16();
     let headers = response
         .headers()

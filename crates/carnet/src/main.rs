@@ -179,9 +179,9 @@ enum UserCommand {
     List,
 }
 
-/// mimalloc instead of glibc's allocator, for Rust and SQLite alike (`override`): under
-/// load glibc spent a fifth of a save in `malloc` and `free` and kept freed memory in
-/// per-thread arenas (resident memory grew with the blocking threads).
+/// mimalloc instead of glibc's allocator for Rust's allocations: `malloc` and `free`
+/// were a tenth of serving a cached page and a fifth of a save (SQLite's own
+/// allocations stay with the C library: overriding them too raised resident memory).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -175,6 +175,11 @@ impl Store {
         self.backend
     }
 
+    /// Connections the pool opens at most.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn max_page_bytes(&self) -> usize {
         self.max_page_bytes
     }

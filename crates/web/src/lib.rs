@@ -263,6 +263,7 @@ fn build_server(
 ) -> std::io::Result<Server> {
     page_cache::note_start();
     let max_page_bytes = state.store.max_page_bytes();
+    let pool_size = state.store.pool_size();
     // The metrics recorder, installed once per process before the first request.
     ops::prometheus();
     let mut server = HttpServer::new(move || {
@@ -287,7 +288,20 @@ fn build_server(
     if let Some(workers) = config.workers {
         server = server.workers(workers);
     }
+    // Threads for database work, per worker: past the pool's connections they only
+    // wait for one, and each thread keeps allocator memory of its own (actix's default,
+    // 512 in all, let 32 saves at once grow the server past 300 MB).
+    let workers = config.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    server = server.worker_max_blocking_threads(blocking_threads(pool_size, workers));
     Ok(server.run())
+}
+
+/// Blocking threads per worker: the database pool shared among the workers, four at
+/// least (a worker waiting on slow reads still answers from the page cache).
+fn blocking_threads(pool_size: u32, workers: usize) -> usize {
+    (usize::try_from(pool_size).unwrap_or(usize::MAX) / workers.max(1)).max(4)
 }
 
 /// Serves until SIGTERM or SIGINT, then stops gracefully: no new connection is
