@@ -524,11 +524,17 @@ async function scenarioStale() {
 
 /** Counts the requests for the editor's bundle, and holds each back `delayMs` (so that
  * the writer can type before the editor mounts). */
-async function watchBundle(w, delayMs = 0) {
+// Counts the bundle's requests; with `held`, holds them back until `w.release()` (a
+// gate, not a delay: under a loaded machine typing can outlast any fixed delay, and the
+// test would then prove nothing).
+async function watchBundle(w, held = false) {
     w.bundleRequests = 0;
+    let open;
+    const gate = held ? new Promise((resolve) => { open = resolve; }) : Promise.resolve();
+    w.release = () => open?.();
     await w.page.route(/\/static\/editor\.js/, async (route) => {
         w.bundleRequests += 1;
-        if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await gate;
         await route.continue();
     });
 }
@@ -543,7 +549,7 @@ async function scenarioLazy() {
     // (a) No live session: the page loads the small loader only, and the textarea has
     // the focus (autofocus) without that fetching the bundle.
     const a = await openContext('first writer');
-    await watchBundle(a, 1500);
+    await watchBundle(a, true);
     const loaderRequests = [];
     a.page.on('request', (request) => {
         if (request.url().includes('/static/editor-loader.js')) loaderRequests.push(request.url());
@@ -558,7 +564,7 @@ async function scenarioLazy() {
     log('no live session: only the loader is fetched, the textarea has the focus');
 
     // (c) The writer types in the textarea; the first key fetches the bundle (held back
-    // 1.5 s), the typing goes on meanwhile and is all in the editor once it mounts,
+    // until the typing is done), the typing goes on meanwhile and is all in the editor once it mounts,
     // with the caret after it and the keyboard focus in the editor.
     await a.page.keyboard.press('Control+End');
     const before = ' : ordre du jour, présents';
@@ -566,6 +572,7 @@ async function scenarioLazy() {
     check((await a.page.$('.cm-editor')) === null, 'the editor mounted before the typing was done (the test proves nothing)');
     check(a.bundleRequests === 1, `the first keystroke did not fetch the bundle (${a.bundleRequests})`);
     check((await a.page.inputValue('#text')) === initial + before, 'the textarea lacks the typing');
+    a.release();
     await a.page.waitForSelector('form.edit .cm-editor');
     const settled = await waitSettled(a.page);
     check(!live || settled === 'live', `the editor did not go live (${settled})`);
@@ -599,7 +606,7 @@ async function scenarioLazy() {
     // textarea while the first writer types at the end of the live text: once the
     // third's editor is live, every text holds both, in the right places.
     const c = await openContext('late writer');
-    await watchBundle(c, 2000);
+    await watchBundle(c, true);
     await c.page.goto(base + editHref);
     check((await c.page.getAttribute('form.edit', 'data-live-open')) === 'true', 'the open live session is not said (c)');
     await c.page.click('#text');
@@ -613,6 +620,7 @@ async function scenarioLazy() {
         })(),
     ]);
     check((await c.page.$('.cm-editor')) === null, 'the late editor mounted before its typing (the test proves nothing)');
+    c.release();
     check((await waitSettled(c.page)) === 'live', 'the late writer is not live');
     const merged = `${early}${expected}${more} (fin)`;
     await waitFor(
