@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use carnet_core::Role;
-use carnet_tests::{Reply, TestServer};
+use carnet_tests::{RawReply, Reply, TestServer};
 
 fn etag(reply: &Reply) -> String {
     reply
@@ -409,42 +409,10 @@ fn static_assets_are_fingerprinted_and_kept_a_year() {
 }
 
 /// A page view as raw bytes, asking for gzip like a browser.
-fn get_gzip(
-    server: &TestServer,
-    path: &str,
-    extra: &[(&str, &str)],
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut request = agent
-        .get(&server.url(path))
-        .header("Accept-Encoding", "gzip");
-    for (name, value) in extra {
-        request = request.header(*name, *value);
-    }
-    let mut response = request.call().unwrap();
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                v.to_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
-    let body = response.body_mut().read_to_vec().unwrap();
-    (status, headers, body)
-}
-
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+fn get_gzip(server: &TestServer, path: &str, extra: &[(&str, &str)]) -> RawReply {
+    let mut headers = vec![("Accept-Encoding", "gzip")];
+    headers.extend_from_slice(extra);
+    carnet_tests::raw_get(&server.url(path), &headers)
 }
 
 #[test]
@@ -459,21 +427,25 @@ fn kept_pages_are_sent_compressed_to_browsers_and_inflated_to_others() {
         plain.assert_status(200);
         assert_eq!(plain.header("Content-Encoding"), None);
         let plain_tag = etag(&plain);
-        let (status, headers, body) = get_gzip(&server, "/wiki/Compress%C3%A9e", &[]);
-        assert_eq!(status, 200);
-        assert_eq!(header(&headers, "Content-Encoding"), Some("gzip"));
+        let compressed = get_gzip(&server, "/wiki/Compress%C3%A9e", &[]);
+        assert_eq!(compressed.status, 200);
+        assert_eq!(compressed.header("Content-Encoding"), Some("gzip"));
         assert!(
-            header(&headers, "Vary").is_some_and(|v| v.contains("Accept-Encoding")),
-            "{headers:?}"
+            compressed
+                .header("Vary")
+                .is_some_and(|v| v.contains("Accept-Encoding")),
+            "{:?}",
+            compressed.headers
         );
-        assert_eq!(header(&headers, "Cache-Control"), Some("public, no-cache"));
+        assert_eq!(compressed.header("Cache-Control"), Some("public, no-cache"));
         // Two representations, two strong tags.
-        let gzip_tag = header(&headers, "ETag").unwrap().to_owned();
+        let gzip_tag = compressed.header("ETag").unwrap().to_owned();
         assert_ne!(gzip_tag, plain_tag);
         assert!(
             gzip_tag.starts_with('"') && gzip_tag.ends_with("-gz\""),
             "{gzip_tag}"
         );
+        let body = &compressed.body;
         assert!(
             body.len() * 4 < plain.body.len(),
             "{} of {}",
@@ -486,13 +458,13 @@ fn kept_pages_are_sent_compressed_to_browsers_and_inflated_to_others() {
             .unwrap();
         assert_eq!(inflated, plain.body);
         // The compressed form's tag revalidates it.
-        let (status, _, body) = get_gzip(
+        let revalidated = get_gzip(
             &server,
             "/wiki/Compress%C3%A9e",
             &[("If-None-Match", &gzip_tag)],
         );
-        assert_eq!(status, 304);
-        assert!(body.is_empty());
+        assert_eq!(revalidated.status, 304);
+        assert!(revalidated.body.is_empty());
     }
 }
 
