@@ -207,8 +207,18 @@ pub struct Rendered {
     pub links: PageLinks,
 }
 
-/// Renders the text of `page` with what `data` knows of the wiki.
-pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages) -> Rendered {
+/// The page's own text expanded and split into wiki segments: what both [`render`] and
+/// [`links`] start from.
+struct Analysis {
+    expansion: template::Expansion,
+    pass: wiki::WikiPass,
+    /// File captions' own segments, by the index of their file segment.
+    captions: HashMap<usize, Vec<Segment>>,
+    /// Every link, file and category target, file captions' included.
+    targets: Vec<Title>,
+}
+
+fn analyse(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages) -> Analysis {
     let own_text;
     let text = if page.namespace() == Namespace::Template {
         own_text = template::own_page_part(text);
@@ -218,13 +228,66 @@ pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages
     };
     let expansion = template::expand(text, page, data, messages);
     let pass = wiki::wiki_pass(&expansion.text);
-
-    // One existence query for every link, file and category of the page.
     let mut targets: Vec<Title> = Vec::new();
     collect_targets(&pass.segments, &mut targets);
-    let captions: HashMap<usize, Vec<Segment>> = caption_segments(&pass.segments, &mut targets);
+    let captions = caption_segments(&pass.segments, &mut targets);
     targets.extend(pass.categories.iter().map(|c| c.category.clone()));
     dedup(&mut targets);
+    Analysis {
+        expansion,
+        pass,
+        captions,
+        targets,
+    }
+}
+
+/// What `page` links to, without making its HTML: the link tables' side of [`render`]
+/// (same result as `render(…).links`), for every save. Skipping the existence queries,
+/// Markdown and the sanitizer makes it several times cheaper than a render.
+pub fn links(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages) -> PageLinks {
+    let Analysis {
+        expansion,
+        pass,
+        captions,
+        ..
+    } = analyse(text, page, data, messages);
+    page_links(expansion, pass, &captions)
+}
+
+fn page_links(
+    expansion: template::Expansion,
+    pass: wiki::WikiPass,
+    captions: &HashMap<usize, Vec<Segment>>,
+) -> PageLinks {
+    let mut links = Vec::new();
+    let mut files = Vec::new();
+    collect_link_kinds(&pass.segments, captions, &mut links, &mut files);
+    if let Some((target, _)) = &pass.redirect
+        && !links.contains(target)
+    {
+        links.push(target.clone());
+    }
+    PageLinks {
+        links,
+        categories: pass.categories,
+        templates: expansion.templates,
+        files,
+        listed_categories: expansion.listed_categories,
+        uses_page_count: expansion.uses_page_count,
+        redirect: pass.redirect.map(|(target, _)| target),
+    }
+}
+
+/// Renders the text of `page` with what `data` knows of the wiki.
+pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages) -> Rendered {
+    let Analysis {
+        expansion,
+        pass,
+        captions,
+        targets,
+    } = analyse(text, page, data, messages);
+
+    // One existence query for every link, file and category of the page.
     let existing = data.existing(&targets);
     let file_titles: Vec<Title> = targets
         .iter()
@@ -248,15 +311,6 @@ pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages
         assembler.write(segment, captions.get(&index), &mut markdown);
     }
     let (html, toc) = markdown_to_html(&markdown, pass.toc, messages);
-
-    let mut links = Vec::new();
-    let mut files = Vec::new();
-    collect_link_kinds(&pass.segments, &captions, &mut links, &mut files);
-    if let Some((target, _)) = &pass.redirect
-        && !links.contains(target)
-    {
-        links.push(target.clone());
-    }
     let categories = pass
         .categories
         .iter()
@@ -266,15 +320,7 @@ pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages
         html,
         toc,
         categories,
-        links: PageLinks {
-            links,
-            categories: pass.categories,
-            templates: expansion.templates,
-            files,
-            listed_categories: expansion.listed_categories,
-            uses_page_count: expansion.uses_page_count,
-            redirect: pass.redirect.map(|(target, _)| target),
-        },
+        links: page_links(expansion, pass, &captions),
     }
 }
 

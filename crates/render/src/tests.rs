@@ -944,3 +944,45 @@ fn deeply_nested_raw_html_is_shown_as_text() {
     assert!(out.contains("&lt;div&gt;"));
     assert!(out.contains("cœur"));
 }
+
+#[test]
+fn links_alone_are_the_links_of_a_render() {
+    let mut wiki = Wiki::with(&[
+        (
+            "Modèle:Patrimoine",
+            "Voir [[Portail:Patrimoine]] et {{Lieu|{{{1|}}}}}.[[Catégorie:Patrimoine|{{{1|}}}]]",
+        ),
+        ("Modèle:Lieu", "[[{{{1}}}]] {{#catégorie:Lieux}}"),
+        ("École Jean-Macé", ""),
+    ])
+    .file("Plan.png", "png", "image/png", Some((800, 600)));
+    wiki.members.insert(
+        Title::parse("Catégorie:Lieux").unwrap(),
+        vec![Title::parse("École Jean-Macé").unwrap()],
+    );
+    let texts = [
+        "",
+        "Du texte sans lien.",
+        "[[École Jean-Macé]], [[Page absente|ailleurs]], [[École Jean-Macé#Histoire]]",
+        "{{Patrimoine|Place du marché}} et {{Absent}} {{#pages:}}",
+        "[[Fichier:Plan.png|vignette|Le [[Quartier Nord|quartier]] et [[Fichier:Autre.jpg]]]]",
+        "[[:Catégorie:Parcs]] [[Catégorie:Écoles]] [[Catégorie:Écoles|tri]]",
+        "#REDIRECTION [[École Jean-Macé]]",
+        "`[[Pas un lien]]` et\n\n```\n{{Patrimoine}}\n```\n[[Après le code]]",
+        "{{Modèle:Lieu|Bibliothèque}} <noinclude>[[Documentation]]</noinclude>",
+    ];
+    for page in [page(), Title::parse("Modèle:Essai").unwrap()] {
+        for text in texts {
+            let rendered = render(text, &page, &wiki, &Messages::default());
+            assert_eq!(
+                links(text, &page, &wiki, &Messages::default()),
+                rendered.links,
+                "{page}: {text}"
+            );
+        }
+    }
+    // The comparison is not between two empty answers.
+    let some = links(texts[4], &page(), &wiki, &Messages::default());
+    assert_eq!(some.files.len(), 2, "{some:?}");
+    assert_eq!(some.links, vec![Title::parse("Quartier Nord").unwrap()]);
+}

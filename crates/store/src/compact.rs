@@ -86,7 +86,7 @@ impl Store {
     pub fn plain_revisions(&self) -> Result<u64, StoreError> {
         let mut conn = self.conn()?;
         let n: i64 = revisions::table
-            .filter(revisions::format.eq("plain"))
+            .filter(is_plain())
             .count()
             .get_result(&mut conn)?;
         Ok(u64::try_from(n).unwrap_or(0))
@@ -139,10 +139,17 @@ impl Store {
     }
 }
 
+/// `format = 'plain'` written out, not bound: SQLite is built with its query planner
+/// stability guarantee (`SQLITE_ENABLE_QPSG`, `.cargo/config.toml`), and only a literal
+/// lets it use the partial index `revisions_plain`.
+fn is_plain() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql("revisions.format = 'plain'")
+}
+
 /// Rewrites up to `limit` plain rows of the first page that has some.
 fn compact_page(conn: &mut AnyConnection, limit: usize) -> Result<usize, StoreError> {
     let page: Option<i64> = revisions::table
-        .filter(revisions::format.eq("plain"))
+        .filter(is_plain())
         .order((revisions::page_id, revisions::id))
         .select(revisions::page_id)
         .first(conn)
@@ -152,7 +159,7 @@ fn compact_page(conn: &mut AnyConnection, limit: usize) -> Result<usize, StoreEr
     };
     let rows: Vec<StoredText> = revisions::table
         .filter(revisions::page_id.eq(page))
-        .filter(revisions::format.eq("plain"))
+        .filter(is_plain())
         .order(revisions::id.asc())
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .select(StoredText::as_select())

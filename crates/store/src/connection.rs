@@ -238,3 +238,35 @@ impl crate::Store {
         names.map_err(|e| StoreError::Migration(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+
+    /// Without the guarantee every `.first()` (`LIMIT ?`) is compiled again on each run
+    /// (see `.cargo/config.toml`): the build must keep it.
+    #[test]
+    fn sqlite_keeps_its_query_plans() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("SELECT * FROM pragma_compile_options")
+            .load::<CompileOption>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|row| row.compile_options)
+            .collect();
+        assert!(
+            options.iter().any(|o| o.starts_with("THREADSAFE")),
+            "{options:?}"
+        );
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    }
+}

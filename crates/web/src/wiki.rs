@@ -68,15 +68,16 @@ pub fn render_page(
     render(text, title, &LookupData(lookup), messages)
 }
 
-/// Works out links on save by rendering; the HTML is thrown away (it will be cached on
-/// first view).
+/// Works out links on save with the renderer's own analysis (`carnet_render::links`):
+/// templates expanded and wiki links read exactly as a render would, without making the
+/// HTML, which is made (and cached) on first view.
 pub struct RenderAnalyzer {
     pub messages: Messages,
 }
 
 impl Analyzer for RenderAnalyzer {
     fn analyze(&self, title: &Title, text: &str, lookup: &Lookup<'_>) -> PageLinks {
-        render_page(text, title, lookup, &self.messages).links
+        carnet_render::links(text, title, &LookupData(lookup), &self.messages)
     }
 }
 
