@@ -57,6 +57,12 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 /// the file keeps its largest size forever (see `wal.rs`).
 const SQLITE_JOURNAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// Log pages after which a commit copies the log into the database (SQLite's default
+/// is 1,000, about 4 MiB): every twenty saves or so, a save paid for copying and
+/// syncing the pages all the others had changed. A longer log copies each hot page
+/// (indexes, the word index's segments) once for more saves.
+const SQLITE_WAL_AUTOCHECKPOINT: u32 = 4_000;
+
 /// How long a reader on an async worker thread waits for a locked SQLite file (WAL
 /// readers are only held up by a checkpoint resetting the log, for a moment).
 const SQLITE_READER_BUSY_TIMEOUT: Duration = Duration::from_millis(200);
@@ -102,9 +108,11 @@ impl Manager {
                      PRAGMA foreign_keys = ON;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA journal_size_limit = {};
+                     PRAGMA wal_autocheckpoint = {};
                      PRAGMA temp_store = MEMORY;",
                     SQLITE_BUSY_TIMEOUT.as_millis(),
-                    SQLITE_JOURNAL_SIZE_LIMIT
+                    SQLITE_JOURNAL_SIZE_LIMIT,
+                    SQLITE_WAL_AUTOCHECKPOINT
                 ))?;
                 Ok(AnyConnection::Sqlite(conn))
             }

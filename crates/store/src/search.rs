@@ -309,7 +309,6 @@ impl Store {
         let mut conn = self.conn()?;
         let mut query = search_titles::table
             .inner_join(pages::table)
-            .filter(search_titles::folded.like(format!("{key}%")))
             .filter(pages::latest_revision_id.is_not_null())
             .select((pages::namespace, pages::name))
             .order((
@@ -319,6 +318,19 @@ impl Store {
             ))
             .limit(limit)
             .into_boxed();
+        query = match &*conn {
+            // SQLite keeps its query plans whatever the bound values (SQLITE_ENABLE_QPSG),
+            // so a bound LIKE pattern never uses the index: a range of keys does. Keys
+            // are folded to lower case, which the NOCASE index compares alike; every key
+            // starting with `key` sorts before `key` followed by the last code point.
+            AnyConnection::Sqlite(_) => query
+                .filter(search_titles::folded.ge(key.clone()))
+                .filter(search_titles::folded.lt(format!("{key}\u{10FFFF}"))),
+            // The index is built for LIKE prefixes (`text_pattern_ops`).
+            AnyConnection::Postgresql(_) => {
+                query.filter(search_titles::folded.like(format!("{key}%")))
+            }
+        };
         if let Some(namespace) = namespace {
             query = query.filter(pages::namespace.eq(namespace.id()));
         }
