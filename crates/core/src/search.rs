@@ -140,8 +140,14 @@ impl Analyzer {
     /// The stems of `text`, space-separated: what FTS5 indexes. Each distinct word is
     /// stemmed once (a page says "la", "école" or "quartier" many times over).
     pub fn stems(&self, text: &str) -> String {
+        self.stems_remembering(text, &mut HashMap::new())
+    }
+
+    /// [`Analyzer::stems`], with the stems of words already seen in `known` (lower-cased
+    /// word → stem), which it fills in: kept by the caller across texts, it spares
+    /// stemming again the words of the rest of a page that an edit did not touch.
+    pub fn stems_remembering(&self, text: &str, known: &mut HashMap<String, String>) -> String {
         let mut out = String::with_capacity(text.len());
-        let mut known: HashMap<String, String> = HashMap::new();
         each_word(text, |raw, _, _| {
             let lower = lowercase(raw);
             if !out.is_empty() {
@@ -506,6 +512,15 @@ mod tests {
                     la Place du Marché, les places 42 et 1789. Straße, ÉTÉ, été.";
         let one_by_one: Vec<String> = stems(text);
         assert_eq!(fr().stems(text), one_by_one.join(" "));
+        let mut known = HashMap::new();
+        assert_eq!(
+            fr().stems_remembering(text, &mut known),
+            one_by_one.join(" ")
+        );
+        assert_eq!(known.get("chevaux").map(String::as_str), Some("cheval"));
+        // What is remembered is used: a wrong memory shows in the result.
+        known.insert("place".to_owned(), "xyz".to_owned());
+        assert!(fr().stems_remembering(text, &mut known).contains(" xyz "));
         assert!(one_by_one.len() > 20, "{one_by_one:?}");
         assert_eq!(fr().stems("École ecole"), "ecol ecol");
         assert_eq!(fold("Place DU Marché"), "place du marche");

@@ -12,6 +12,9 @@
 //! module is the only code that touches them, with raw SQL and bound parameters, and a
 //! local `table!` for the FTS5 rows a save writes.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use carnet_core::{
     Analyzer, Namespace, SearchLanguage, SearchQuery, SnippetPart, Title, snippet, title_key,
 };
@@ -88,6 +91,37 @@ struct CountRow {
     n: i64,
 }
 
+/// Most words whose stems this process remembers (about 5 MB): a city wiki's whole
+/// vocabulary fits (the 10,000 generated pages of the load benchmark use 42,000 words).
+const MAX_KNOWN_STEMS: usize = 65_536;
+
+/// Stems already made, for the language they were made in. Stemming every word of a
+/// page was a sixth of a save's work, though an edit changes a few words of it.
+struct KnownStems {
+    language: SearchLanguage,
+    words: HashMap<String, String>,
+}
+
+static KNOWN_STEMS: LazyLock<parking_lot::Mutex<KnownStems>> = LazyLock::new(|| {
+    parking_lot::Mutex::new(KnownStems {
+        language: SearchLanguage::default(),
+        words: HashMap::new(),
+    })
+});
+
+/// The remembered stems of `language`, forgotten when full or made in another language
+/// (tests run stores of both languages in one process).
+fn known_stems(
+    language: SearchLanguage,
+) -> parking_lot::MappedMutexGuard<'static, HashMap<String, String>> {
+    let mut known = KNOWN_STEMS.lock();
+    if known.language != language || known.words.len() >= MAX_KNOWN_STEMS {
+        known.language = language;
+        known.words = HashMap::new();
+    }
+    parking_lot::MutexGuard::map(known, |known| &mut known.words)
+}
+
 /// Writes (or rewrites) a page's search rows: its folded title and its words.
 pub(crate) fn index_page(
     conn: &mut AnyConnection,
@@ -108,11 +142,18 @@ pub(crate) fn index_page(
         AnyConnection::Sqlite(conn) => {
             diesel::delete(search_index::table.filter(search_index::rowid.eq(page_id)))
                 .execute(conn)?;
+            let (title_stems, body_stems) = {
+                let mut known = known_stems(language);
+                (
+                    analyzer.stems_remembering(title.name(), &mut known),
+                    analyzer.stems_remembering(text, &mut known),
+                )
+            };
             diesel::insert_into(search_index::table)
                 .values((
                     search_index::rowid.eq(page_id),
-                    search_index::title.eq(analyzer.stems(title.name())),
-                    search_index::body.eq(analyzer.stems(text)),
+                    search_index::title.eq(title_stems),
+                    search_index::body.eq(body_stems),
                 ))
                 .execute(conn)?;
         }
