@@ -44,6 +44,27 @@ impl BytesReply {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Status, headers and the body's bytes as sent (64 MiB at most).
+    fn read(mut response: ureq::http::Response<ureq::Body>) -> BytesReply {
+        let status = response.status().as_u16();
+        let headers = header_pairs(&response);
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
+        BytesReply {
+            status,
+            headers,
+            body,
+        }
+    }
 }
 
 /// An HTTP response, fully read.
@@ -194,20 +215,7 @@ impl TestServer {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = request.call().unwrap();
-        let status = response.status().as_u16();
-        let headers = header_pairs(&response);
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_vec()
-            .unwrap_or_default();
-        BytesReply {
-            status,
-            headers,
-            body,
-        }
+        BytesReply::read(request.call().unwrap())
     }
 
     /// The store behind the server, to check what really got saved.
@@ -732,30 +740,9 @@ pub fn run_to_end(
     status
 }
 
-/// An answer read as it came: status, every header, the body's bytes (compressed ones
-/// too: nothing is decoded).
-pub struct RawReply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl RawReply {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
 /// A GET of any URL (another server, a proxy in front) with these headers: no
 /// redirect followed, no status taken as an error, the body left as sent.
-pub fn raw_get(url: &str, headers: &[(&str, &str)]) -> RawReply {
+pub fn raw_get(url: &str, headers: &[(&str, &str)]) -> BytesReply {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -766,27 +753,5 @@ pub fn raw_get(url: &str, headers: &[(&str, &str)]) -> RawReply {
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let mut response = request.call().unwrap();
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                v.to_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(64 * 1024 * 1024)
-        .read_to_vec()
-        .unwrap_or_default();
-    RawReply {
-        status,
-        headers,
-        body,
-    }
+    BytesReply::read(request.call().unwrap())
 }

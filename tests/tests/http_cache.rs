@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use carnet_core::Role;
-use carnet_tests::{RawReply, Reply, TestServer};
+use carnet_tests::{BytesReply, Reply, TestServer};
 
 fn etag(reply: &Reply) -> String {
     reply
@@ -409,7 +409,7 @@ fn static_assets_are_fingerprinted_and_kept_a_year() {
 }
 
 /// A page view as raw bytes, asking for gzip like a browser.
-fn get_gzip(server: &TestServer, path: &str, extra: &[(&str, &str)]) -> RawReply {
+fn get_gzip(server: &TestServer, path: &str, extra: &[(&str, &str)]) -> BytesReply {
     let mut headers = vec![("Accept-Encoding", "gzip")];
     headers.extend_from_slice(extra);
     carnet_tests::raw_get(&server.url(path), &headers)
