@@ -214,8 +214,6 @@ struct Analysis {
     pass: wiki::WikiPass,
     /// File captions' own segments, by the index of their file segment.
     captions: HashMap<usize, Vec<Segment>>,
-    /// Every link, file and category target, file captions' included.
-    targets: Vec<Title>,
 }
 
 fn analyse(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages) -> Analysis {
@@ -228,16 +226,11 @@ fn analyse(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages) -
     };
     let expansion = template::expand(text, page, data, messages);
     let pass = wiki::wiki_pass(&expansion.text);
-    let mut targets: Vec<Title> = Vec::new();
-    collect_targets(&pass.segments, &mut targets);
-    let captions = caption_segments(&pass.segments, &mut targets);
-    targets.extend(pass.categories.iter().map(|c| c.category.clone()));
-    dedup(&mut targets);
+    let captions = caption_segments(&pass.segments);
     Analysis {
         expansion,
         pass,
         captions,
-        targets,
     }
 }
 
@@ -284,10 +277,17 @@ pub fn render(text: &str, page: &Title, data: &dyn WikiData, messages: &Messages
         expansion,
         pass,
         captions,
-        targets,
     } = analyse(text, page, data, messages);
 
-    // One existence query for every link, file and category of the page.
+    // One existence query for every link, file and category of the page (captions'
+    // included).
+    let mut targets: Vec<Title> = Vec::new();
+    collect_targets(&pass.segments, &mut targets);
+    for caption in captions.values() {
+        collect_targets(caption, &mut targets);
+    }
+    targets.extend(pass.categories.iter().map(|c| c.category.clone()));
+    dedup(&mut targets);
     let existing = data.existing(&targets);
     let file_titles: Vec<Title> = targets
         .iter()
@@ -365,10 +365,7 @@ fn collect_targets(segments: &[Segment], targets: &mut Vec<Title>) {
 }
 
 /// File captions may hold links: they are parsed once, here.
-fn caption_segments(
-    segments: &[Segment],
-    targets: &mut Vec<Title>,
-) -> HashMap<usize, Vec<Segment>> {
+fn caption_segments(segments: &[Segment]) -> HashMap<usize, Vec<Segment>> {
     let mut captions = HashMap::new();
     for (index, segment) in segments.iter().enumerate() {
         if let Segment::File {
@@ -381,7 +378,6 @@ fn caption_segments(
         } = segment
         {
             let pass = wiki::wiki_pass(caption);
-            collect_targets(&pass.segments, targets);
             captions.insert(index, pass.segments);
         }
     }
