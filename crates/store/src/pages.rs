@@ -433,7 +433,13 @@ impl Store {
                     base: current.as_ref().map(|r| r.meta.id),
                     ..edit.clone()
                 };
-                self.attempt_save(conn, &edit)
+                match self.attempt_save(conn, &edit)? {
+                    // The text was made from the page as read, under its lock, so the
+                    // one way to a conflict is a page that did not exist yet (no row to
+                    // lock on PostgreSQL) and was created meanwhile: extend it instead.
+                    SaveOutcome::Conflict { .. } => Err(AttemptError::Retry),
+                    outcome => Ok(outcome),
+                }
             });
             match attempt {
                 Ok(outcome) => return Ok(outcome),
