@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::schema::{sessions, users};
+use crate::connection::{AnyConnection, write_transaction};
+use crate::schema::{sessions, temporary_names, users};
 use crate::{Store, StoreError};
 
 /// A registered account, without its password hash.
@@ -160,46 +161,35 @@ impl Store {
             .transpose()
     }
 
-    /// Gives a logged-out writer a temporary identity, `~YEAR-N` with N counting the
-    /// year's identities. It has no password: it lives in its session cookie.
+    /// Gives a logged-out writer a temporary identity, `~YEAR-N` with N the year's next
+    /// number. It has no password: it lives in its session cookie.
+    ///
+    /// The number is taken by bumping the year's counter in the same write transaction
+    /// that inserts the account, so many newcomers saving at the same moment (a workshop
+    /// behind one address) each get a number at once, with no race to lose.
     pub fn create_temporary_user(&self, now: DateTime<Utc>) -> Result<User, StoreError> {
         use chrono::Datelike;
         let year = now.year();
-        let prefix = format!("~{year}-");
         let mut conn = self.conn()?;
-        for _ in 0..8 {
-            let taken: i64 = users::table
-                .filter(users::temporary.eq(true))
-                .filter(users::name.like(format!("{prefix}%")))
-                .count()
-                .get_result(&mut conn)?;
-            let name = format!("{prefix}{}", taken + 1);
-            let inserted = diesel::insert_into(users::table)
-                .values((
-                    users::name.eq(&name),
-                    users::password_hash.eq(""),
-                    users::role.eq(Role::Writer.code()),
-                    users::created_at.eq(now.naive_utc()),
-                    users::temporary.eq(true),
-                ))
-                .returning(users::id)
-                .get_result::<i64>(&mut conn);
-            match inserted {
-                Ok(id) => {
-                    return Ok(User {
-                        id: UserId(id),
-                        name: UserName::from_stored(name),
-                        role: Role::Writer,
-                        created_at: now,
-                        temporary: true,
-                    });
+        let (id, name) = write_transaction(&mut conn, |conn| {
+            // A name already taken (an account renamed or imported by hand, or a counter
+            // behind an older wiki's numbers) is skipped, never an error.
+            loop {
+                let number = take_temporary_number(conn, year)?;
+                let name = format!("~{year}-{number}");
+                let inserted = insert_temporary_user(conn, &name, now)?;
+                if let Some(id) = inserted {
+                    return Ok::<_, StoreError>((id, name));
                 }
-                // Another writer took this number at the same moment: count again.
-                Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
-                Err(error) => return Err(error.into()),
             }
-        }
-        Err(StoreError::Busy)
+        })?;
+        Ok(User {
+            id: UserId(id),
+            name: UserName::from_stored(name),
+            role: Role::Writer,
+            created_at: now,
+            temporary: true,
+        })
     }
 
     /// Replaces a password and ends every session of the account but `keep`.
@@ -261,5 +251,47 @@ impl Store {
         diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash)))
             .execute(&mut conn)?;
         Ok(())
+    }
+}
+
+/// Bumps the year's count of temporary identities; the number just taken.
+fn take_temporary_number(conn: &mut AnyConnection, year: i32) -> Result<i64, DieselError> {
+    let query = diesel::insert_into(temporary_names::table)
+        .values((
+            temporary_names::year.eq(year),
+            temporary_names::taken.eq(1_i64),
+        ))
+        .on_conflict(temporary_names::year)
+        .do_update()
+        .set(temporary_names::taken.eq(temporary_names::taken + 1_i64))
+        .returning(temporary_names::taken);
+    // `on_conflict` is not available through the multi-connection.
+    match conn {
+        AnyConnection::Sqlite(inner) => query.get_result(inner),
+        AnyConnection::Postgresql(inner) => query.get_result(inner),
+    }
+}
+
+/// Inserts a temporary account unless its name is taken; its id, or `None`. A taken
+/// name must not abort the transaction (PostgreSQL would refuse every later statement).
+fn insert_temporary_user(
+    conn: &mut AnyConnection,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DieselError> {
+    let query = diesel::insert_into(users::table)
+        .values((
+            users::name.eq(name),
+            users::password_hash.eq(""),
+            users::role.eq(Role::Writer.code()),
+            users::created_at.eq(now.naive_utc()),
+            users::temporary.eq(true),
+        ))
+        .on_conflict_do_nothing()
+        .returning(users::id);
+    // `on_conflict` is not available through the multi-connection.
+    match conn {
+        AnyConnection::Sqlite(inner) => query.get_result(inner).optional(),
+        AnyConnection::Postgresql(inner) => query.get_result(inner).optional(),
     }
 }

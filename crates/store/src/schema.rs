@@ -198,6 +198,14 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
+    /// Temporary identities handed out per year: the last number taken.
+    temporary_names (year) {
+        year -> Integer,
+        taken -> BigInt,
+    }
+}
+
+diesel::table! {
     rate_limit_hits (key, window_start) {
         key -> Text,
         window_start -> BigInt,

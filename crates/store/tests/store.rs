@@ -368,3 +368,75 @@ fn category_members_are_paged_in_french_order() {
         ]
     );
 }
+
+/// A workshop: many newcomers save their first edit at the same moment, each getting a
+/// temporary identity. Every one gets one at once (no "busy" after lost races), with
+/// distinct names numbered 1, 2, 3… without gaps.
+#[test]
+fn temporary_identities_made_at_the_same_moment_all_get_a_number() {
+    const NEWCOMERS: usize = 12;
+    const EACH: usize = 25;
+    let db = TestDb::new();
+    let store = db.store().unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-06-13T10:00:00Z")
+        .unwrap()
+        .to_utc();
+    let barrier = Arc::new(Barrier::new(NEWCOMERS));
+    let handles: Vec<_> = (0..NEWCOMERS)
+        .map(|_| {
+            let store = store.clone();
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                (0..EACH)
+                    .map(|_| store.create_temporary_user(now).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut numbers: Vec<usize> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .map(|user| {
+            assert!(user.temporary);
+            let name = user.name.as_str().to_owned();
+            let number = name
+                .strip_prefix("~2026-")
+                .unwrap_or_else(|| panic!("{name}"));
+            number.parse().unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=NEWCOMERS * EACH).collect::<Vec<_>>());
+    // Another year starts again at 1.
+    let next_year = now + chrono::Duration::days(365);
+    assert_eq!(
+        store
+            .create_temporary_user(next_year)
+            .unwrap()
+            .name
+            .as_str(),
+        "~2027-1"
+    );
+}
+
+/// A name already taken (a counter behind the accounts, as after a restore by hand) is
+/// skipped: the identity takes the next free number instead of failing.
+#[test]
+fn a_temporary_name_already_taken_is_skipped() {
+    let db = TestDb::new();
+    let store = db.store().unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-06-13T10:00:00Z")
+        .unwrap()
+        .to_utc();
+    let first = store.create_temporary_user(now).unwrap();
+    let second = store.create_temporary_user(now).unwrap();
+    assert_eq!(
+        (first.name.as_str(), second.name.as_str()),
+        ("~2026-1", "~2026-2")
+    );
+    carnet_store::testing::execute(&store, "UPDATE temporary_names SET taken = 0").unwrap();
+    let third = store.create_temporary_user(now).unwrap();
+    assert_eq!(third.name.as_str(), "~2026-3");
+    assert_ne!(third.id, second.id);
+}

@@ -157,6 +157,47 @@ fn every_migration_applies_to_an_empty_database() {
     assert!(pending_migrations(db.url()).unwrap().is_empty());
 }
 
+/// Temporary identities of a previous release (numbered by counting the year's ones)
+/// go on after each year's highest number once the counter table arrives.
+#[test]
+fn temporary_identities_go_on_after_the_previous_release_numbers() {
+    let db = TestDb::new();
+    migrate_up_to(db.url(), PREVIOUS_RELEASE).unwrap();
+    // A name that only looks numbered, and an account, count for nothing.
+    for (name, temporary) in [
+        ("~2025-3", "TRUE"),
+        ("~2025-11", "TRUE"),
+        ("~2026-4", "TRUE"),
+        ("~2026-9000-bis", "TRUE"),
+        ("~2026-77", "FALSE"),
+    ] {
+        raw_execute(
+            db.url(),
+            &format!(
+                "INSERT INTO users (name, password_hash, role, created_at, temporary) \
+                 VALUES ('{name}', '', 'writer', '2026-01-02 10:00:00', {temporary})"
+            ),
+        );
+    }
+    let store = db.store().unwrap();
+    let at = |date: &str| {
+        chrono::DateTime::parse_from_rfc3339(&format!("{date}T10:00:00Z"))
+            .unwrap()
+            .to_utc()
+    };
+    let name = |date: &str| {
+        store
+            .create_temporary_user(at(date))
+            .unwrap()
+            .name
+            .as_str()
+            .to_owned()
+    };
+    assert_eq!(name("2026-06-01"), "~2026-5");
+    assert_eq!(name("2025-12-31"), "~2025-12");
+    assert_eq!(name("2027-01-01"), "~2027-1");
+}
+
 #[test]
 fn a_wiki_of_the_previous_release_upgrades_and_reads_back_identically() {
     let db = TestDb::new();
