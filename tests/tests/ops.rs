@@ -202,6 +202,12 @@ fn metrics_count_requests_saves_and_cache_use() {
         grew("carnet_saves_total", &["via=\"api\""]) >= 2.0,
         "{after}"
     );
+    // Set from this server's store when the metrics are read: its two saves, each
+    // committed alone (one after the other).
+    assert!(
+        metric(&after, "carnet_save_transactions_total", &[]) >= 2.0,
+        "{after}"
+    );
     // The first anonymous view misses both caches; the second is answered whole by the
     // page cache, in front of the render cache.
     assert!(

@@ -51,7 +51,7 @@ pub(crate) const POSTGRES_MIGRATIONS: EmbeddedMigrations =
 const MIGRATION_LOCK_ID: i64 = 0x4361_726e_6574; // "Carnet"
 
 /// How long a SQLite connection waits for another writer before giving up.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The size a write-ahead log that starts over is cut back to (64 MiB): without it
 /// the file keeps its largest size forever (see `wal.rs`).
@@ -190,6 +190,16 @@ static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 /// same process), going on with the busy handler alone cannot deadlock.
 const SQLITE_WRITER_WAIT: Duration = SQLITE_BUSY_TIMEOUT;
 
+/// This process's turn to write on SQLite, held until dropped; `None` when the queue
+/// was held too long and the write goes on without it (the busy handler still guards).
+pub(crate) fn sqlite_writer_turn() -> Option<parking_lot::MutexGuard<'static, ()>> {
+    let turn = SQLITE_WRITER.try_lock_for(SQLITE_WRITER_WAIT);
+    if turn.is_none() {
+        log::warn!("the SQLite writer queue was held too long; writing without it");
+    }
+    turn
+}
+
 /// Runs `f` in a transaction that writes. On SQLite it starts with `BEGIN IMMEDIATE`,
 /// taking the write lock up front (a deferred transaction that reads and then writes
 /// can fail with SQLITE_BUSY at once, whatever the busy timeout), after its turn in
@@ -202,19 +212,29 @@ where
     E: From<diesel::result::Error>,
 {
     let _turn = match conn {
+        AnyConnection::Sqlite(_) => sqlite_writer_turn(),
+        AnyConnection::Postgresql(_) => None,
+    };
+    write_transaction_in_turn(conn, f)
+}
+
+/// [`write_transaction`] without queueing: for a caller that holds its
+/// [`sqlite_writer_turn`] already, or goes on without it, and on PostgreSQL.
+pub(crate) fn write_transaction_in_turn<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
         AnyConnection::Sqlite(inner) => {
-            let turn = SQLITE_WRITER.try_lock_for(SQLITE_WRITER_WAIT);
-            if turn.is_none() {
-                log::warn!("the SQLite writer queue was held too long; writing without it");
-            }
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
-            turn
         }
         AnyConnection::Postgresql(_) => {
             <AnyConnection as Connection>::TransactionManager::begin_transaction(conn)?;
-            None
         }
-    };
+    }
     match f(conn) {
         Ok(value) => {
             <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;

@@ -6,6 +6,7 @@
 //! this crate only reads the inputs and writes the outcome atomically.
 
 mod accounts;
+mod batch;
 mod blobs;
 mod categories;
 mod changes;
@@ -137,6 +138,8 @@ pub struct Store {
     last_prune: Arc<AtomicI64>,
     /// The database URL, for connections outside the pool (the live relay's `LISTEN`).
     url: Arc<str>,
+    /// Saves waiting for SQLite's writer, committed together (`batch.rs`).
+    saves: Arc<batch::SaveQueue>,
 }
 
 impl Store {
@@ -162,6 +165,7 @@ impl Store {
             limit_secret: Arc::new(OnceLock::new()),
             last_prune: Arc::new(AtomicI64::new(0)),
             url: Arc::from(config.url.as_str()),
+            saves: Arc::default(),
         })
     }
 

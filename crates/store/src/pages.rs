@@ -8,7 +8,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::connection::{AnyConnection, write_transaction};
+use crate::connection::{AnyConnection, Backend, write_transaction};
 use crate::links::{LinkChange, Lookup, replace_links};
 use crate::schema::{pages, revisions};
 use crate::texts::{self, StoredText};
@@ -16,7 +16,7 @@ use crate::{Store, StoreError, TitledRevision};
 
 /// How many times a save is retried when another process won the race for the page.
 /// Each retry re-reads and re-merges, so a retry is as correct as a first try.
-const MAX_SAVE_ATTEMPTS: usize = 8;
+pub(crate) const MAX_SAVE_ATTEMPTS: usize = 8;
 
 /// A save request: what the writer typed and the revision they started from.
 #[derive(Debug, Clone)]
@@ -393,16 +393,17 @@ impl Store {
     /// Saves an edit: a new revision, a merge with what changed meanwhile, or a
     /// conflict that stores nothing. An accepted save is never overwritten: the page
     /// pointer only moves forward from the revision the decision was based on.
+    ///
+    /// On SQLite, saves that queue for the writer are committed together
+    /// (`batch.rs`); each still decides against what the ones before it wrote.
     pub fn save(&self, edit: &Edit) -> Result<SaveOutcome, StoreError> {
-        let mut conn = self.conn()?;
-        for _ in 0..MAX_SAVE_ATTEMPTS {
-            match write_transaction(&mut conn, |conn| self.attempt_save(conn, edit)) {
-                Ok(outcome) => return Ok(outcome),
-                Err(AttemptError::Retry) => continue,
-                Err(AttemptError::Store(error)) => return Err(error),
+        match self.backend {
+            Backend::Sqlite => self.save_grouped(edit),
+            Backend::Postgres => {
+                let mut conn = self.conn()?;
+                self.save_alone(&mut conn, edit)
             }
         }
-        Err(StoreError::Busy)
     }
 
     /// Saves `extend(current text)` on top of whatever the page holds when the write

@@ -407,6 +407,20 @@ pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Holds this process's SQLite writer turn until dropped: saves made meanwhile queue,
+/// and the first to get the turn afterwards commits them together (`batch.rs`).
+pub fn hold_sqlite_writer() -> impl Drop {
+    match crate::connection::sqlite_writer_turn() {
+        Some(turn) => turn,
+        None => panic!("the SQLite writer turn was held too long by another test"),
+    }
+}
+
+/// Saves of `store` waiting for the SQLite writer's turn.
+pub fn queued_saves(store: &Store) -> usize {
+    store.saves.waiting()
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database;

@@ -135,6 +135,10 @@ fn describe() {
         "carnet_conflicts_total",
         "Saves refused with a conflict to resolve, by route"
     );
+    metrics::describe_counter!(
+        "carnet_save_transactions_total",
+        "Database transactions that committed saves (on SQLite, saves queued for the writer share one)"
+    );
     metrics::describe_gauge!(
         "carnet_live_sessions_open",
         "Live co-editing sessions open in this process"
@@ -499,6 +503,7 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             .body("no metrics recorder\n");
     };
     metrics::gauge!("carnet_live_sessions_open").set(state.live.open_sessions() as f64);
+    metrics::counter!("carnet_save_transactions_total").absolute(state.store.save_transactions());
     handle.run_upkeep();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
