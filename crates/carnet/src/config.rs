@@ -72,8 +72,8 @@ pub const KEYS: &[KeyDoc] = &[
         "database_pool_size",
         "CARNET_DATABASE_POOL_SIZE",
         "--database-pool-size",
-        "16",
-        "Database connections kept open by this process (1 to 1000).",
+        "",
+        "Database connections kept open by this process (1 to 1000); 4 per core, from 4 to 16, when absent.",
     ),
     key(
         "workers",
@@ -786,7 +786,10 @@ mod tests {
         assert_eq!(config.bind, "127.0.0.1:8080");
         assert_eq!(config.data, PathBuf::from("./data"));
         assert_eq!(config.database_url, None);
-        assert_eq!(config.database_pool_size, 16);
+        assert_eq!(
+            config.database_pool_size,
+            carnet_store::default_pool_size()
+        );
         assert_eq!(config.workers, None);
         assert_eq!(config.search_language, SearchLanguage::French);
         assert!(config.anonymous_edits);
