@@ -30,6 +30,8 @@
 #   10,000), history, diff (current revision against its parent, random pages), search
 #   (200 words, frequent and rare), save (PUT /api/v1/pages/… with a token, pages in
 #   turn, ~5 KB texts), recent (Spécial:Modifications_récentes).
+# - Before each workload the server's core must be idle again (wait_idle): requests that
+#   wrk left behind would otherwise be counted against the next workload.
 # - Resident memory: VmRSS of the server sampled every 0.2 s during each workload, and
 #   VmHWM at the end.
 # - Output: a Markdown table and the figures against the aims.
@@ -335,6 +337,23 @@ sample_rss() {
     done
 }
 
+# Waits until the server's core is idle (at least 90 % over half a second, 60 s at most):
+# when wrk stops, the requests it leaves behind are still queued in the server — after
+# search at 256 connections, seconds of work — and would be measured as the next
+# workload's time.
+wait_idle() {
+    local busy_before total_before busy total
+    for _ in $(seq 120); do
+        read -r busy_before total_before < <(awk -v cpu="cpu$SERVER_CPU" \
+            '$1 == cpu { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+        sleep 0.5
+        read -r busy total < <(awk -v cpu="cpu$SERVER_CPU" \
+            '$1 == cpu { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+        (( (busy - busy_before) * 10 <= total - total_before )) && return 0
+    done
+    log "CPU $SERVER_CPU still busy after 60 s; going on"
+}
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A LABEL=(
     [static]="nginx: one article's HTML as a static file (gzip)"
@@ -356,6 +375,7 @@ for mode in $ONLY; do
         path=/
         if [[ $mode == static* ]]; then url=http://127.0.0.1:$NGINX_PORT; path=/article.html; fi
         if [[ $mode == article* ]]; then path=$ARTICLE_PATH; fi
+        wait_idle
         echo 0 >"$RSS_FILE"
         sample_rss &
         SAMPLER_PID=$!

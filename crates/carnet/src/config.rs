@@ -786,10 +786,7 @@ mod tests {
         assert_eq!(config.bind, "127.0.0.1:8080");
         assert_eq!(config.data, PathBuf::from("./data"));
         assert_eq!(config.database_url, None);
-        assert_eq!(
-            config.database_pool_size,
-            carnet_store::default_pool_size()
-        );
+        assert_eq!(config.database_pool_size, carnet_store::default_pool_size());
         assert_eq!(config.workers, None);
         assert_eq!(config.search_language, SearchLanguage::French);
         assert!(config.anonymous_edits);

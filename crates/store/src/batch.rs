@@ -4,8 +4,9 @@
 //! writes every page the save touched to the log, and flushes the full-text index's new
 //! terms into a new segment that later merges rewrite again. When saves queue for the
 //! writer (a workshop, a load), the save whose turn it is also makes the ones waiting
-//! behind it, each in its own savepoint, in one transaction: one commit, one index
-//! segment, shared pages written once for the lot.
+//! behind it, each in its own savepoint, in one transaction: one commit, shared pages
+//! written once for the lot. The full-text index of the lot is written after the
+//! savepoints (FTS5 writes a segment whenever one opens or ends): one segment too.
 //!
 //! Nothing else changes: each save still decides (save, merge, conflict) against what
 //! the saves before it wrote, exactly as if it had waited for their commits, and answers
@@ -23,6 +24,7 @@ use parking_lot::{Condvar, Mutex};
 
 use crate::connection::{AnyConnection, sqlite_writer_turn, write_transaction_in_turn};
 use crate::pages::{AttemptError, MAX_SAVE_ATTEMPTS};
+use crate::search::PendingIndex;
 use crate::{Edit, SaveOutcome, Store, StoreError};
 
 /// Saves made in one transaction at most: enough to share the commit among a queue
@@ -168,12 +170,28 @@ impl Store {
             return vec![self.save_alone(conn, &ticket.edit)];
         }
         let together = write_transaction_in_turn(conn, |conn| {
-            Ok::<_, StoreError>(
-                batch
-                    .iter()
-                    .map(|ticket| self.save_in_savepoint(conn, &ticket.edit))
-                    .collect::<Vec<_>>(),
-            )
+            let mut index_later = Vec::new();
+            let outcomes = batch
+                .iter()
+                .map(|ticket| self.save_in_savepoint(conn, &ticket.edit, &mut index_later))
+                .collect::<Vec<_>>();
+            // The full-text index last, outside every savepoint: FTS5 writes its pending
+            // terms out as a new segment whenever a savepoint opens or ends, so written
+            // inside them it would cost a segment (and its merges) per save again. A page
+            // saved twice is indexed once, with its last text.
+            let mut indexed = std::collections::HashSet::new();
+            for pending in index_later.iter().rev() {
+                if indexed.insert(pending.page_id) {
+                    crate::search::index_page(
+                        conn,
+                        self.search_language,
+                        pending.page_id,
+                        &pending.title,
+                        &pending.text,
+                    )?;
+                }
+            }
+            Ok::<_, StoreError>(outcomes)
         });
         match together {
             Ok(outcomes) => {
@@ -194,15 +212,24 @@ impl Store {
     }
 
     /// One edit inside the batch's transaction: what it wrote stays only if it saved.
+    /// Its text's full-text indexing is added to `index_later` once it has saved.
     fn save_in_savepoint(
         &self,
         conn: &mut AnyConnection,
         edit: &Edit,
+        index_later: &mut Vec<PendingIndex>,
     ) -> Result<SaveOutcome, StoreError> {
         use diesel::Connection;
         for _ in 0..MAX_SAVE_ATTEMPTS {
-            match conn.transaction::<_, AttemptError, _>(|conn| self.attempt_save(conn, edit)) {
-                Ok(outcome) => return Ok(outcome),
+            let mut pending = Vec::new();
+            let attempt = conn.transaction::<_, AttemptError, _>(|conn| {
+                self.attempt_save_indexing(conn, edit, Some(&mut pending))
+            });
+            match attempt {
+                Ok(outcome) => {
+                    index_later.append(&mut pending);
+                    return Ok(outcome);
+                }
                 Err(AttemptError::Retry) => continue,
                 Err(AttemptError::Store(error)) => return Err(error),
             }

@@ -77,7 +77,9 @@ use connection::{Manager, Pool};
 /// of 8 kept 20–30 MiB more under load for the same rates (docs/PERFORMANCE.md).
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    u32::try_from(cores.saturating_mul(4)).unwrap_or(u32::MAX).clamp(4, 16)
+    u32::try_from(cores.saturating_mul(4))
+        .unwrap_or(u32::MAX)
+        .clamp(4, 16)
 }
 
 /// Everything that can go wrong below the domain: none of it is the user's fault.

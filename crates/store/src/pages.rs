@@ -456,6 +456,17 @@ impl Store {
         conn: &mut AnyConnection,
         edit: &Edit,
     ) -> Result<SaveOutcome, AttemptError> {
+        self.attempt_save_indexing(conn, edit, None)
+    }
+
+    /// [`Store::attempt_save`]; with `index_later`, the page's new text is added to it
+    /// instead of the full-text index, which the caller writes before committing.
+    pub(crate) fn attempt_save_indexing(
+        &self,
+        conn: &mut AnyConnection,
+        edit: &Edit,
+        index_later: Option<&mut Vec<crate::search::PendingIndex>>,
+    ) -> Result<SaveOutcome, AttemptError> {
         lock_page(conn, &edit.title)?;
         let page = find_page(conn, &edit.title)?;
         let (current, storage_base) = match page.as_ref().and_then(|page| page.latest_revision_id) {
@@ -544,7 +555,29 @@ impl Store {
         } else {
             LinkChange::Edited
         };
-        self.after_new_text::<AttemptError>(conn, page_id, &edit.title, text.as_str(), change)?;
+        match index_later {
+            None => self.after_new_text::<AttemptError>(
+                conn,
+                page_id,
+                &edit.title,
+                text.as_str(),
+                change,
+            )?,
+            Some(later) => {
+                self.links_of_new_text::<AttemptError>(
+                    conn,
+                    page_id,
+                    &edit.title,
+                    text.as_str(),
+                    change,
+                )?;
+                later.push(crate::search::PendingIndex {
+                    page_id,
+                    title: edit.title.clone(),
+                    text: text.as_str().to_owned(),
+                });
+            }
+        }
         if let Some(user) = edit.user {
             crate::watchlist::after_save(conn, user, &edit.title)?;
         }
@@ -587,6 +620,23 @@ impl Store {
     where
         E: From<DieselError> + From<StoreError>,
     {
+        self.links_of_new_text::<E>(conn, page_id, title, text, change)?;
+        crate::search::index_page(conn, self.search_language, page_id, title, text)?;
+        Ok(())
+    }
+
+    /// The link rows of a page's new text (its analysis, then `replace_links`).
+    pub(crate) fn links_of_new_text<E>(
+        &self,
+        conn: &mut AnyConnection,
+        page_id: i64,
+        title: &Title,
+        text: &str,
+        change: LinkChange,
+    ) -> Result<(), E>
+    where
+        E: From<DieselError> + From<StoreError>,
+    {
         let links = {
             let lookup = Lookup::borrowed(&mut *conn);
             let links = self.analyzer.analyze(title, text, &lookup);
@@ -596,7 +646,6 @@ impl Store {
             links
         };
         replace_links(conn, page_id, title, &links, change)?;
-        crate::search::index_page(conn, self.search_language, page_id, title, text)?;
         Ok(())
     }
 }

@@ -123,6 +123,14 @@ fn known_stems(
 }
 
 /// Writes (or rewrites) a page's search rows: its folded title and its words.
+/// A page's new text whose full-text indexing waits for the end of its transaction
+/// (`batch.rs`: FTS5 flushes its pending terms into a new segment at every savepoint).
+pub(crate) struct PendingIndex {
+    pub(crate) page_id: i64,
+    pub(crate) title: Title,
+    pub(crate) text: String,
+}
+
 pub(crate) fn index_page(
     conn: &mut AnyConnection,
     language: SearchLanguage,

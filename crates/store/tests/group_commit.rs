@@ -91,6 +91,10 @@ fn saves_committed_together_keep_their_own_outcomes() {
     let Ok(SaveOutcome::Created(other)) = store.save(&edit("Autre", "autre", None)) else {
         panic!("Autre not created");
     };
+    let Ok(SaveOutcome::Created(source)) = store.save(&edit("Source", "eau\n\nclaire", None))
+    else {
+        panic!("Source not created");
+    };
     let outcomes = saved_together(
         &store,
         vec![
@@ -109,6 +113,9 @@ fn saves_committed_together_keep_their_own_outcomes() {
             edit("Notes", "Alpha\n\nb\n\nc", Some(notes.id)),
             // 6: a new page after all of that.
             edit("Puits", "Le puits.", None),
+            // 7 and 8: Source twice, merged: the word index keeps its last text.
+            edit("Source", "eau\n\ntrouble", Some(source.id)),
+            edit("Source", "ruisseau\n\nclaire", Some(source.id)),
         ],
     );
     assert!(
@@ -163,8 +170,14 @@ fn saves_committed_together_keep_their_own_outcomes() {
         "the creation and the two saves that landed"
     );
     // What links and search know came through the savepoints too.
+    assert_eq!(
+        text_of(&store, "Source").as_deref(),
+        Some("ruisseau\n\ntrouble")
+    );
     assert_eq!(found(&store, "puits"), vec!["Puits".to_owned()]);
     assert_eq!(found(&store, "fontaine"), Vec::<String>::new());
+    assert_eq!(found(&store, "ruisseau trouble"), vec!["Source".to_owned()]);
+    assert_eq!(found(&store, "claire"), Vec::<String>::new());
 }
 
 fn found(store: &Store, words: &str) -> Vec<String> {
