@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::connection::{AnyConnection, write_transaction};
-use crate::links::{LinkChange, Lookup, replace_links};
+use crate::links::{LinkChange, replace_links};
 use crate::pages::{NewPage, NewRevision, find_page, load_meta, load_revision, lock_page};
 use crate::schema::{blocks, log_entries, pages, protections, render_cache, revisions};
 use crate::{Store, StoreError, User};
@@ -210,28 +210,6 @@ fn expiry(at: Option<DateTime<Utc>>) -> String {
 }
 
 impl Store {
-    /// Rewrites a page's link rows from its current text, inside a transaction.
-    fn analyze_into(
-        &self,
-        conn: &mut AnyConnection,
-        page_id: i64,
-        title: &Title,
-        text: &str,
-        change: LinkChange,
-    ) -> Result<(), StoreError> {
-        let links = {
-            let lookup = Lookup::borrowed(&mut *conn);
-            let links = self.analyzer.analyze(title, text, &lookup);
-            if lookup.failed() {
-                return Err(StoreError::Analysis);
-            }
-            links
-        };
-        replace_links(conn, page_id, title, &links, change)?;
-        crate::search::index_page(conn, self.search_language, page_id, title, text)?;
-        Ok(())
-    }
-
     /// The recorded protection of a page.
     pub fn protection(&self, title: &Title) -> Result<Option<PageProtection>, StoreError> {
         let mut conn = self.conn()?;
@@ -405,7 +383,7 @@ impl Store {
             if was_deleted {
                 let revision = load_revision(conn, newest)?
                     .ok_or_else(|| StoreError::Corrupt("restored revision vanished".into()))?;
-                self.analyze_into(
+                self.after_new_text::<StoreError>(
                     conn,
                     page.id,
                     title,
@@ -554,7 +532,7 @@ impl Store {
             diesel::delete(render_cache::table.filter(render_cache::page_id.eq(page.id)))
                 .execute(conn)?;
             // Links to the new title turn blue.
-            self.analyze_into(
+            self.after_new_text::<StoreError>(
                 conn,
                 page.id,
                 to,
@@ -582,7 +560,7 @@ impl Store {
                 by,
                 redirect_comment,
             )?;
-            self.analyze_into(
+            self.after_new_text::<StoreError>(
                 conn,
                 redirect_id,
                 from,

@@ -407,6 +407,25 @@ pub fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// An edit by "Testeuse" of `title` to `text` on top of `base`: the tests' usual save.
+/// Panics on a malformed title or text (a test's own mistake).
+pub fn edit(title: &str, text: &str, base: Option<carnet_core::RevisionId>) -> crate::Edit {
+    let parsed = |what: &str, error: &dyn std::fmt::Display| -> ! {
+        panic!("test edit: bad {what}: {error}")
+    };
+    crate::Edit {
+        title: carnet_core::Title::parse(title).unwrap_or_else(|e| parsed("title", &e)),
+        text: carnet_core::PageText::new(text, carnet_core::MAX_PAGE_BYTES)
+            .unwrap_or_else(|e| parsed("text", &e)),
+        base,
+        author: carnet_core::Author::new("Testeuse").unwrap_or_else(|e| parsed("author", &e)),
+        user: None,
+        comment: carnet_core::Comment::new("essai").unwrap_or_else(|e| parsed("comment", &e)),
+        minor: false,
+        labels: carnet_core::MergeLabels::default(),
+    }
+}
+
 /// Holds this process's SQLite writer turn until dropped: saves made meanwhile queue,
 /// and the first to get the turn afterwards commits them together (`batch.rs`).
 pub fn hold_sqlite_writer() -> impl Drop {

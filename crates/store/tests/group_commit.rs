@@ -12,25 +12,9 @@
 
 use std::time::{Duration, Instant};
 
-use carnet_core::{
-    Analyzer, Author, Comment, MAX_PAGE_BYTES, MergeLabels, PageText, RevisionId, SearchQuery,
-    Title,
-};
-use carnet_store::testing::{TestDb, hold_sqlite_writer, queued_saves};
+use carnet_core::{Analyzer, RevisionId, SearchQuery, Title};
+use carnet_store::testing::{TestDb, edit, hold_sqlite_writer, queued_saves};
 use carnet_store::{Backend, Edit, SaveOutcome, SearchFilter, Store, StoreError};
-
-fn edit(title: &str, text: &str, base: Option<RevisionId>) -> Edit {
-    Edit {
-        title: Title::parse(title).unwrap(),
-        text: PageText::new(text, MAX_PAGE_BYTES).unwrap(),
-        base,
-        author: Author::new("Testeuse").unwrap(),
-        user: None,
-        comment: Comment::new("").unwrap(),
-        minor: false,
-        labels: MergeLabels::default(),
-    }
-}
 
 fn wait_until(what: &str, done: impl Fn() -> bool) {
     let start = Instant::now();

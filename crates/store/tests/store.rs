@@ -9,22 +9,9 @@
 
 use std::sync::{Arc, Barrier};
 
-use carnet_core::{Author, Comment, MAX_PAGE_BYTES, MergeLabels, PageText, RevisionId, Title};
-use carnet_store::testing::TestDb;
-use carnet_store::{Edit, SaveOutcome, Store, StoreError};
-
-fn edit(title: &str, text: &str, base: Option<RevisionId>) -> Edit {
-    Edit {
-        title: Title::parse(title).unwrap(),
-        text: PageText::new(text, MAX_PAGE_BYTES).unwrap(),
-        base,
-        author: Author::new("Testeuse").unwrap(),
-        user: None,
-        comment: Comment::new("essai").unwrap(),
-        minor: false,
-        labels: MergeLabels::default(),
-    }
-}
+use carnet_core::{RevisionId, Title};
+use carnet_store::testing::{TestDb, edit};
+use carnet_store::{SaveOutcome, Store, StoreError};
 
 fn created(store: &Store, title: &str, text: &str) -> RevisionId {
     match store.save(&edit(title, text, None)).unwrap() {
