@@ -469,6 +469,68 @@ fn kept_pages_are_sent_compressed_to_browsers_and_inflated_to_others() {
 }
 
 #[test]
+fn other_views_are_compressed_with_a_weak_tag_that_still_revalidates() {
+    use std::io::Read as _;
+    let server = TestServer::start();
+    let text = "Une phrase qui se répète pour que la compression serve. ".repeat(50);
+    for round in 0..12 {
+        server.put_page("Historique", &format!("{text} Version {round}."));
+    }
+    let path = "/wiki/Historique?action=history";
+    let plain = carnet_tests::raw_get(&server.url(path), &[]);
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("Content-Encoding"), None);
+    let plain_tag = plain.header("ETag").unwrap().to_owned();
+    assert!(plain_tag.starts_with('"'), "{plain_tag}");
+    assert!(
+        plain
+            .header("Vary")
+            .is_some_and(|v| v.contains("Accept-Encoding") && v.contains("Cookie")),
+        "{:?}",
+        plain.headers
+    );
+
+    let compressed = get_gzip(&server, path, &[]);
+    assert_eq!(compressed.status, 200);
+    assert_eq!(compressed.header("Content-Encoding"), Some("gzip"));
+    // Another series of bytes for the same history: the same tag, weak.
+    assert_eq!(
+        compressed.header("ETag"),
+        Some(format!("W/{plain_tag}").as_str())
+    );
+    assert_eq!(
+        compressed.header("Content-Length"),
+        Some(compressed.body.len().to_string().as_str())
+    );
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(compressed.body.as_slice())
+        .read_to_end(&mut inflated)
+        .unwrap();
+    assert_eq!(inflated, plain.body);
+    assert!(compressed.body.len() * 3 < plain.body.len());
+
+    // Either form of the tag revalidates either representation.
+    for tag in [format!("W/{plain_tag}"), plain_tag.clone()] {
+        let again = get_gzip(&server, path, &[("If-None-Match", &tag)]);
+        assert_eq!(again.status, 304, "{tag}");
+        assert!(again.body.is_empty());
+    }
+    // A new revision changes the tag: the old weak one no longer matches.
+    server.put_page("Historique", "Tout autre chose.");
+    let changed = get_gzip(
+        &server,
+        path,
+        &[("If-None-Match", &format!("W/{plain_tag}"))],
+    );
+    assert_eq!(changed.status, 200);
+
+    // The stylesheet is text too.
+    let css = get_gzip(&server, "/static/carnet.css", &[]);
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("Content-Encoding"), Some("gzip"));
+}
+
+#[test]
 fn a_reader_with_a_session_never_gets_the_anonymous_page() {
     let server = TestServer::start();
     server.put_page("Ouverte", "Pour tout le monde.");

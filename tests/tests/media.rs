@@ -610,6 +610,13 @@ fn served_files_headers_and_thumbnails_made_once() {
         image::load_from_memory(&original.body).unwrap().width(),
         1000
     );
+    // Compressed already: a browser asking for gzip gets the file as it is.
+    let to_browser = server.get_bytes(
+        &format!("/media/{sha}/Grand_pont.jpg"),
+        &[("Accept-Encoding", "gzip, deflate, br")],
+    );
+    assert_eq!(to_browser.header("content-encoding"), None);
+    assert_eq!(to_browser.body, original.body);
     // A name asking for HTML gets the real kind's extension, still served as JPEG.
     let renamed = server.get_bytes(&format!("/media/{sha}/page.html"), &[]);
     assert_eq!(renamed.header("content-type"), Some("image/jpeg"));

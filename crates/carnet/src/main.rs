@@ -182,6 +182,8 @@ enum UserCommand {
 /// mimalloc instead of glibc's allocator for Rust's allocations: `malloc` and `free`
 /// were a tenth of serving a cached page and a fifth of a save (SQLite's own
 /// allocations stay with the C library: overriding them too raised resident memory).
+/// Built without the `mimalloc` feature for heap profiling.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

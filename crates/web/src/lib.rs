@@ -10,6 +10,7 @@ mod assets;
 mod caller;
 mod categories;
 mod changes;
+mod compress;
 mod csrf;
 mod dashboard;
 mod editor;
@@ -43,7 +44,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::error::UrlencodedError;
 use actix_web::http::header;
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use carnet_core::{Author, Comment, MergeLabels, PageText, Title};
 use carnet_store::{Edit, SaveOutcome, Store, StoreError};
@@ -275,7 +276,7 @@ fn build_server(
             .wrap(actix_web::middleware::from_fn(limits::retry_after_header))
             .wrap(security_headers())
             .wrap(actix_web::middleware::from_fn(page_cache::conditional))
-            .wrap(Compress::default())
+            .wrap(actix_web::middleware::from_fn(compress::gzip))
             // Outermost: request id, span, metrics and the access log.
             .wrap(actix_web::middleware::from_fn(ops::observe))
             .configure(|cfg| configure(cfg, max_page_bytes))

@@ -614,9 +614,9 @@ fn served(
             "default-src 'none'; sandbox",
         ))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .insert_header((header::ETAG, etag))
-        // Pictures and sounds are compressed already.
-        .insert_header((header::CONTENT_ENCODING, "identity"));
+        // Pictures and sounds are compressed already: the `gzip` middleware leaves
+        // them as they are (it compresses text only).
+        .insert_header((header::ETAG, etag));
     if let Some(disposition) = disposition {
         response.insert_header((header::CONTENT_DISPOSITION, disposition));
     }

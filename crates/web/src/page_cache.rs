@@ -105,7 +105,11 @@ impl CachedPage {
         let gzip = encoder.finish().ok()?;
         Some(CachedPage {
             generation,
-            gzip: bytes::Bytes::from(gzip),
+            // Kept for long, so copied to its exact size: the encoder's buffer has
+            // spare capacity (doubled when a page compresses less than 3:1) that the
+            // budget would not count. (`shrink_to_fit` may keep the block: mimalloc
+            // shrinks in place down to half.)
+            gzip: bytes::Bytes::copy_from_slice(&gzip),
             etag,
             valid_until,
             changed_without_write,
