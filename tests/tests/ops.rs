@@ -313,7 +313,34 @@ fn the_live_sessions_gauge_follows_the_sessions() {
 }
 
 #[test]
+fn the_page_cache_gauges_say_how_full_it_is() {
+    let _turn = METRICS.lock().unwrap_or_else(|e| e.into_inner());
+    let server = TestServer::start();
+    let read = |name: &str| metric(&server.get("/metrics").body, name, &[]);
+    let pages = read("carnet_page_cache_pages");
+    let bytes = read("carnet_page_cache_bytes");
+    let budget = read("carnet_page_cache_budget_bytes");
+    assert_eq!(budget, 64.0 * 1024.0 * 1024.0);
+    let text = "Une phrase de plus pour que la page pèse. ".repeat(40);
+    for title in ["Jauge", "Autre jauge"] {
+        server.put_page(title, &text);
+        let path = format!("/wiki/{}", carnet_tests::encode(&title.replace(' ', "_")));
+        // Kept at the first anonymous view; the second is answered from the cache.
+        assert_eq!(server.get(&path).status, 200);
+        assert_eq!(server.get(&path).status, 200);
+    }
+    let after = server.get("/metrics").body;
+    assert_eq!(metric(&after, "carnet_page_cache_pages", &[]), pages + 2.0);
+    // Two compressed pages of some 2 KB of repeated text each: less than the pages
+    // themselves, more than nothing.
+    let grown = metric(&after, "carnet_page_cache_bytes", &[]) - bytes;
+    assert!(grown > 200.0 && grown < 2.0 * 4096.0, "{grown}");
+}
+
+#[test]
 fn metrics_are_refused_through_a_proxy_without_a_token() {
+    // Reading the metrics sets the gauges from this server: tests that read them take turns.
+    let _turn = METRICS.lock().unwrap_or_else(|e| e.into_inner());
     let server = TestServer::start();
     assert_eq!(server.get("/metrics").status, 200);
     // A reverse proxy on the same machine connects from loopback too: its header gives

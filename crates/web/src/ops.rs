@@ -151,6 +151,20 @@ fn describe() {
         "carnet_page_cache_misses_total",
         "Anonymous page views the page cache could not answer (built, then kept)"
     );
+    metrics::describe_gauge!(
+        "carnet_page_cache_pages",
+        "Pages kept in this process's page cache"
+    );
+    metrics::describe_gauge!(
+        "carnet_page_cache_bytes",
+        metrics::Unit::Bytes,
+        "Compressed bytes kept in this process's page cache"
+    );
+    metrics::describe_gauge!(
+        "carnet_page_cache_budget_bytes",
+        metrics::Unit::Bytes,
+        "The page cache's budget (page_cache_mb)"
+    );
     metrics::describe_counter!(
         "carnet_render_cache_hits_total",
         "Page views built with the article HTML from the render cache"
@@ -503,6 +517,11 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             .body("no metrics recorder\n");
     };
     metrics::gauge!("carnet_live_sessions_open").set(state.live.open_sessions() as f64);
+    // How full the page cache is, to size `page_cache_mb` against the memory it takes.
+    let (pages, bytes) = state.page_cache.usage();
+    metrics::gauge!("carnet_page_cache_pages").set(pages as f64);
+    metrics::gauge!("carnet_page_cache_bytes").set(bytes as f64);
+    metrics::gauge!("carnet_page_cache_budget_bytes").set(state.page_cache.budget() as f64);
     metrics::counter!("carnet_save_transactions_total").absolute(state.store.save_transactions());
     handle.run_upkeep();
     HttpResponse::Ok()

@@ -206,6 +206,11 @@ impl PageCache {
         self.budget > 0
     }
 
+    /// The most bytes of pages kept.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
     /// The kept page for `key`, current or not, without counting (the fast path looks
     /// before it reads the generation).
     pub fn peek(&self, key: &PageKey) -> Option<Arc<CachedPage>> {
