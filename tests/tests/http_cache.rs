@@ -524,10 +524,20 @@ fn other_views_are_compressed_with_a_weak_tag_that_still_revalidates() {
     );
     assert_eq!(changed.status, 200);
 
-    // The stylesheet is text too.
+    // The stylesheet is compressed once and kept, with a strong tag of its own.
     let css = get_gzip(&server, "/static/carnet.css", &[]);
     assert_eq!(css.status, 200);
     assert_eq!(css.header("Content-Encoding"), Some("gzip"));
+    let css_tag = css.header("ETag").unwrap().to_owned();
+    assert!(css_tag.ends_with("-gz\""), "{css_tag}");
+    let again = get_gzip(&server, "/static/carnet.css", &[]);
+    assert_eq!(again.body, css.body);
+    let revalidated = get_gzip(
+        &server,
+        "/static/carnet.css",
+        &[("If-None-Match", &css_tag)],
+    );
+    assert_eq!(revalidated.status, 304);
 }
 
 #[test]
