@@ -9,7 +9,6 @@
 //! a wiki-journée would cost more and send more).
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::sync::{LazyLock, Mutex};
 
 use actix_web::http::header;
@@ -82,12 +81,9 @@ fn gzipped(href: &str, body: &'static str) -> Option<Bytes> {
     if let Some(compressed) = kept.get(href) {
         return Some(compressed.clone());
     }
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3),
-        flate2::Compression::best(),
+    let compressed = Bytes::from(
+        crate::compress::gzip_bytes(body.as_bytes(), flate2::Compression::best()).ok()?,
     );
-    encoder.write_all(body.as_bytes()).ok()?;
-    let compressed = Bytes::from(encoder.finish().ok()?);
     kept.insert(href.to_owned(), compressed.clone());
     Some(compressed)
 }

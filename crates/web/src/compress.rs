@@ -147,15 +147,17 @@ fn weaken_etag(headers: &mut HeaderMap) {
     }
 }
 
-/// Gzip at the fastest level: pages are compressed on every request (the page cache
-/// keeps its pages better compressed).
+/// Gzip at the fastest level: these answers are compressed on every request (the page
+/// cache and the static assets, compressed once, use better levels).
 fn compress(body: &[u8]) -> std::io::Result<Bytes> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3 + 64),
-        flate2::Compression::fast(),
-    );
+    gzip_bytes(body, flate2::Compression::fast()).map(Bytes::from)
+}
+
+/// `body` as one gzip member, with an encoder that lives for this call only.
+pub(crate) fn gzip_bytes(body: &[u8], level: flate2::Compression) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3 + 64), level);
     encoder.write_all(body)?;
-    encoder.finish().map(Bytes::from)
+    encoder.finish()
 }
 
 #[cfg(test)]

@@ -96,13 +96,7 @@ impl CachedPage {
         valid_until: Option<DateTime<Utc>>,
         changed_without_write: Option<DateTime<Utc>>,
     ) -> Option<CachedPage> {
-        use std::io::Write as _;
-        let mut encoder = flate2::write::GzEncoder::new(
-            Vec::with_capacity(body.len() / 3),
-            flate2::Compression::new(GZIP_LEVEL),
-        );
-        encoder.write_all(body).ok()?;
-        let gzip = encoder.finish().ok()?;
+        let gzip = crate::compress::gzip_bytes(body, flate2::Compression::new(GZIP_LEVEL)).ok()?;
         Some(CachedPage {
             generation,
             // Kept for long, so copied to its exact size: the encoder's buffer has
