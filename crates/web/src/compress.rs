@@ -1,7 +1,7 @@
 //! Gzip for the answers built in memory (every answer but the dashboard's event
 //! stream), compressed in one go when the answer is complete.
 //!
-//! actix-web's `Compress` middleware makes its encoder (some 250 KB of deflate state)
+//! actix-web's `Compress` middleware makes its encoder (about 230 KB of deflate state)
 //! when an answer starts, then compresses on the blocking pool, the one the database
 //! work uses. Under 256 connections hundreds of answers waited there with their
 //! encoders: 60 MB of the server's peak heap (heaptrack, `bench/load/memory.sh`). Here
